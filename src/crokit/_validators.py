@@ -1,0 +1,89 @@
+"""Small attrs validators and converters shared by the models.
+
+Each raises :class:`~crokit.errors.ValidationError` with the field's name as its path,
+the bad value and what was expected, so the serialization layer can prefix the path
+of the enclosing document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from crokit.errors import ValidationError
+from crokit.vocabulary.ids import check_id
+
+__all__ = [
+    "SLUG_PATTERN",
+    "is_date",
+    "non_empty_text",
+    "rate_below_one",
+    "slug",
+    "unique",
+    "unique_ids",
+    "whole_number",
+]
+
+SLUG_PATTERN: Final = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+"""Ids of user-defined things (candidates, visits): lower case, digits, ``.``, ``_``, ``-``."""
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def whole_number(minimum: int, maximum: int = 10**9) -> Validator:
+    """A validator: an ``int`` (not a bool) from *minimum* to *maximum*."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise ValidationError.at(
+                attribute.name, f"expected a whole number from {minimum} to {maximum}, got {value!r}"
+            )
+
+    return check
+
+
+def rate_below_one(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    """A validator: a rate in [0, 1)."""
+    if not Decimal(0) <= value < Decimal(1):
+        raise ValidationError.at(attribute.name, f"expected a rate from 0 up to but not including 1, got {value}")
+
+
+def non_empty_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: a non-blank string."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError.at(attribute.name, f"expected a non-empty text, got {value!r}")
+
+
+def slug(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: a user id such as ``acme-cro`` (see :data:`SLUG_PATTERN`)."""
+    if not isinstance(value, str) or not SLUG_PATTERN.match(value):
+        raise ValidationError.at(
+            attribute.name, f"expected an id of lower-case letters, digits, '.', '_' or '-', got {value!r}"
+        )
+
+
+def is_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: a calendar date (not a datetime)."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError.at(attribute.name, f"expected a date like 2026-03-01, got {value!r}")
+
+
+def unique(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    """A validator: no item listed twice."""
+    seen: set[Any] = set()
+    for index, item in enumerate(value):
+        if item in seen:
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"{item!r} is listed more than once")
+        seen.add(item)
+
+
+def unique_ids(_instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    """A validator: well-formed namespaced ids, none listed twice."""
+    for index, item in enumerate(value):
+        check_id(item, path=f"{attribute.name}[{index}]")
+    unique(_instance, attribute, value)

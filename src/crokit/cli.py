@@ -1,0 +1,196 @@
+"""The ``crokit`` command line.
+
+Exit codes: 0 success, 1 invalid input (a :class:`~crokit.errors.CrokitError`, with
+its message on stderr and no traceback), 2 usage error (from argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, Final, TextIO
+
+from crokit._version import __version__
+from crokit.errors import CrokitError
+from crokit.registry import Registry, default_registry
+from crokit.vocabulary.lifecycle import Milestone, Stage
+from crokit.vocabulary.terms import ProviderKind
+
+__all__ = ["main"]
+
+Row = dict[str, Any]
+
+
+def _services(registry: Registry) -> list[Row]:
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "stages": [stage.value for stage in Stage if stage in s.stages],
+            "categories": list(s.categories),
+            "unit_bases": sorted(b.value for b in s.unit_bases),
+            "description": s.description,
+        }
+        for s in registry.services
+    ]
+
+
+def _categories(registry: Registry) -> list[Row]:
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "stages": [stage.value for stage in Stage if stage in c.stages],
+            "typical_services": list(c.typical_services),
+            "focus_areas": list(c.focus_areas),
+            "description": c.description,
+        }
+        for c in registry.categories
+    ]
+
+
+def _stages(_registry: Registry) -> list[Row]:
+    return [
+        {"id": s.value, "name": s.label, "next": [n.value for n in s.next_stages()], "clinical": s.is_clinical}
+        for s in Stage
+    ]
+
+
+def _milestones(_registry: Registry) -> list[Row]:
+    return [{"id": m.value, "name": m.label} for m in Milestone]
+
+
+def _areas(registry: Registry) -> list[Row]:
+    return [{"id": a.id, "name": a.name, "parent": a.parent, "aliases": list(a.aliases)} for a in registry.areas]
+
+
+def _regulators(registry: Registry) -> list[Row]:
+    return [
+        {"id": r.id, "name": r.short_name, "full_name": r.name, "jurisdiction": list(r.jurisdiction)}
+        for r in registry.regulators
+    ]
+
+
+def _submissions(registry: Registry) -> list[Row]:
+    return [
+        {
+            "id": s.id,
+            "name": s.short_name,
+            "full_name": s.name,
+            "regulators": list(s.regulators),
+            "gates": s.gates.value,
+        }
+        for s in registry.submissions
+    ]
+
+
+def _kinds(_registry: Registry) -> list[Row]:
+    return [{"id": k.value, "name": k.label, "conducts_research": k.conducts_research} for k in ProviderKind]
+
+
+def _engagement_models(registry: Registry) -> list[Row]:
+    return [
+        {"id": m.id, "name": m.name, "parent": m.parent, "description": m.description}
+        for m in registry.engagement_models
+    ]
+
+
+SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str, ...]]]] = {
+    "services": ("Services", _services, ("id", "name", "stages")),
+    "categories": ("CRO categories", _categories, ("id", "name", "stages")),
+    "stages": ("Lifecycle stages", _stages, ("id", "name", "next")),
+    "milestones": ("Contract milestones", _milestones, ("id", "name")),
+    "areas": ("Therapeutic areas", _areas, ("id", "name", "aliases")),
+    "regulators": ("Regulators", _regulators, ("id", "name", "full_name")),
+    "submissions": ("Submissions", _submissions, ("id", "name", "regulators", "gates")),
+    "kinds": ("Provider kinds", _kinds, ("id", "name")),
+    "engagement-models": ("Engagement models", _engagement_models, ("id", "name", "parent")),
+}
+_DEFAULT_SECTIONS: Final = ("services", "categories", "stages")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _table(title: str, rows: list[Row], columns: tuple[str, ...], out: TextIO) -> None:
+    cells = [[_cell(row[c]) for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    widths[-1] = 0  # the last column is not padded
+    out.write(f"{title} ({len(rows)})\n")
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
+    out.writelines("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in cells)
+
+
+def _catalogue(args: argparse.Namespace, out: TextIO) -> int:
+    registry = default_registry()
+    names = (args.section,) if args.section else _DEFAULT_SECTIONS
+    if args.format == "json":
+        payload = {name: SECTIONS[name][1](registry) for name in names}
+        out.write(json.dumps(payload if len(names) > 1 else payload[names[0]], indent=2, ensure_ascii=False) + "\n")
+        return 0
+    for index, name in enumerate(names):
+        title, rows, columns = SECTIONS[name]
+        if index:
+            out.write("\n")
+        _table(title, rows(registry), columns, out)
+    return 0
+
+
+def _plugins(args: argparse.Namespace, out: TextIO) -> int:
+    registry = default_registry()
+    rows = [
+        {"name": e.name, "distribution": e.distribution, "version": e.version, "value": e.value}
+        for e in registry.extensions
+    ]
+    if args.format == "json":
+        out.write(json.dumps(rows, indent=2) + "\n")
+    elif not rows:
+        out.write("No crokit extensions installed (entry-point group 'crokit.extensions').\n")
+    else:
+        _table("Installed extensions", rows, ("name", "distribution", "version", "value"), out)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crokit", description="Model, price and compare outsourced research with contract research organizations."
+    )
+    parser.add_argument("--version", action="version", version=f"crokit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    catalogue = commands.add_parser("catalogue", help="list the vocabulary: services, categories, stages, ...")
+    catalogue.add_argument("section", nargs="?", choices=sorted(SECTIONS), help="one section (default: %(default)s)")
+    catalogue.add_argument("--format", choices=("text", "json"), default="text")
+    catalogue.set_defaults(handler=_catalogue)
+
+    plugins = commands.add_parser("plugins", help="list installed crokit extensions")
+    plugins.add_argument("--format", choices=("text", "json"), default="text")
+    plugins.set_defaults(handler=_plugins)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line with *argv* and return the exit code."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    try:
+        return handler(args, out)
+    except CrokitError as exc:
+        err.write(f"crokit: error: {exc}\n")
+        return 1
+    except BrokenPipeError:  # pragma: no cover - the reader (e.g. `head`) went away; nothing left to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

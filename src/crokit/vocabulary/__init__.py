@@ -1,0 +1,68 @@
+"""crokit's vocabulary: the words every other module uses.
+
+Lifecycle stages and milestones, services, CRO categories, therapeutic areas,
+regulators, submissions, provider kinds, engagement models, countries and the code
+bridges to data standards.
+
+Closed sets are enums (:class:`Stage`, :class:`Milestone`, :class:`ProviderKind`,
+:class:`UnitBasis`); open ones are registry data (:class:`Service`,
+:class:`CroCategory`, ...) that downstream packages extend through the
+:class:`~crokit.Registry`.
+"""
+
+from crokit.vocabulary.codes import CTGOV_PHASES, NCI_PHASE_CODES, nci_code_for, stage_from_ctgov, stage_from_nci
+from crokit.vocabulary.countries import COUNTRIES, REGIONS, Country, country, normalize_country, region_countries
+from crokit.vocabulary.ids import (
+    AreaId,
+    CategoryId,
+    EngagementModelId,
+    RegulatorId,
+    ServiceId,
+    SubmissionId,
+    check_id,
+)
+from crokit.vocabulary.lifecycle import TRANSITIONS, Milestone, Stage, check_path, check_transition
+from crokit.vocabulary.terms import (
+    CroCategory,
+    EngagementModel,
+    ProviderKind,
+    Regulator,
+    Service,
+    Submission,
+    TherapeuticArea,
+    UnitBasis,
+)
+
+__all__ = [
+    "COUNTRIES",
+    "CTGOV_PHASES",
+    "NCI_PHASE_CODES",
+    "REGIONS",
+    "TRANSITIONS",
+    "AreaId",
+    "CategoryId",
+    "Country",
+    "CroCategory",
+    "EngagementModel",
+    "EngagementModelId",
+    "Milestone",
+    "ProviderKind",
+    "Regulator",
+    "RegulatorId",
+    "Service",
+    "ServiceId",
+    "Stage",
+    "Submission",
+    "SubmissionId",
+    "TherapeuticArea",
+    "UnitBasis",
+    "check_id",
+    "check_path",
+    "check_transition",
+    "country",
+    "nci_code_for",
+    "normalize_country",
+    "region_countries",
+    "stage_from_ctgov",
+    "stage_from_nci",
+]
