@@ -66,7 +66,7 @@ from crokit.errors import (
 from crokit.provider import CroProfile
 from crokit.registry import Registry, default_registry
 from crokit.study import Study
-from crokit.vocabulary.ids import AreaId, CategoryId, EngagementModelId, RegulatorId, ServiceId, SubmissionId
+from crokit.vocabulary.ids import RegistryKind
 
 __all__ = [
     "DOCUMENTS",
@@ -223,19 +223,18 @@ def _is_mapping_type(type_: object) -> bool:
     return typing.get_origin(type_) in {dict, Mapping}
 
 
-_ID_KINDS: Final[Mapping[object, str]] = {
-    ServiceId: "service",
-    CategoryId: "category",
-    AreaId: "area",
-    RegulatorId: "regulator",
-    SubmissionId: "submission",
-    EngagementModelId: "engagement-model",
-}
+def _registry_kind(type_: object) -> str | None:
+    """The registry kind an ``Annotated[str, RegistryKind(...)]`` id type names, if any."""
+    if typing.get_origin(type_) is typing.Annotated:
+        for extra in getattr(type_, "__metadata__", ()):
+            if isinstance(extra, RegistryKind):
+                return extra.kind
+    return None
 
 
 def _without_ids(type_: Any) -> Any:
     """*type_* with every registry id type replaced by plain ``str``."""
-    if type_ in _ID_KINDS:
+    if _registry_kind(type_) is not None:
         return str
     args = typing.get_args(type_)
     if not args:
@@ -275,7 +274,9 @@ class _Hooks:
         self.converter = converter
         self.registry = registry
 
-    def id_hook(self, kind: str) -> Callable[[object, object], str]:
+    def id_hook(self, type_: object) -> Callable[[object, object], str]:
+        kind = _registry_kind(type_) or ""
+
         def hook(value: object, _type: object) -> str:
             text = _structure_str(value, str)
             self.registry.get(kind, text)
@@ -330,9 +331,28 @@ class _Hooks:
 
         return hook
 
+    def field_value(
+        self, field: attrs.Attribute[Any], key: str, raw: object, hint: Any
+    ) -> tuple[object] | list[Problem]:
+        """Structure, convert and validate one field: its value, or the problems found."""
+        try:
+            item = self.converter.structure(raw, hint)
+            if field.converter is not None:
+                item = cast("Callable[[object], object]", field.converter)(item)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+            return _problems(exc, key)
+        try:
+            if field.validator is not None:
+                field.validator(None, field, item)
+        except (ValidationError, UnknownIdError) as exc:
+            return _problems(exc, "")  # crokit validators name the field themselves
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+            return _problems(exc, key)
+        return (item,)
+
     def attrs_hook(self, cls: type) -> Callable[[object, object], object]:
         fields = [f for f in attrs.fields(cls) if f.init]
-        hints = typing.get_type_hints(cls)
+        hints = typing.get_type_hints(cls, include_extras=True)
         if hasattr(cls, "registry_kind"):
             # A vocabulary entry defines ids rather than using them: its own id and its
             # references are checked by Registry.check_references once it is registered.
@@ -354,22 +374,11 @@ class _Hooks:
                     if field.default is attrs.NOTHING:
                         problems.append(Problem(path=key, message="missing required key"))
                     continue
-                try:
-                    item = self.converter.structure(value[key], hints[field.name])
-                    if field.converter is not None:
-                        item = cast("Callable[[object], object]", field.converter)(item)
-                except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
-                    problems.extend(_problems(exc, key))
-                    continue
-                try:
-                    if field.validator is not None:
-                        field.validator(None, field, item)
-                except (ValidationError, UnknownIdError) as exc:
-                    problems.extend(_problems(exc, ""))  # crokit validators name the field themselves
-                except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
-                    problems.extend(_problems(exc, key))
+                found = self.field_value(field, key, value[key], hints[field.name])
+                if isinstance(found, list):
+                    problems.extend(found)
                 else:
-                    kwargs[key] = item
+                    kwargs[key] = found[0]
             if problems:
                 raise ValidationError(problems)
             try:
@@ -394,8 +403,7 @@ def configure_converter(converter: cattrs.Converter, registry: Registry) -> None
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(date, _structure_date)
-    for id_type, kind in _ID_KINDS.items():
-        converter.register_structure_hook(id_type, hooks.id_hook(kind))
+    converter.register_structure_hook_factory(lambda t: _registry_kind(t) is not None, hooks.id_hook)
     converter.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
     converter.register_structure_hook_factory(_is_sequence_type, hooks.sequence_hook)
     converter.register_structure_hook_factory(_is_mapping_type, hooks.mapping_hook)

@@ -1,21 +1,24 @@
 """Typed ids for the open vocabularies, and their syntax.
 
 An id is a namespaced string, ``namespace:name`` in lower case with hyphens
-(``crokit:patient-recruitment``, ``acme:vector-shedding``). The ``NewType`` aliases
-below cost nothing at run time; they let the serialization layer check each id against
-the registry it was built from, and let mypy keep a service id from being passed where
-an area id is wanted.
+(``crokit:patient-recruitment``, ``acme:vector-shedding``). The aliases below are plain
+``str`` to type checkers (so a notebook user passes ``"crokit:oncology"`` directly),
+and carry a :class:`RegistryKind` marker that the serialization layer reads to check
+each id against the registry it was built from.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final, NewType
+from typing import Annotated, Final
+
+import attrs
 
 from crokit.errors import ValidationError
 
 __all__ = [
     "ID_PATTERN",
+    "RegistryKind",
     "AreaId",
     "CategoryId",
     "EngagementModelId",
@@ -25,17 +28,24 @@ __all__ = [
     "check_id",
 ]
 
-ServiceId = NewType("ServiceId", str)
+@attrs.frozen
+class RegistryKind:
+    """Marks a ``str`` annotation as an id of one registry kind (``"service"``, ``"area"``, ...)."""
+
+    kind: str
+
+
+ServiceId = Annotated[str, RegistryKind("service")]
 """Id of a :class:`~crokit.vocabulary.Service` (``crokit:biostatistics``)."""
-CategoryId = NewType("CategoryId", str)
+CategoryId = Annotated[str, RegistryKind("category")]
 """Id of a :class:`~crokit.vocabulary.CroCategory` (``crokit:full-service``)."""
-AreaId = NewType("AreaId", str)
+AreaId = Annotated[str, RegistryKind("area")]
 """Id of a :class:`~crokit.vocabulary.TherapeuticArea` (``crokit:oncology``)."""
-RegulatorId = NewType("RegulatorId", str)
+RegulatorId = Annotated[str, RegistryKind("regulator")]
 """Id of a :class:`~crokit.vocabulary.Regulator` (``crokit:fda``)."""
-SubmissionId = NewType("SubmissionId", str)
+SubmissionId = Annotated[str, RegistryKind("submission")]
 """Id of a :class:`~crokit.vocabulary.Submission` (``crokit:ind``)."""
-EngagementModelId = NewType("EngagementModelId", str)
+EngagementModelId = Annotated[str, RegistryKind("engagement-model")]
 """Id of an :class:`~crokit.vocabulary.EngagementModel` (``crokit:fsp``)."""
 
 ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9_-]{0,39}:[a-z0-9][a-z0-9-]{0,79}$")
