@@ -7,7 +7,9 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,7 +28,18 @@ from crokit import (
     ValidationError,
     Visit,
 )
-from crokit.serialization import DOCUMENTS, FORMATS, DocumentSpec, dump, dumps, load, loads, parse, structure
+from crokit.serialization import (
+    DOCUMENTS,
+    FORMATS,
+    DocumentSpec,
+    dump,
+    dumps,
+    load,
+    loads,
+    parse,
+    structure,
+    unstructure,
+)
 from crokit.testing import (
     cro_categories,
     cro_profiles,
@@ -337,3 +350,40 @@ def test_decimal_scale_survives(registry):
 def test_ints_are_accepted_for_decimals(registry):
     assert loads('{"amount": 5, "currency": "JPY"}', Money, registry=registry) == Money(5, "JPY")
     assert loads('{"amount": "5", "currency": "JPY"}', Money, registry=registry).amount == Decimal(5)
+
+
+@attrs.frozen(kw_only=True)
+class _Circle:
+    kind: ClassVar[str] = "circle"
+    radius: int
+
+
+@attrs.frozen(kw_only=True)
+class _Square:
+    kind: ClassVar[str] = "square"
+    side: int
+
+
+@attrs.frozen(kw_only=True)
+class _Drawing:
+    shapes: tuple[_Circle | _Square, ...]
+    highlight: _Circle | _Square | None = None
+
+
+class TestTaggedUnions:
+    def test_round_trip_writes_the_kind_first(self, registry):
+        drawing = _Drawing(shapes=(_Circle(radius=1), _Square(side=2)), highlight=_Square(side=3))
+        data = unstructure(drawing, registry=registry)
+        assert data["shapes"][0] == {"kind": "circle", "radius": 1}
+        for fmt in FORMATS:
+            assert loads(dumps(drawing, fmt, registry=registry), _Drawing, fmt, registry=registry) == drawing
+
+    def test_unknown_or_missing_kind_is_refused(self, registry):
+        with pytest.raises(
+            ValidationError, match=r"shapes\[0\]\.kind: expected one of 'circle', 'square', got 'hexagon'"
+        ):
+            structure({"shapes": [{"kind": "hexagon"}]}, _Drawing, registry=registry, root="")
+        with pytest.raises(ValidationError, match=r"shapes\[0\]: expected a table with a 'kind' key"):
+            structure({"shapes": [3]}, _Drawing, registry=registry, root="")
+        with pytest.raises(ValidationError, match=r"shapes\[0\]\.radius: missing required key"):
+            structure({"shapes": [{"kind": "circle"}]}, _Drawing, registry=registry, root="")

@@ -14,6 +14,9 @@ One cattrs converter, built from a :class:`~crokit.Registry`, knows every encodi
 * Ids of the open vocabularies (services, categories, areas, regulators, ...) are
   strings checked against the registry the converter was built from; an unknown id
   is reported with the closest valid ids.
+* Polymorphic models (pricing models, adjustments, ...) are tagged unions: each class
+  names itself in a ``kind`` class attribute, written as the first key
+  (``kind = "unit-price"``); an unknown ``kind`` is refused with the known ones listed.
 * Tuples and frozensets are lists; a frozenset is written sorted, and a repeated item
   in it is refused rather than dropped.
 * Unknown keys are refused, with the closest known key suggested.
@@ -50,6 +53,7 @@ from typing import Any, Final, Literal, TypeVar, cast
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn
 
 from crokit._decimal import to_decimal
 from crokit.errors import (
@@ -246,6 +250,22 @@ def _without_ids(type_: Any) -> Any:
     return origin[stripped] if origin is not None else type_
 
 
+def _tag(cls: object) -> str | None:
+    """The ``kind`` tag of a polymorphic model class (a ``ClassVar[str]`` named ``kind``), if any."""
+    tag = getattr(cls, "kind", None)
+    return tag if isinstance(cls, type) and attrs.has(cls) and isinstance(tag, str) else None
+
+
+def _tagged_members(type_: object) -> tuple[type, ...] | None:
+    """The member classes of a union whose members all carry a ``kind`` tag (``None`` is allowed too)."""
+    if typing.get_origin(type_) not in {types.UnionType, typing.Union}:
+        return None
+    members = [arg for arg in typing.get_args(type_) if arg is not type(None)]
+    if not members or not all(_tag(arg) for arg in members):
+        return None
+    return tuple(cast("type", arg) for arg in members)
+
+
 def _problems(exc: BaseException, path: str) -> list[Problem]:
     """Turn any exception raised while structuring into problems under *path*."""
     if isinstance(exc, ValidationError):
@@ -350,6 +370,25 @@ class _Hooks:
             return _problems(exc, key)
         return (item,)
 
+    def union_hook(self, type_: Any) -> Callable[[object, object], object]:
+        members = _tagged_members(type_) or ()
+        by_tag = {_tag(cls): cls for cls in members}
+        optional = type(None) in typing.get_args(type_)
+
+        def hook(value: object, _type: object) -> object:
+            if value is None and optional:
+                return None
+            if not isinstance(value, Mapping):
+                raise ValidationError.at("", f"expected a table with a 'kind' key, got {_describe(value)}")
+            tag = value.get("kind")
+            if tag not in by_tag:
+                choices = ", ".join(repr(t) for t in by_tag)
+                raise ValidationError.at("kind", f"expected one of {choices}, got {_describe(tag)}")
+            rest = {k: v for k, v in value.items() if k != "kind"}
+            return self.converter.structure(rest, by_tag[tag])
+
+        return hook
+
     def attrs_hook(self, cls: type) -> Callable[[object, object], object]:
         fields = [f for f in attrs.fields(cls) if f.init]
         hints = typing.get_type_hints(cls, include_extras=True)
@@ -389,6 +428,18 @@ class _Hooks:
         return hook
 
 
+def _tagged_unstructure(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any], dict[str, Any]]]:
+    def factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
+        plain = make_dict_unstructure_fn(cls, converter)
+
+        def unstructure(value: Any) -> dict[str, Any]:
+            return {"kind": _tag(cls), **plain(value)}
+
+        return unstructure
+
+    return factory
+
+
 def configure_converter(converter: cattrs.Converter, registry: Registry) -> None:
     """Install crokit's encoding rules (see the module docstring) on *converter*."""
     hooks = _Hooks(converter, registry)
@@ -408,6 +459,8 @@ def configure_converter(converter: cattrs.Converter, registry: Registry) -> None
     converter.register_structure_hook_factory(_is_sequence_type, hooks.sequence_hook)
     converter.register_structure_hook_factory(_is_mapping_type, hooks.mapping_hook)
     converter.register_structure_hook_factory(attrs.has, hooks.attrs_hook)
+    converter.register_structure_hook_factory(lambda t: _tagged_members(t) is not None, hooks.union_hook)
+    converter.register_unstructure_hook_factory(lambda t: _tag(t) is not None, _tagged_unstructure(converter))
 
 
 def make_converter(registry: Registry | None = None) -> cattrs.Converter:

@@ -28,6 +28,7 @@ __all__ = [
     "check_id",
 ]
 
+
 @attrs.frozen
 class RegistryKind:
     """Marks a ``str`` annotation as an id of one registry kind (``"service"``, ``"area"``, ...)."""
