@@ -33,24 +33,20 @@ CSV shape load with :func:`load_table`.
 Decimal('1')
 """
 
-from crokit.reference.benchmarks import (
+from crokit.reference.check import BenchmarkCheck, NoBenchmark, check_cost_per_patient
+from crokit.reference.figures import (
     COST_PER_PATIENT,
     LIKELIHOOD_OF_APPROVAL,
     LONG_COLUMNS,
     NON_ONCOLOGY,
     PHASE_DURATION,
     PHASE_TRANSITIONS,
-    PUBLISHED_FILES,
     TRANSITION_PROBABILITY,
-    BenchmarkCheck,
-    BenchmarkTable,
     Figure,
-    NoBenchmark,
-    check_cost_per_patient,
-    load_published,
-    load_table,
 )
+from crokit.reference.loading import PUBLISHED_FILES, load_published, load_table
 from crokit.reference.sources import SOURCES, Citation
+from crokit.reference.table import BenchmarkTable
 
 __all__ = [
     "BenchmarkCheck",
