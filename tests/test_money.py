@@ -293,3 +293,11 @@ class TestFx:
         assume(value.is_rounded())
         on = date(2026, 9, 1)
         assert table.convert(value, "USD", on) <= table.convert(other, "USD", on)
+
+
+def test_unrounded_money_strategy_stays_in_range():
+    """Regression: the unrounded strategy once drew 9.99E-31, outside crokit's decimal range."""
+    from hypothesis import find
+
+    tiny = find(money(rounded=False), lambda m: m.amount != 0 and abs(m.amount) < Decimal("1e-6"))
+    assert abs(tiny.amount) >= Decimal("1e-10")

@@ -107,7 +107,9 @@ def money(
     codes = st.just(currency) if currency is not None else currencies()
 
     def build(code: str) -> st.SearchStrategy[Money]:
-        places = CURRENCIES[code] if rounded else None
+        # Unrounded amounts get up to six digits below the minor unit: enough to test
+        # rounding, and never so small that the amount leaves crokit's decimal range.
+        places = CURRENCIES[code] if rounded else (CURRENCIES[code] or 0) + 6
         return amounts(min_value=min_value, max_value=max_value, places=places).map(lambda a: Money(a, code))
 
     return codes.flatmap(build)

@@ -1,0 +1,1 @@
+"""Tests of crokit.interop: reading USDM and ClinicalTrials.gov records into Studies."""
