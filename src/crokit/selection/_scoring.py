@@ -1,0 +1,130 @@
+"""Shared numerics of the scoring methods: normalisations and vectorised scores.
+
+Private to :mod:`crokit.selection`; the public functions live in
+:mod:`crokit.selection.methods`, :mod:`crokit.selection.sensitivity` and
+:mod:`crokit.selection.acceptability`.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from crokit.errors import ValidationError
+from crokit.selection.matrix import DecisionMatrix, Direction
+
+__all__ = [
+    "FloatArray",
+    "MethodName",
+    "TIE_TOLERANCE",
+    "benefit_mask",
+    "linear_utilities",
+    "min_max_normalised",
+    "ratio_normalised",
+    "sample_scores",
+    "topsis_closeness",
+    "vector_normalised",
+    "winners",
+]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+MethodName: TypeAlias = Literal["weighted-sum", "weighted-product", "topsis"]
+"""The scoring methods' names."""
+
+TIE_TOLERANCE: Final = 1e-12
+"""Scores within this relative distance (with the same absolute floor, as every method's
+scores lie in [0, 1]) are ties."""
+
+
+def benefit_mask(matrix: DecisionMatrix) -> npt.NDArray[np.bool_]:
+    """``True`` for each benefit criterion, ``False`` for each cost criterion."""
+    return np.asarray([c.direction is Direction.BENEFIT for c in matrix.criteria], dtype=np.bool_)
+
+
+def min_max_normalised(matrix: DecisionMatrix) -> FloatArray:
+    """Each column scaled to [0, 1], 1 best; a constant column becomes all zeros."""
+    x = np.asarray(matrix.scores, dtype=np.float64)
+    low, high = x.min(axis=0), x.max(axis=0)
+    span = high - low
+    safe = np.where(span > 0, span, 1.0)
+    scaled = np.where(benefit_mask(matrix), (x - low) / safe, (high - x) / safe)
+    return np.where(span > 0, np.clip(scaled, 0.0, 1.0), 0.0)
+
+
+def ratio_normalised(matrix: DecisionMatrix) -> FloatArray:
+    """Each column as a ratio to its best score (benefit ``x/max``, cost ``min/x``), in (0, 1].
+
+    Raises:
+        ValidationError: If a score is zero or negative (path ``scores[i][j]``).
+    """
+    for i, row in enumerate(matrix.scores):
+        for j, value in enumerate(row):
+            if value <= 0:
+                raise ValidationError.at(
+                    f"scores[{i}][{j}]", f"the weighted product needs scores above 0, got {value!r}"
+                )
+    x = np.asarray(matrix.scores, dtype=np.float64)
+    result: FloatArray = np.where(benefit_mask(matrix), x / x.max(axis=0), x.min(axis=0) / x)
+    return result
+
+
+def vector_normalised(matrix: DecisionMatrix) -> FloatArray:
+    """Each column divided by its Euclidean norm; an all-zero column stays zero."""
+    x = np.asarray(matrix.scores, dtype=np.float64)
+    norm = np.sqrt((x * x).sum(axis=0))
+    return np.where(norm > 0, x / np.where(norm > 0, norm, 1.0), 0.0)
+
+
+def topsis_closeness(normalised: FloatArray, weights: FloatArray, benefit: npt.NDArray[np.bool_]) -> FloatArray:
+    """TOPSIS closeness for each weight vector (rows of *weights*) and alternative.
+
+    Args:
+        normalised: Vector-normalised scores, alternatives by criteria.
+        weights: Weight vectors, one per row (samples by criteria).
+        benefit: Which criteria are benefits.
+
+    Returns:
+        Closeness in [0, 1], samples by alternatives; 0.5 where the ideal and the
+        anti-ideal coincide.
+    """
+    v = weights[:, None, :] * normalised[None, :, :]
+    top, bottom = v.max(axis=1), v.min(axis=1)
+    ideal = np.where(benefit, top, bottom)[:, None, :]
+    anti = np.where(benefit, bottom, top)[:, None, :]
+    d_ideal = np.sqrt(((v - ideal) ** 2).sum(axis=2))
+    d_anti = np.sqrt(((v - anti) ** 2).sum(axis=2))
+    total = d_ideal + d_anti
+    closeness = np.divide(d_anti, total, out=np.full_like(total, 0.5), where=total > 0)
+    result: FloatArray = np.clip(closeness, 0.0, 1.0)
+    return result
+
+
+def linear_utilities(name: MethodName, matrix: DecisionMatrix) -> FloatArray | None:
+    """Per-criterion utilities whose weighted sum ranks like the method's score, or ``None`` for TOPSIS.
+
+    The weighted sum is linear in the weights; the weighted product's logarithm is too.
+    """
+    if name == "weighted-sum":
+        return min_max_normalised(matrix)
+    if name == "weighted-product":
+        return np.log(ratio_normalised(matrix))
+    return None
+
+
+def sample_scores(name: MethodName, matrix: DecisionMatrix, weights: FloatArray) -> FloatArray:
+    """Scores (or a monotone transform of them) for each weight vector: samples by alternatives."""
+    utilities = linear_utilities(name, matrix)
+    if utilities is None:
+        return topsis_closeness(vector_normalised(matrix), weights, benefit_mask(matrix))
+    scores: FloatArray = np.einsum("sn,mn->sm", weights, utilities)
+    return scores
+
+
+def winners(name: MethodName, matrix: DecisionMatrix, weights: FloatArray) -> list[int]:
+    """The winner for each weight vector: the first alternative within the tie tolerance of the best."""
+    scores = sample_scores(name, matrix, weights)
+    best = scores.max(axis=1, keepdims=True)
+    within = scores >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
+    return [int(i) for i in np.argmax(within, axis=1)]
