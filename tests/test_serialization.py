@@ -387,3 +387,20 @@ class TestTaggedUnions:
             structure({"shapes": [3]}, _Drawing, registry=registry, root="")
         with pytest.raises(ValidationError, match=r"shapes\[0\]\.radius: missing required key"):
             structure({"shapes": [{"kind": "circle"}]}, _Drawing, registry=registry, root="")
+
+
+@attrs.frozen(kw_only=True)
+class _Score:
+    value: float
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_decision_floats_round_trip_exactly(fmt, registry):
+    score = _Score(value=0.1 + 0.2)
+    assert loads(dumps(score, fmt, registry=registry), _Score, fmt, registry=registry) == score
+
+
+@pytest.mark.parametrize("bad", ['"0.5"', "true", "NaN"])
+def test_decision_floats_refuse_text_bools_and_nan(bad, registry):
+    with pytest.raises(CrokitError):
+        loads(f'{{"value": {bad}}}', _Score, registry=registry)

@@ -6,6 +6,8 @@ One cattrs converter, built from a :class:`~crokit.Registry`, knows every encodi
   It is read from a string or an int. A float literal in a file (``rate = 0.1``) is
   refused with a message asking for the string form: it is never turned into a binary
   float, and never silently accepted.
+* ``float`` appears only in decision scores and weights (never in money): it is
+  written as a JSON/TOML/YAML number and read back from its exact text.
 * ``int`` must be a whole number in the file (``3``, not ``3.0``, ``"3"`` or ``true``);
   ``str`` must be text; ``bool`` must be ``true`` or ``false``.
 * Dates are ISO 8601 calendar dates (``2027-01-04``); TOML and YAML native dates are
@@ -39,6 +41,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import math
 import operator
 import os
 import tempfile
@@ -180,6 +183,15 @@ def _structure_int(value: object, _type: object) -> int:
     if abs(value) > MAX_INT:
         raise ValidationError.at("", f"expected a whole number of at most 15 digits, got {_describe(value)}")
     return value
+
+
+def _structure_float(value: object, _type: object) -> float:
+    """Floats appear only in decision scores and weights, never in money; read them exactly from their text."""
+    if isinstance(value, _FloatText | int) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+    raise ValidationError.at("", f"expected a finite number, got {_describe(value)}")
 
 
 def _structure_str(value: object, _type: object) -> str:
@@ -452,6 +464,7 @@ def configure_converter(converter: cattrs.Converter, registry: Registry) -> None
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_factory(lambda t: _registry_kind(t) is not None, hooks.id_hook)
