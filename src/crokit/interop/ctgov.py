@@ -10,7 +10,7 @@ A record (``GET https://clinicaltrials.gov/api/v2/studies/{nctId}``) holds a
   (``["PHASE1", "PHASE2"]`` is Phase 1/2);
 - ``indication``: ``conditionsModule.conditions``, joined with ``"; "``;
 - ``therapeutic_area``: a condition or keyword the registry knows as an area, else a word
-  of :data:`~crokit.interop._common.AREA_KEYWORDS` in them (reported in the notes);
+  of :data:`~crokit.interop._lookup.AREA_KEYWORDS` in them (reported in the notes);
 - ``planned_patients``: ``designModule.enrollmentInfo.count``;
 - ``sites`` and ``countries``: ``contactsLocationsModule.locations``; each distinct
   facility (facility, city, state, country) is a site, and each country name is turned
@@ -34,16 +34,9 @@ from typing import Any, Final
 import attrs
 
 from crokit.errors import ValidationError
-from crokit.interop._common import (
-    Collector,
-    Node,
-    area_from_keywords,
-    country_from_name,
-    describe,
-    first_text,
-    load_json,
-    resolve_area,
-)
+from crokit.interop._collect import Collector
+from crokit.interop._lookup import area_from_keywords, country_from_name, resolve_area
+from crokit.interop._node import Node, describe, first_text, load_json
 from crokit.interop.report import ImportDefaults, ImportReport
 from crokit.registry import Registry, default_registry
 from crokit.serialization import read_text
