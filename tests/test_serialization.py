@@ -404,3 +404,30 @@ def test_decision_floats_round_trip_exactly(fmt, registry):
 def test_decision_floats_refuse_text_bools_and_nan(bad, registry):
     with pytest.raises(CrokitError):
         loads(f'{{"value": {bad}}}', _Score, registry=registry)
+
+
+@attrs.frozen(kw_only=True)
+class _Pairs:
+    weights: tuple[tuple[str, Decimal], ...]
+    note: str | None  # optional but without a default: TOML drops it, it must read back as None
+
+
+class TestShapes:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_fixed_length_tuples_and_required_optionals(self, fmt, registry):
+        value = _Pairs(weights=(("crokit:technology", Decimal("0.25")), ("crokit:pricing-fit", Decimal(1))), note=None)
+        assert loads(dumps(value, fmt, registry=registry), _Pairs, fmt, registry=registry) == value
+
+    def test_fixed_length_tuples_check_their_length_and_item_types(self, registry):
+        with pytest.raises(ValidationError, match=r"weights\[0\]: expected a list of 2 items, got 3"):
+            structure({"weights": [["a", "1", "2"]], "note": None}, _Pairs, registry=registry, root="")
+        with pytest.raises(ValidationError, match=r"weights\[0\]\[1\]: expected a decimal"):
+            structure({"weights": [["a", 0.5]], "note": None}, _Pairs, registry=registry, root="")
+
+
+def test_a_tagged_model_reads_back_on_its_own(registry):
+    circle = _Circle(radius=2)
+    for fmt in FORMATS:
+        assert loads(dumps(circle, fmt, registry=registry), _Circle, fmt, registry=registry) == circle
+    with pytest.raises(ValidationError, match="kind: expected 'circle', got 'square'"):
+        structure({"kind": "square", "radius": 1}, _Circle, registry=registry, root="")

@@ -39,6 +39,7 @@ from crokit.vocabulary.builtin import (
     BUILTIN_SERVICES,
     BUILTIN_SUBMISSIONS,
 )
+from crokit.vocabulary.criteria import BUILTIN_CRITERIA, BUILTIN_QUESTIONS, Question, SelectionCriterion
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.terms import (
     CroCategory,
@@ -232,6 +233,24 @@ class Registry:
         choices = [*items, *(a for e in items.values() for a in cast("TherapeuticArea", e).aliases)]
         raise UnknownIdError(kind, str(id_or_alias), choices=choices, path=path)
 
+    def criterion(self, id_: str, *, path: str = "") -> SelectionCriterion:
+        """The :class:`~crokit.vocabulary.criteria.SelectionCriterion` with this id."""
+        return self._typed(SelectionCriterion.registry_kind, id_, SelectionCriterion, path)
+
+    def question(self, id_: str, *, path: str = "") -> Question:
+        """The due-diligence :class:`~crokit.vocabulary.criteria.Question` with this id."""
+        return self._typed(Question.registry_kind, id_, Question, path)
+
+    @property
+    def criteria(self) -> tuple[SelectionCriterion, ...]:
+        """Every selection criterion."""
+        return cast("tuple[SelectionCriterion, ...]", self.all(SelectionCriterion.registry_kind))
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every due-diligence question."""
+        return cast("tuple[Question, ...]", self.all(Question.registry_kind))
+
     @property
     def services(self) -> tuple[Service, ...]:
         """Every service."""
@@ -289,6 +308,8 @@ class Registry:
                 need(Regulator.registry_kind, regulator_id, f"submission {submission.id}.regulators[{i}]")
         for model in self.engagement_models:
             need(EngagementModel.registry_kind, model.parent, f"engagement-model {model.id}.parent")
+        for question in self.questions:
+            need(SelectionCriterion.registry_kind, question.criterion, f"question {question.id}.criterion")
         if problems:
             raise ValidationError(problems)
 
@@ -318,6 +339,8 @@ def _builtin() -> Registry:
         *BUILTIN_REGULATORS,
         *BUILTIN_SUBMISSIONS,
         *BUILTIN_ENGAGEMENT_MODELS,
+        *BUILTIN_CRITERIA,
+        *BUILTIN_QUESTIONS,
     )
     registry.check_references()
     return registry

@@ -23,7 +23,9 @@ One cattrs converter, built from a :class:`~crokit.Registry`, knows every encodi
   in it is refused rather than dropped.
 * Unknown keys are refused, with the closest known key suggested.
 * ``None`` is JSON ``null`` and YAML ``null``; TOML has no null, so the key is left
-  out, and every optional field defaults to ``None``.
+  out, and an absent key of an optional type (``X | None``) reads back as ``None``.
+* Fixed-length tuples (``tuple[str, Decimal]``) are lists of exactly that many items,
+  each read as its own type.
 * Top-level documents (:data:`DOCUMENTS`) carry ``schema_version``: older versions are
   upgraded by a chain of migrations, newer ones are refused.
 
@@ -81,6 +83,7 @@ __all__ = [
     "DocumentSpec",
     "Format",
     "configure_converter",
+    "document_spec",
     "dump",
     "dumps",
     "load",
@@ -140,7 +143,17 @@ DOCUMENTS: Final[Mapping[type, DocumentSpec]] = {
     Study: DocumentSpec(name="study", version=1),
     CroProfile: DocumentSpec(name="cro_profile", version=1),
 }
-"""The top-level document types and their schema versions."""
+"""The top-level document types of the core and their schema versions. Higher layers
+declare theirs on the class itself, as ``__crokit_document__: ClassVar[DocumentSpec]``
+(see :class:`crokit.scenario.Scenario`), so this module never imports them."""
+
+
+def document_spec(cls: object) -> DocumentSpec | None:
+    """The :class:`DocumentSpec` of a top-level document type, or ``None`` for other types."""
+    spec = DOCUMENTS.get(cls) if isinstance(cls, type) else None
+    if spec is None:
+        spec = getattr(cls, "__crokit_document__", None)
+    return spec if isinstance(spec, DocumentSpec) else None
 
 
 class _FloatText(str):
@@ -262,6 +275,11 @@ def _without_ids(type_: Any) -> Any:
     return origin[stripped] if origin is not None else type_
 
 
+def _allows_none(type_: object) -> bool:
+    """Whether *type_* is an optional type (``X | None``)."""
+    return typing.get_origin(type_) in {types.UnionType, typing.Union} and type(None) in typing.get_args(type_)
+
+
 def _tag(cls: object) -> str | None:
     """The ``kind`` tag of a polymorphic model class (a ``ClassVar[str]`` named ``kind``), if any."""
     tag = getattr(cls, "kind", None)
@@ -319,14 +337,17 @@ class _Hooks:
     def sequence_hook(self, type_: Any) -> Callable[[object, object], object]:
         origin = typing.get_origin(type_)
         args = typing.get_args(type_)
-        item_type = args[0] if args else Any
+        fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
 
         def hook(value: object, _type: object) -> object:
             if not isinstance(value, list | tuple):
                 raise ValidationError.at("", f"expected a list, got {_describe(value)}")
+            if fixed and len(value) != len(args):
+                raise ValidationError.at("", f"expected a list of {len(args)} items, got {len(value)}")
             items: list[object] = []
             problems: list[Problem] = []
             for index, raw in enumerate(value):
+                item_type = args[index] if fixed else (args[0] if args else Any)
                 try:
                     items.append(self.converter.structure(raw, item_type))
                 except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
@@ -414,6 +435,11 @@ class _Hooks:
             if not isinstance(value, Mapping):
                 raise ValidationError.at("", f"expected a table with keys {', '.join(keys)}, got {_describe(value)}")
             problems: list[Problem] = []
+            tag = _tag(cls)
+            if tag is not None and "kind" in value:
+                if value["kind"] != tag:
+                    problems.append(Problem(path="kind", message=f"expected {tag!r}, got {_describe(value['kind'])}"))
+                value = {k: v for k, v in value.items() if k != "kind"}
             for key in value:
                 if key not in keys:
                     hint = close_matches(str(key), keys)
@@ -422,7 +448,9 @@ class _Hooks:
             kwargs: dict[str, object] = {}
             for key, field in keys.items():
                 if key not in value:
-                    if field.default is attrs.NOTHING:
+                    if _allows_none(hints[field.name]):
+                        kwargs[key] = None  # TOML has no null: an absent optional key is None
+                    elif field.default is attrs.NOTHING:
                         problems.append(Problem(path=key, message="missing required key"))
                     continue
                 found = self.field_value(field, key, value[key], hints[field.name])
@@ -587,7 +615,7 @@ def _converter(registry: Registry | None) -> cattrs.Converter:
 def unstructure(obj: object, *, registry: Registry | None = None) -> Any:
     """*obj* as plain JSON-compatible data; a top-level document gets its ``schema_version`` first."""
     data = _converter(registry).unstructure(obj)
-    spec = DOCUMENTS.get(type(obj))
+    spec = document_spec(type(obj))
     if spec is not None and isinstance(data, dict):
         return {"schema_version": spec.version, **data}
     return data
@@ -601,7 +629,7 @@ def structure(data: object, cls: type[T], *, registry: Registry | None = None, r
             (default: the document's name).
         SchemaVersionError: For a document whose version cannot be read.
     """
-    spec = DOCUMENTS.get(cls)
+    spec = document_spec(cls)
     prefix = root if root is not None else (spec.name if spec else "")
     if spec is not None:
         if not isinstance(data, dict):

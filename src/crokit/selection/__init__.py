@@ -12,6 +12,17 @@ CROs) scored on criteria:
   changes; :func:`rank_acceptability` (SMAA-2) shows how often each alternative takes
   each rank when the weights are uncertain.
 
+On top of the math, the CRO-specific layer:
+
+* :mod:`~crokit.selection.due_diligence`: a candidate's answers to the due-diligence
+  questionnaire (:class:`DueDiligence`) and their scores per criterion.
+* :mod:`~crokit.selection.rules`: how each criterion maps a candidate onto 0..1
+  (:func:`score_candidate`).
+* :mod:`~crokit.selection.constraints`: hard constraints (:class:`Constraints`) and
+  every reason a candidate fails them.
+* :mod:`~crokit.selection.ranking`: :func:`select`, from a study and candidates to a
+  serialisable :class:`Ranking` with weight intervals and rank acceptabilities.
+
 This package uses NumPy; ``import crokit`` alone does not import it.
 
 >>> from crokit.selection import Criterion, DecisionMatrix, topsis
@@ -26,6 +37,15 @@ This package uses NumPy; ``import crokit`` alone does not import it.
 
 from crokit.selection.acceptability import RankAcceptability, rank_acceptability
 from crokit.selection.ahp import CR_THRESHOLD, SAATY_1980, AhpMethod, AhpResult, ahp_weights
+from crokit.selection.constraints import Constraints, CustomConstraint, CustomConstraintKind, check_constraints
+from crokit.selection.due_diligence import (
+    Answer,
+    DueDiligence,
+    QuestionScore,
+    answer_score,
+    check_due_diligence,
+    question_scores,
+)
 from crokit.selection.matrix import Criterion, DecisionMatrix, Direction, NormalizedWeights, Number, normalize_weights
 from crokit.selection.methods import (
     METHODS,
@@ -37,28 +57,65 @@ from crokit.selection.methods import (
     weighted_product,
     weighted_sum,
 )
+from crokit.selection.ranking import (
+    DEFAULT_CRITERIA,
+    AcceptabilityRow,
+    CandidateInput,
+    Consistency,
+    Exclusion,
+    Interval,
+    Ranking,
+    Scorecard,
+    SelectionSettings,
+    select,
+)
+from crokit.selection.rules import CriterionScore, ScoringContext, SponsorPreferences, score_candidate
 from crokit.selection.sensitivity import WeightInterval, weight_intervals
 
 __all__ = [
+    "AcceptabilityRow",
     "AhpMethod",
     "AhpResult",
+    "Answer",
     "CR_THRESHOLD",
+    "CandidateInput",
+    "Consistency",
+    "Constraints",
     "Criterion",
+    "CriterionScore",
+    "CustomConstraint",
+    "CustomConstraintKind",
+    "DEFAULT_CRITERIA",
     "DecisionMatrix",
     "Direction",
+    "DueDiligence",
+    "Exclusion",
+    "Interval",
     "METHODS",
     "MethodName",
     "MethodResult",
     "NormalizedWeights",
     "Number",
+    "QuestionScore",
     "RankAcceptability",
+    "Ranking",
     "SAATY_1980",
+    "Scorecard",
+    "ScoringContext",
+    "SelectionSettings",
+    "SponsorPreferences",
     "WeightInterval",
     "WeightsLike",
     "ahp_weights",
+    "answer_score",
+    "check_constraints",
+    "check_due_diligence",
     "normalize_weights",
+    "question_scores",
     "rank_acceptability",
     "rank_scores",
+    "score_candidate",
+    "select",
     "topsis",
     "weight_intervals",
     "weighted_product",

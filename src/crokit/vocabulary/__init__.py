@@ -12,6 +12,17 @@ Closed sets are enums (:class:`Stage`, :class:`Milestone`, :class:`ProviderKind`
 
 from crokit.vocabulary.codes import CTGOV_PHASES, NCI_PHASE_CODES, nci_code_for, stage_from_ctgov, stage_from_nci
 from crokit.vocabulary.countries import COUNTRIES, REGIONS, Country, country, normalize_country, region_countries
+from crokit.vocabulary.criteria import (
+    BUILTIN_CRITERIA,
+    BUILTIN_QUESTIONS,
+    AnswerType,
+    Better,
+    CriterionDirection,
+    CriterionId,
+    Question,
+    QuestionId,
+    SelectionCriterion,
+)
 from crokit.vocabulary.ids import (
     AreaId,
     CategoryId,
@@ -34,21 +45,30 @@ from crokit.vocabulary.terms import (
 )
 
 __all__ = [
+    "BUILTIN_CRITERIA",
+    "BUILTIN_QUESTIONS",
     "COUNTRIES",
     "CTGOV_PHASES",
     "NCI_PHASE_CODES",
     "REGIONS",
     "TRANSITIONS",
+    "AnswerType",
     "AreaId",
+    "Better",
     "CategoryId",
     "Country",
+    "CriterionDirection",
+    "CriterionId",
     "CroCategory",
     "EngagementModel",
     "EngagementModelId",
     "Milestone",
     "ProviderKind",
+    "Question",
+    "QuestionId",
     "Regulator",
     "RegulatorId",
+    "SelectionCriterion",
     "Service",
     "ServiceId",
     "Stage",

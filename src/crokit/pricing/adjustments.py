@@ -1,0 +1,437 @@
+"""Budget adjustments: discounts, escalation, contingency, management fees and currency conversion.
+
+Each adjustment is a small pure function of a budget, ``apply(budget) -> Budget``,
+that adds lines of kind ``adjustment`` (or, for a currency conversion, re-expresses
+every line). :func:`apply_adjustments` applies a list in the order given, each to the
+budget as the ones before it left it, so order matters and shows: a discount applied
+after a contingency also discounts the contingency lines.
+
+Percentage adjustments (:class:`PercentDiscount`, :class:`TieredDiscount`,
+:class:`Contingency`, :class:`ManagementFee`) add one line per line they apply to,
+described ``"<what>: <that line's description>"``, over the same months, so every
+month's share follows the work it adjusts. Each is ``quantity = percent / 100`` times
+``unit_price = the adjusted line's amount`` (negated for a discount), rounded
+half-even once. Zero amounts add no line. Percentages are from 0 up to but not
+including 100, so a discount never makes a line, or a total, negative.
+
+Pass-through costs carry no markup unless a :class:`ManagementFee` says so:
+:class:`Escalation` and :class:`Contingency` apply to the CRO's direct fees unless
+told otherwise.
+
+>>> from decimal import Decimal
+>>> from crokit import Money, Stage, UnitBasis
+>>> from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
+>>> line = LineItem(
+...     service="crokit:project-management", stage=Stage.PHASE_2, kind=PricingKind.UNIT,
+...     bucket=CostBucket.CRO_DIRECT_FEES, description="Project management", basis=UnitBasis.PER_MONTH,
+...     quantity=Decimal(10), unit_price=Money("1000.00", "USD"), amount=Money("10000.00", "USD"),
+...     months=range(10), derivation="10 months x 1000.00 USD",
+... )
+>>> adjustments = (Contingency(percent=10), PercentDiscount(percent=5))
+>>> budget = apply_adjustments(Budget(currency="USD", lines=(line,)), adjustments)
+>>> [(l.description, str(l.amount)) for l in budget.lines]  # doctest: +NORMALIZE_WHITESPACE
+[('Project management', '10000.00 USD'),
+ ('Contingency 10%: Project management', '1000.00 USD'),
+ ('Discount 5%: Project management', '-500.00 USD'),
+ ('Discount 5%: Contingency 10%: Project management', '-50.00 USD')]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from crokit._convert import to_tuple
+from crokit._decimal import CONTEXT, to_decimal
+from crokit._validators import is_date
+from crokit.errors import CurrencyMismatchError, ValidationError
+from crokit.money import FxTable, Money, minor_units, validate_currency
+from crokit.pricing.budget import POLICY, Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.fte import _money_at_least_zero, _percent
+from crokit.vocabulary.lifecycle import Stage
+
+__all__ = [
+    "Adjustment",
+    "Contingency",
+    "CurrencyConversion",
+    "Escalation",
+    "ManagementFee",
+    "PercentDiscount",
+    "TieredDiscount",
+    "TotalTier",
+    "apply_adjustments",
+]
+
+_HUNDRED: Final = Decimal(100)
+
+
+def _bucket(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, CostBucket):
+        raise ValidationError.at(attribute.name, f"expected a cost bucket or None, got {value!r}")
+
+
+def _decimal(value: object) -> Decimal:
+    return to_decimal(value, what="percentage")
+
+
+def _required_bucket(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, CostBucket):
+        raise ValidationError.at(attribute.name, f"expected a cost bucket, got {value!r}")
+
+
+def _in(bucket: CostBucket | None) -> Callable[[LineItem], bool]:
+    return lambda line: bucket is None or line.bucket is bucket
+
+
+def _on(bucket: CostBucket | None) -> str:
+    return f" on {bucket.value}" if bucket is not None else ""
+
+
+def _per_line(
+    budget: Budget,
+    *,
+    label: str,
+    percent: Decimal,
+    sign: int,
+    select: Callable[[LineItem], bool],
+    bucket: CostBucket | None = None,
+) -> Budget:
+    """Add ``sign x percent%`` of every selected line as an adjustment line of its own."""
+    fraction = CONTEXT.divide(percent, _HUNDRED)
+    added = []
+    for line in budget.lines:
+        if not select(line):
+            continue
+        base = line.amount if sign > 0 else -line.amount
+        amount = (base * fraction).rounded(POLICY)
+        if amount.is_zero():
+            continue
+        added.append(
+            LineItem(
+                service=line.service,
+                stage=line.stage,
+                kind=PricingKind.ADJUSTMENT,
+                bucket=bucket or line.bucket,
+                description=f"{label}: {line.description}",
+                basis=None,
+                quantity=fraction,
+                unit_price=base,
+                amount=amount,
+                months=line.months,
+                derivation=f"{'+' if sign > 0 else '-'}{percent}% x {line.amount} "
+                f"= {CONTEXT.multiply(base.amount, fraction)} {budget.currency}, rounded half-even to {amount}",
+            )
+        )
+    return Budget(currency=budget.currency, lines=(*budget.lines, *added))
+
+
+@attrs.frozen(kw_only=True)
+class PercentDiscount:
+    """A flat discount of *percent* on every line, or on the lines of one cost bucket.
+
+    Attributes:
+        percent: The discount, from 0 up to but not including 100 (``5`` for 5%).
+        applies_to: The bucket discounted; ``None`` (the default) for every line.
+    """
+
+    kind: ClassVar[str] = "percent-discount"
+
+    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    applies_to: CostBucket | None = attrs.field(default=None, validator=_bucket)
+
+    def apply(self, budget: Budget) -> Budget:
+        """Add one negative line per discounted line."""
+        label = f"Discount {self.percent}%{_on(self.applies_to)}"
+        return _per_line(budget, label=label, percent=self.percent, sign=-1, select=_in(self.applies_to))
+
+
+@attrs.frozen(kw_only=True)
+class TotalTier:
+    """A tier of a discount on the budget total: from *min_total* on, *percent* off.
+
+    Attributes:
+        min_total: The total the budget must reach (>= 0).
+        percent: The discount, from 0 up to but not including 100.
+    """
+
+    min_total: Money = attrs.field(validator=_money_at_least_zero)
+    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+
+
+def _tiers(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    if not value:
+        raise ValidationError.at(attribute.name, "expected at least one tier")
+    previous: Money | None = None
+    for index, tier in enumerate(value):
+        path = f"{attribute.name}[{index}]"
+        if not isinstance(tier, TotalTier):
+            raise ValidationError.at(path, f"expected a TotalTier, got {tier!r}")
+        if previous is not None and tier.min_total.currency != previous.currency:
+            raise ValidationError.at(f"{path}.min_total", f"expected an amount in {previous.currency}, like tiers[0]")
+        if previous is not None and tier.min_total <= previous:
+            raise ValidationError.at(
+                f"{path}.min_total", f"tiers must be in strictly ascending order: {tier.min_total} follows {previous}"
+            )
+        previous = tier.min_total
+
+
+@attrs.frozen(kw_only=True)
+class TieredDiscount:
+    """A discount tiered by the budget's total when it is applied.
+
+    The tier that applies is the last one whose ``min_total`` the total reaches; its
+    percent applies to every line in scope (not only the amount above the threshold).
+
+    Attributes:
+        tiers: The tiers, in strictly ascending ``min_total``, all in one currency.
+        applies_to: The bucket discounted; ``None`` (the default) for every line.
+    """
+
+    kind: ClassVar[str] = "tiered-discount"
+
+    tiers: tuple[TotalTier, ...] = attrs.field(converter=to_tuple, validator=_tiers)
+    applies_to: CostBucket | None = attrs.field(default=None, validator=_bucket)
+
+    @property
+    def currency(self) -> str:
+        """The currency of the thresholds."""
+        return self.tiers[0].min_total.currency
+
+    def apply(self, budget: Budget) -> Budget:
+        """Add one negative line per discounted line, at the percent of the tier the total reaches.
+
+        Raises:
+            CurrencyMismatchError: If the budget is not in the tiers' currency.
+        """
+        if budget.currency != self.currency:
+            raise CurrencyMismatchError(self.currency, budget.currency, operation="apply a tiered discount in")
+        reached = [tier for tier in self.tiers if budget.total >= tier.min_total]
+        if not reached:
+            return budget
+        tier = reached[-1]
+        label = f"Tiered discount {tier.percent}%{_on(self.applies_to)} (total reaches {tier.min_total})"
+        return _per_line(budget, label=label, percent=tier.percent, sign=-1, select=_in(self.applies_to))
+
+
+@attrs.frozen(kw_only=True)
+class Contingency:
+    """A contingency reserve of *percent* on top of the lines in scope.
+
+    Attributes:
+        percent: The reserve, from 0 up to but not including 100.
+        applies_to: The bucket reserved for: the CRO's direct fees by default (add
+            one contingency per bucket to reserve for several).
+    """
+
+    kind: ClassVar[str] = "contingency"
+
+    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    applies_to: CostBucket = attrs.field(default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket)
+
+    def apply(self, budget: Budget) -> Budget:
+        """Add one line per line in scope."""
+        label = f"Contingency {self.percent}%"
+        return _per_line(budget, label=label, percent=self.percent, sign=1, select=_in(self.applies_to))
+
+
+@attrs.frozen(kw_only=True)
+class ManagementFee:
+    """The CRO's fee of *percent* on costs it passes through; the fee lines go to its direct fees.
+
+    Attributes:
+        percent: The fee, from 0 up to but not including 100.
+        applies_to: The bucket the fee is charged on (pass-through costs by default).
+    """
+
+    kind: ClassVar[str] = "management-fee"
+
+    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    applies_to: CostBucket = attrs.field(default=CostBucket.PASS_THROUGH, validator=_required_bucket)
+
+    def apply(self, budget: Budget) -> Budget:
+        """Add one fee line, in the ``cro-direct-fees`` bucket, per line in scope."""
+        label = f"Management fee {self.percent}% on {self.applies_to.value}"
+        return _per_line(
+            budget,
+            label=label,
+            percent=self.percent,
+            sign=1,
+            select=_in(self.applies_to),
+            bucket=CostBucket.CRO_DIRECT_FEES,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Escalation:
+    """Annual rate escalation, applied to work by the contract year it falls in.
+
+    Study month *i* falls on ``start_date + i months``. Contract year 1 is the first
+    twelve months from ``base_date`` (the rate card's date), year 2 the next, and so
+    on; months before ``base_date`` count as year 1. Work in contract year ``n``
+    costs ``(1 + p/100)^(n-1) - 1`` more. Each line's monthly amounts
+    (:meth:`~crokit.pricing.LineItem.monthly`) are summed by service, stage, bucket
+    and contract year, and each sum gets one line (``quantity`` the factor,
+    ``unit_price`` the sum), over that year's months; the factor is exact to 34
+    significant digits, and each line is rounded half-even once. For a positive rate
+    escalation never lowers a price.
+
+    Attributes:
+        annual_percent: The yearly rate, from 0 up to but not including 100.
+        base_date: The date the prices are quoted at.
+        start_date: The date of study month 0.
+        applies_to: The bucket escalated: the CRO's direct fees by default (add one
+            escalation per bucket to escalate several).
+    """
+
+    kind: ClassVar[str] = "escalation"
+
+    annual_percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    base_date: date = attrs.field(validator=is_date)
+    start_date: date = attrs.field(validator=is_date)
+    applies_to: CostBucket = attrs.field(default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket)
+
+    def year_of(self, month: int) -> int:
+        """Whole years from ``base_date`` to study month *month* (0 in contract year 1)."""
+        on = self.start_date + relativedelta(months=month)
+        return relativedelta(on, self.base_date).years if on >= self.base_date else 0
+
+    def factor(self, years: int) -> Decimal:
+        """``(1 + p/100)^years - 1``."""
+        growth = CONTEXT.add(Decimal(1), CONTEXT.divide(self.annual_percent, _HUNDRED))
+        return CONTEXT.subtract(CONTEXT.power(growth, years), Decimal(1))
+
+    def apply(self, budget: Budget) -> Budget:
+        """Add one line per service, stage, bucket and contract year after the first."""
+        sums: dict[tuple[str, Stage, CostBucket], dict[int, dict[int, Money]]] = {}
+        select = _in(self.applies_to)
+        for line in budget.lines:
+            if not select(line):
+                continue
+            for month, part in line.monthly().items():
+                years = self.year_of(month)
+                if years:
+                    by_month = sums.setdefault((line.service, line.stage, line.bucket), {}).setdefault(years, {})
+                    by_month[month] = by_month.get(month, Money.zero(budget.currency)) + part
+        groups_per_service: dict[str, int] = {}
+        for service, _, _ in sums:
+            groups_per_service[service] = groups_per_service.get(service, 0) + 1
+        added = []
+        for (service, stage, bucket), by_year in sums.items():
+            suffix = f" ({stage.value}, {bucket.value})" if groups_per_service[service] > 1 else ""
+            for years in sorted(by_year):
+                added.extend(
+                    self._line(
+                        budget.currency,
+                        service=service,
+                        stage=stage,
+                        bucket=bucket,
+                        years=years,
+                        parts=by_year[years],
+                        suffix=suffix,
+                    )
+                )
+        return Budget(currency=budget.currency, lines=(*budget.lines, *added))
+
+    def _line(
+        self,
+        currency: str,
+        *,
+        service: str,
+        stage: Stage,
+        bucket: CostBucket,
+        years: int,
+        parts: dict[int, Money],
+        suffix: str,
+    ) -> list[LineItem]:
+        base = sum(parts.values(), Money.zero(currency))
+        factor = self.factor(years)
+        amount = (base * factor).rounded(POLICY)
+        if amount.is_zero():
+            return []
+        months = sorted(parts)
+        first = self.start_date + relativedelta(months=months[0])
+        return [
+            LineItem(
+                service=service,
+                stage=stage,
+                kind=PricingKind.ADJUSTMENT,
+                bucket=bucket,
+                description=f"Escalation {self.annual_percent}% a year, contract year {years + 1}{suffix}",
+                basis=None,
+                quantity=factor,
+                unit_price=base,
+                amount=amount,
+                months=months,
+                derivation=(
+                    f"((1 + {self.annual_percent}/100)^{years} - 1) = {factor} x {base} (work in study months "
+                    f"{months[0]}-{months[-1]}, from {first}; prices of {self.base_date}) "
+                    f"= {CONTEXT.multiply(base.amount, factor)} {currency}, rounded half-even to {amount}"
+                ),
+            )
+        ]
+
+
+def _target(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    code = validate_currency(value)
+    if minor_units(code) is None:
+        raise ValidationError.at(attribute.name, f"{code} has no minor unit, so budget lines cannot be rounded in it")
+
+
+@attrs.frozen(kw_only=True)
+class CurrencyConversion:
+    """Re-express every line in currency *to*, at the rate in force on *on*.
+
+    Each line keeps its quantity; its unit price is converted and rounded half-even
+    to the target currency's minor unit, and its amount recomputed as quantity x the
+    converted unit price, rounded half-even once. So the converted total is the sum
+    of the converted lines (it may differ from converting the total by the rounding
+    of each unit price). Converting into the budget's own currency changes nothing.
+
+    Attributes:
+        to: The target ISO 4217 currency (one with a minor unit).
+        fx: The exchange rates.
+        on: The date whose rate is used.
+    """
+
+    kind: ClassVar[str] = "currency-conversion"
+
+    to: str = attrs.field(validator=_target)
+    fx: FxTable = attrs.field(validator=attrs.validators.instance_of(FxTable))
+    on: date = attrs.field(validator=is_date)
+
+    def apply(self, budget: Budget) -> Budget:
+        """Convert every line.
+
+        Raises:
+            MissingRateError: If the table has no rate for the pair on :attr:`on`.
+        """
+        if budget.currency == self.to:
+            return budget
+        rate = self.fx.rate(budget.currency, self.to, self.on)
+        lines = []
+        for line in budget.lines:
+            unit_price = self.fx.convert(line.unit_price, self.to, self.on, policy=POLICY)
+            amount = (unit_price * line.quantity).rounded(POLICY)
+            how = (
+                f"; converted at {rate} {budget.currency}->{self.to} on {self.on}: unit price {line.unit_price} -> "
+                f"{unit_price} (rounded half-even), amount {line.quantity} x {unit_price} rounded to {amount}"
+            )
+            lines.append(attrs.evolve(line, unit_price=unit_price, amount=amount, derivation=line.derivation + how))
+        return Budget(currency=self.to, lines=lines)
+
+
+Adjustment = PercentDiscount | TieredDiscount | Escalation | Contingency | ManagementFee | CurrencyConversion
+"""Any adjustment a proposal can apply to its priced budget."""
+
+ADJUSTMENTS: Final = (PercentDiscount, TieredDiscount, Escalation, Contingency, ManagementFee, CurrencyConversion)
+
+
+def apply_adjustments(budget: Budget, adjustments: Iterable[Adjustment]) -> Budget:
+    """Apply *adjustments* to *budget* in the order given, each to the result of the ones before."""
+    return functools.reduce(lambda result, adjustment: adjustment.apply(result), adjustments, budget)

@@ -1,0 +1,370 @@
+"""The main job as one pure function: a :class:`Scenario` in, an :class:`Evaluation` out.
+
+A scenario is everything an outsourcing decision needs, in one document: the sponsor,
+the study, the planning assumptions, the candidate CROs (each with its profile, its
+priced proposal and its due-diligence answers), how to choose (criteria, weights or
+AHP judgements, constraints), billing terms, an optional milestone plan and an
+exchange-rate table. :func:`evaluate` does the whole job:
+
+1. derive the cost drivers of the study under the assumptions;
+2. price each candidate's proposal into a :class:`~crokit.pricing.Budget`, converted
+   into the study's currency with the scenario's exchange rates (on the study's start
+   date) when the proposal is in another currency;
+3. lay each budget over real dates as a :class:`~crokit.schedule.PaymentSchedule`;
+4. check each cost per patient against the published benchmark for the study's phase
+   and area;
+5. apply the hard constraints, score and rank the eligible candidates, and measure how
+   robust the ranking is (weight intervals, and rank acceptabilities when a seed is
+   given).
+
+Later sections (forecasts, engagements, bids) are added to :class:`Scenario` as
+optional fields with defaults, so existing files keep loading.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from crokit._convert import to_tuple
+from crokit._validators import non_empty_text
+from crokit.errors import CrokitError, Problem, ValidationError
+from crokit.money import FxTable, Money
+from crokit.pricing.adjustments import CurrencyConversion
+from crokit.pricing.assumptions import Assumptions
+from crokit.pricing.budget import Budget
+from crokit.pricing.drivers import CostDrivers, derive_drivers
+from crokit.pricing.models import FixedFee, Proposal
+from crokit.provider import CroProfile
+from crokit.reference.check import BenchmarkCheck, check_cost_per_patient
+from crokit.registry import Registry, default_registry
+from crokit.schedule import BillingTerms, MilestonePlan, PaymentSchedule, build_schedule
+from crokit.selection.due_diligence import Answer, DueDiligence
+from crokit.selection.ranking import CandidateInput, Ranking, SelectionSettings, select
+from crokit.serialization import DocumentSpec
+from crokit.study import Study
+from crokit.vocabulary.lifecycle import Milestone
+
+__all__ = [
+    "BenchmarkResult",
+    "Candidate",
+    "CandidateResult",
+    "Evaluation",
+    "Scenario",
+    "evaluate",
+    "planned_milestones",
+]
+
+
+def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Candidate, ...]) -> None:
+    seen: dict[str, int] = {}
+    for index, candidate in enumerate(value):
+        if not isinstance(candidate, Candidate):
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a Candidate, got {candidate!r}")
+        if candidate.id in seen:
+            raise ValidationError.at(
+                f"{attribute.name}[{index}].profile.id",
+                f"candidate {candidate.id!r} is already listed at {attribute.name}[{seen[candidate.id]}]",
+            )
+        seen[candidate.id] = index
+
+
+@attrs.frozen(kw_only=True)
+class Candidate:
+    """One candidate CRO in a scenario.
+
+    Attributes:
+        profile: What the CRO is, offers and has done.
+        proposal: Its priced proposal for the study, if it sent one.
+        answers: Its answers to the due-diligence questionnaire.
+        manual_scores: ``(criterion id, score from 0 to 1)`` pairs for criteria the
+            sponsor scores by hand (written as text in files: ``["acme:rapport", "0.8"]``).
+        billing: Its billing terms, if they differ from the scenario's.
+        milestones: Its planned milestone dates, if they differ from the scenario's.
+    """
+
+    profile: CroProfile = attrs.field(validator=attrs.validators.instance_of(CroProfile))
+    proposal: Proposal | None = None
+    answers: tuple[Answer, ...] = attrs.field(default=(), converter=to_tuple)
+    manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=to_tuple)
+    billing: BillingTerms | None = None
+    milestones: MilestonePlan | None = None
+
+    def __attrs_post_init__(self) -> None:
+        """Check that the proposal is this candidate's."""
+        if self.proposal is not None and self.proposal.cro_id != self.profile.id:
+            raise ValidationError.at(
+                "proposal.cro_id",
+                f"the proposal is from {self.proposal.cro_id!r}, but the candidate is {self.profile.id!r}",
+            )
+
+    @property
+    def id(self) -> str:
+        """The candidate's id (its profile's)."""
+        return self.profile.id
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """Everything one outsourcing decision needs; the main hand-written document.
+
+    Attributes:
+        sponsor: The sponsor's name.
+        study: The study to outsource.
+        assumptions: The planning assumptions that turn the study into cost drivers.
+        candidates: The candidate CROs, each once.
+        selection: How to choose: method, criteria, weights or AHP judgements,
+            constraints, preferences.
+        billing: Default billing terms (a candidate may state its own).
+        milestones: Planned milestone dates; ``None`` plans them from the assumptions'
+            timeline (see :func:`planned_milestones`).
+        fx: Exchange rates for proposals in other currencies than the study's.
+        title: A title for reports.
+        notes: Free text kept with the scenario.
+    """
+
+    __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="scenario", version=1)
+
+    sponsor: str = attrs.field(validator=non_empty_text)
+    study: Study = attrs.field(validator=attrs.validators.instance_of(Study))
+    assumptions: Assumptions = attrs.field(validator=attrs.validators.instance_of(Assumptions))
+    candidates: tuple[Candidate, ...] = attrs.field(converter=to_tuple, validator=_unique_candidates)
+    selection: SelectionSettings = attrs.field(factory=SelectionSettings)
+    billing: BillingTerms = attrs.field(factory=BillingTerms)
+    milestones: MilestonePlan | None = None
+    fx: FxTable = attrs.field(factory=FxTable)
+    title: str | None = None
+    notes: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BenchmarkResult:
+    """A cost per patient compared with the published figure for the study's phase and area.
+
+    Attributes:
+        message: What the comparison found, naming the source, or why there is none.
+        ratio: Cost per patient over the published figure, if a figure exists.
+        published: The published figure, if one exists.
+        source: The figure's citation, if one exists.
+    """
+
+    message: str
+    ratio: Decimal | None = None
+    published: Money | None = None
+    source: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CandidateResult:
+    """Everything the evaluation found about one candidate.
+
+    Attributes:
+        id: The candidate's id.
+        name: Its name.
+        eligible: Whether it passed every hard constraint.
+        reasons: Why it was excluded (empty when eligible).
+        rank: Its rank (1 best), or ``None`` if excluded.
+        score: Its score under the method, or ``None`` if excluded.
+        contributions: ``(criterion id, contribution)`` pairs.
+        budget: Its proposal priced for the study, in the study's currency.
+        cost_per_patient: The budget's total per planned patient.
+        benchmark: The cost per patient against the published figure.
+        schedule: The budget's payments over real dates.
+    """
+
+    id: str
+    name: str
+    eligible: bool
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    rank: int | None = None
+    score: float | None = None
+    contributions: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=to_tuple)
+    budget: Budget | None = None
+    cost_per_patient: Money | None = None
+    benchmark: BenchmarkResult | None = None
+    schedule: PaymentSchedule | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """The answer to a scenario: eligibility, prices, payments, ranking and robustness.
+
+    Attributes:
+        sponsor: The sponsor's name.
+        study: The study evaluated.
+        currency: The study's budget currency; every amount is in it.
+        drivers: The cost drivers every proposal was priced on.
+        candidates: One result per candidate, in ranking order, excluded ones last.
+        ranking: The selection result: scores, weights, intervals, acceptabilities.
+        winner: The winning candidate's id, or ``None`` if none is eligible.
+        warnings: Things to look at before relying on the answer.
+        seed: The seed the rank acceptabilities were sampled with, if any.
+        title: The scenario's title, if any.
+    """
+
+    __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="evaluation", version=1)
+
+    sponsor: str
+    study: Study
+    currency: str
+    drivers: CostDrivers
+    candidates: tuple[CandidateResult, ...] = attrs.field(converter=to_tuple)
+    ranking: Ranking
+    winner: str | None = None
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    seed: int | None = None
+    title: str | None = None
+
+    def candidate(self, id_: str) -> CandidateResult:
+        """The result of candidate *id_*."""
+        for result in self.candidates:
+            if result.id == id_:
+                return result
+        raise ValidationError.at("candidate", f"no candidate {id_!r} in this evaluation")
+
+
+def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:
+    """Plan every milestone on the last day of the study month the timeline puts it in.
+
+    The month comes from :meth:`~crokit.pricing.CostDrivers.month_of`, counted from the
+    study's start date; a month ends the day before the same day of the next month.
+    """
+    dates = []
+    for milestone in Milestone:
+        month = drivers.month_of(milestone)
+        dates.append((milestone, study.start_date + relativedelta(months=month + 1, days=-1)))
+    return MilestonePlan(dates=tuple(dates))
+
+
+def _in_study_currency(budget: Budget, scenario: Scenario, index: int) -> Budget:
+    if budget.currency == scenario.study.currency:
+        return budget
+    conversion = CurrencyConversion(to=scenario.study.currency, fx=scenario.fx, on=scenario.study.start_date)
+    try:
+        return conversion.apply(budget)
+    except CrokitError as exc:
+        raise ValidationError.at(
+            f"candidates[{index}].proposal.currency",
+            f"the proposal is in {budget.currency} and the study budgets in {scenario.study.currency}: {exc} "
+            "(add the rate to the scenario's fx table)",
+        ) from None
+
+
+def _benchmark(cost_per_patient: Money, scenario: Scenario, registry: Registry) -> BenchmarkResult:
+    study = scenario.study
+    found = check_cost_per_patient(
+        cost_per_patient, study.phase, study.therapeutic_area, fx=scenario.fx, on=study.start_date, registry=registry
+    )
+    if isinstance(found, BenchmarkCheck):
+        figure = found.benchmark
+        published = Money(figure.value, figure.unit) if figure.value is not None else None
+        return BenchmarkResult(message=found.message, ratio=found.ratio, published=published, source=str(figure.source))
+    return BenchmarkResult(message=found.reason)
+
+
+def _priced(
+    scenario: Scenario, drivers: CostDrivers, registry: Registry
+) -> tuple[list[Budget | None], list[PaymentSchedule | None], list[str]]:
+    budgets: list[Budget | None] = []
+    schedules: list[PaymentSchedule | None] = []
+    warnings: list[str] = []
+    problems: list[Problem] = []
+    default_plan = scenario.milestones or planned_milestones(scenario.study, drivers)
+    if scenario.milestones is None:
+        warnings.append("milestone dates are planned from the assumptions' timeline (no milestone plan given)")
+    for index, candidate in enumerate(scenario.candidates):
+        proposal = candidate.proposal
+        if proposal is None:
+            budgets.append(None)
+            schedules.append(None)
+            warnings.append(f"{candidate.id} sent no proposal: it is not priced")
+            continue
+        try:
+            budget = _in_study_currency(proposal.price(scenario.study, drivers, registry=registry), scenario, index)
+            schedule = build_schedule(
+                budget,
+                contract_start=scenario.study.start_date,
+                milestones=candidate.milestones or default_plan,
+                terms=candidate.billing or scenario.billing,
+                fixed_fees=[item for item in proposal.items if isinstance(item, FixedFee)]
+                if budget.currency == proposal.currency
+                else (),
+            )
+        except ValidationError as exc:
+            problems.extend(exc.with_prefix(f"candidates[{index}].proposal").problems)
+            continue
+        except CrokitError as exc:
+            problems.append(Problem(path=f"candidates[{index}].proposal", message=str(exc)))
+            continue
+        budgets.append(budget)
+        schedules.append(schedule)
+    if problems:
+        raise ValidationError(problems)
+    return budgets, schedules, warnings
+
+
+def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int | None = None) -> Evaluation:
+    """Do the whole job for *scenario*; a pure function of its arguments.
+
+    Args:
+        scenario: The decision to evaluate.
+        registry: The vocabulary (default: :func:`~crokit.default_registry`).
+        seed: Seed for the rank-acceptability sampling; ``None`` computes none.
+
+    Raises:
+        ValidationError: Every problem found while pricing and scheduling the proposals,
+            each with its path in the scenario (``candidates[1].proposal.items[0]...``).
+    """
+    registry = registry if registry is not None else default_registry()
+    drivers = derive_drivers(scenario.study, scenario.assumptions)
+    budgets, schedules, warnings = _priced(scenario, drivers, registry)
+    inputs = [
+        CandidateInput(
+            profile=candidate.profile,
+            budget=budget,
+            due_diligence=DueDiligence(candidate=candidate.id, answers=candidate.answers)
+            if candidate.answers
+            else None,
+            manual_scores=candidate.manual_scores,
+        )
+        for candidate, budget in zip(scenario.candidates, budgets, strict=True)
+    ]
+    ranking = select(scenario.study, inputs, scenario.selection, registry=registry, seed=seed)
+    cards = {card.candidate: card for card in ranking.scorecards}
+    excluded = {exclusion.candidate: exclusion for exclusion in ranking.excluded}
+    results = []
+    for candidate, budget, schedule in zip(scenario.candidates, budgets, schedules, strict=True):
+        card = cards.get(candidate.id)
+        cost = budget.cost_per_patient(scenario.study.planned_patients) if budget is not None else None
+        results.append(
+            CandidateResult(
+                id=candidate.id,
+                name=candidate.profile.name,
+                eligible=card is not None,
+                reasons=excluded[candidate.id].reasons if candidate.id in excluded else (),
+                rank=card.rank if card else None,
+                score=card.score if card else None,
+                contributions=card.contributions if card else (),
+                budget=budget,
+                cost_per_patient=cost,
+                benchmark=_benchmark(cost, scenario, registry) if cost is not None else None,
+                schedule=schedule,
+            )
+        )
+    order = {card.candidate: index for index, card in enumerate(ranking.scorecards)}
+    results.sort(key=lambda r: order.get(r.id, len(order)))
+    return Evaluation(
+        sponsor=scenario.sponsor,
+        study=scenario.study,
+        currency=scenario.study.currency,
+        drivers=drivers,
+        candidates=tuple(results),
+        ranking=ranking,
+        winner=ranking.winner,
+        warnings=(*warnings, *ranking.warnings),
+        seed=seed,
+        title=scenario.title,
+    )

@@ -1,0 +1,274 @@
+"""Lay a budget's cash over real dates: invoices, payment terms and holdbacks.
+
+:func:`build_schedule` turns a priced :class:`~crokit.pricing.Budget` into a
+:class:`~crokit.schedule.PaymentSchedule` whose payments sum exactly to the budget's
+total, to the minor unit:
+
+- Study month ``i`` of the budget (counted from month 0) is the calendar month of
+  ``contract_start + relativedelta(months=i)``; month 0 is the contract start's month.
+- Fixed-fee lines (kind ``fixed-fee``) are paid on the planned date of their milestone,
+  the exact amount :meth:`~crokit.pricing.FixedFee.payments` gave. A line's milestone
+  is read from its description, which :meth:`~crokit.pricing.FixedFee.price` ends with
+  the milestone's label (``"Clinical study report: Database lock"``).
+- Every other line of CRO fees is split by month (:meth:`~crokit.pricing.LineItem.monthly`)
+  and invoiced per billing period: monthly on each month's last day, quarterly on each
+  calendar quarter's last day (:func:`dateutil.rrule.rrule` with ``bymonthday=-1``);
+  in advance, on the period's first day instead (never before the contract start).
+- Lines outside the CRO-fees bucket (pass-through costs, investigator grants,
+  sponsor-internal costs) are always invoiced in arrears, at the end of each month they
+  are incurred (or of each billing period), and never held back.
+- A holdback keeps ``holdback_percent`` of each CRO-fees invoice, split with
+  :meth:`~crokit.Money.allocate` so the payment plus the part retained is exactly the
+  invoice. Everything retained is paid in one payment invoiced on the release
+  milestone's planned date, or on the last invoice that retained something if that is
+  later (nothing is released before it is retained).
+- Every payment is due ``payment_days`` after its invoice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import MONTHLY, rrule
+
+from crokit.errors import ValidationError
+from crokit.money import Money, total
+from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.models import FixedFee
+from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
+from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestonePlan
+from crokit.vocabulary.lifecycle import Milestone
+
+__all__ = ["billing_period", "build_schedule"]
+
+_QUARTER_ENDS = (3, 6, 9, 12)
+_HUNDRED = Decimal(100)
+
+
+def billing_period(month: dt.date, frequency: BillingFrequency) -> tuple[dt.date, dt.date]:
+    """The first and last day of the billing period that holds *month*.
+
+    >>> billing_period(dt.date(2028, 2, 10), BillingFrequency.MONTHLY)
+    (datetime.date(2028, 2, 1), datetime.date(2028, 2, 29))
+    >>> billing_period(dt.date(2028, 2, 10), BillingFrequency.QUARTERLY)
+    (datetime.date(2028, 1, 1), datetime.date(2028, 3, 31))
+    """
+    quarterly = frequency is BillingFrequency.QUARTERLY
+    start = dt.datetime.combine(month_start(month), dt.time())
+    rule = rrule(MONTHLY, dtstart=start, bymonthday=-1, bymonth=_QUARTER_ENDS if quarterly else None, count=1)
+    end = rule[0].date()
+    first = month_start(end - relativedelta(months=2 if quarterly else 0))
+    return first, end
+
+
+def _period_name(first: dt.date, last: dt.date) -> str:
+    if first.month == last.month:
+        return f"{first:%Y-%m}"
+    return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+
+
+def _milestone_of(line: LineItem) -> Milestone | None:
+    for milestone in Milestone:
+        if line.description.endswith(f": {milestone.label}"):
+            return milestone
+    return None
+
+
+def _fixed_lines(budget: Budget, fixed_fees: Sequence[FixedFee]) -> dict[int, Milestone]:
+    found: dict[int, Milestone] = {}
+    for index, line in enumerate(budget.lines):
+        if line.kind is not PricingKind.FIXED_FEE:
+            continue
+        milestone = _milestone_of(line)
+        if milestone is None:
+            raise ValidationError.at(
+                f"budget.lines[{index}].description",
+                f"a fixed-fee line's description ends with the label of its milestone, got {line.description!r}",
+            )
+        found[index] = milestone
+    for number, fee in enumerate(fixed_fees):
+        if not isinstance(fee, FixedFee):
+            raise ValidationError.at(f"fixed_fees[{number}]", f"expected a FixedFee, got {fee!r}")
+        for place, (payment, amount) in enumerate(zip(fee.milestones, fee.payments(), strict=True)):
+            label = payment.milestone.label
+            if not any(
+                budget.lines[index].service == fee.service
+                and milestone is payment.milestone
+                and budget.lines[index].amount == amount
+                and (not fee.description or budget.lines[index].description == f"{fee.description}: {label}")
+                for index, milestone in found.items()
+            ):
+                raise ValidationError.at(
+                    f"fixed_fees[{number}].milestones[{place}]",
+                    f"the budget has no fixed-fee line of {fee.service} paying {amount} on {label}: "
+                    "price the fee into the budget first",
+                )
+    return found
+
+
+class _Invoices:
+    """Amounts gathered per invoice: (kind, first day, last day) -> amounts and line keys."""
+
+    def __init__(self, budget: Budget, contract_start: dt.date, terms: BillingTerms) -> None:
+        self.contract_start = contract_start
+        self.terms = terms
+        self.currency = budget.currency
+        self.groups: dict[tuple[PaymentKind, dt.date, dt.date], tuple[list[Money], set[tuple[str, str]]]] = {}
+
+    def add(self, line: LineItem) -> None:
+        first_month = month_start(self.contract_start)
+        fees = line.bucket is CostBucket.CRO_DIRECT_FEES
+        kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
+        monthly = not fees and self.terms.pass_through_as_incurred
+        frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
+        for month, part in line.monthly().items():
+            first, last = billing_period(first_month + relativedelta(months=month), frequency)
+            amounts, keys = self.groups.setdefault((kind, first, last), ([], set()))
+            amounts.append(part)
+            keys.add(line.key)
+
+    def payments(self, holdback: _Holdback) -> list[Payment]:
+        result = []
+        for (kind, first, last), (amounts, keys) in self.groups.items():
+            gross = total(amounts, currency=self.currency)
+            if gross.is_zero():
+                continue
+            advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
+            invoiced = max(first, self.contract_start) if advance else last
+            what = "Services" if kind is PaymentKind.SERVICE_PERIOD else "Pass-through costs"
+            result.append(
+                holdback.invoice(
+                    gross,
+                    invoiced,
+                    kind=kind,
+                    description=f"{what} {_period_name(first, last)}",
+                    lines=tuple(sorted(keys)),
+                    hold=kind is PaymentKind.SERVICE_PERIOD,
+                )
+            )
+        return result
+
+
+class _Holdback:
+    """Splits invoices into what is paid and what is retained, and releases what was retained."""
+
+    def __init__(self, terms: BillingTerms, currency: str) -> None:
+        self.terms = terms
+        self.retained = Money.zero(currency)
+        self.last_retained: dt.date | None = None
+
+    def invoice(
+        self,
+        gross: Money,
+        invoiced: dt.date,
+        *,
+        kind: PaymentKind,
+        description: str,
+        lines: tuple[tuple[str, str], ...],
+        hold: bool,
+        milestone: Milestone | None = None,
+    ) -> Payment:
+        retained: Money | None = None
+        paid = gross
+        percent = self.terms.holdback_percent
+        if hold and percent:
+            kept, paid = gross.allocate([percent, _HUNDRED - percent])
+            if not kept.is_zero():
+                retained = kept
+                self.retained += kept
+                self.last_retained = max(invoiced, self.last_retained or invoiced)
+        return Payment(
+            due=invoiced + self.terms.due_after,
+            invoice_date=invoiced,
+            amount=paid,
+            kind=kind,
+            description=description,
+            lines=lines,
+            milestone=milestone,
+            retained=retained,
+        )
+
+    def release(self, planned: dt.date) -> Payment | None:
+        if self.retained.is_zero() or self.last_retained is None:
+            return None
+        invoiced = max(planned, self.last_retained)
+        milestone = self.terms.holdback_release
+        return Payment(
+            due=invoiced + self.terms.due_after,
+            invoice_date=invoiced,
+            amount=self.retained,
+            kind=PaymentKind.HOLDBACK_RELEASE,
+            description=f"Holdback release on {milestone.label}",
+            milestone=milestone,
+        )
+
+
+def _check_inputs(budget: object, contract_start: object, milestones: object, terms: object) -> None:
+    if not isinstance(budget, Budget):
+        raise ValidationError.at("budget", f"expected a Budget, got {budget!r}")
+    if not isinstance(contract_start, dt.date) or isinstance(contract_start, dt.datetime):
+        raise ValidationError.at("contract_start", f"expected a date like 2027-01-04, got {contract_start!r}")
+    if not isinstance(milestones, MilestonePlan):
+        raise ValidationError.at("milestones", f"expected a MilestonePlan, got {milestones!r}")
+    if not isinstance(terms, BillingTerms):
+        raise ValidationError.at("terms", f"expected BillingTerms, got {terms!r}")
+
+
+def build_schedule(
+    budget: Budget,
+    *,
+    contract_start: dt.date,
+    milestones: MilestonePlan,
+    terms: BillingTerms,
+    fixed_fees: Sequence[FixedFee] = (),
+) -> PaymentSchedule:
+    """Lay *budget* over real dates under *terms*; the payments sum exactly to its total.
+
+    See the module docstring for the rules.
+
+    Args:
+        budget: The priced budget.
+        contract_start: The day the contract starts: month 0 of the budget is its month.
+        milestones: Planned dates of the milestones fixed fees and the holdback are paid on.
+        terms: Billing frequency, payment days, holdback.
+        fixed_fees: Fixed fees the budget was priced from; each payment of each fee must
+            be a fixed-fee line of the budget (a check that the budget holds them).
+
+    Raises:
+        ValidationError: If a milestone that a payment falls on has no planned date
+            (path ``milestones.dates``, naming it), a milestone is planned before the
+            contract start, a fixed-fee line names no milestone, or a fixed fee is not
+            in the budget.
+    """
+    _check_inputs(budget, contract_start, milestones, terms)
+    milestones.check_start(contract_start)
+    fixed = _fixed_lines(budget, fixed_fees)
+    release = milestones.date_of(terms.holdback_release) if terms.holdback_percent else None
+    holdback = _Holdback(terms, budget.currency)
+    invoices = _Invoices(budget, contract_start, terms)
+    payments: list[Payment] = []
+    for index, line in enumerate(budget.lines):
+        milestone = fixed.get(index)
+        if milestone is None:
+            invoices.add(line)
+        elif not line.amount.is_zero():
+            payments.append(
+                holdback.invoice(
+                    line.amount,
+                    milestones.date_of(milestone),
+                    kind=PaymentKind.MILESTONE,
+                    description=line.description,
+                    lines=(line.key,),
+                    hold=line.bucket is CostBucket.CRO_DIRECT_FEES,
+                    milestone=milestone,
+                )
+            )
+    payments.extend(invoices.payments(holdback))
+    released = holdback.release(release) if release is not None else None
+    if released is not None:
+        payments.append(released)
+    payments.sort(key=lambda p: (*p.sort_key, p.invoice_date, p.kind.value, p.lines))
+    return PaymentSchedule(currency=budget.currency, contract_start=contract_start, payments=tuple(payments))

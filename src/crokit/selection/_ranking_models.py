@@ -1,0 +1,280 @@
+"""The data of a CRO selection: candidate inputs, settings and the ranking.
+
+Private home of the models :mod:`crokit.selection.ranking` exports; import them from
+there (or from :mod:`crokit.selection`). Every model is a frozen, keyword-only attrs
+value of plain fields, so it serialises with :mod:`crokit.serialization`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+import attrs
+
+from crokit._convert import to_tuple
+from crokit._decimal import to_decimal
+from crokit._validators import whole_number
+from crokit.errors import ValidationError
+from crokit.pricing.budget import Budget
+from crokit.provider import CroProfile
+from crokit.selection.constraints import Constraints
+from crokit.selection.due_diligence import DueDiligence
+from crokit.selection.matrix import to_float
+from crokit.selection.methods import METHODS
+from crokit.selection.rules import CriterionScore, SponsorPreferences
+from crokit.vocabulary.criteria import BUILTIN_CRITERIA, CriterionId
+
+__all__ = [
+    "AcceptabilityRow",
+    "CandidateInput",
+    "Consistency",
+    "DEFAULT_CRITERIA",
+    "Exclusion",
+    "Interval",
+    "PRODUCT_FLOOR",
+    "Ranking",
+    "Scorecard",
+    "SelectionSettings",
+]
+
+DEFAULT_CRITERIA: Final[tuple[str, ...]] = tuple(c.id for c in BUILTIN_CRITERIA)
+"""The five built-in criteria, in the brief's order."""
+PRODUCT_FLOOR: Final = 0.01
+"""Under the weighted product a criterion score of 0 is raised to this (a warning says so)."""
+
+if TYPE_CHECKING:
+    Contributions: TypeAlias = tuple[tuple[str, float], ...]
+else:
+    # crokit's serializer reads every item of a tuple with its first type, so a pair of
+    # text and float cannot be read as such; the items are read as they come and
+    # checked by _contributions.
+    Contributions = tuple[tuple[Any, ...], ...]
+
+
+def _decimal_pairs(value: Iterable[tuple[str, Decimal | int | str]]) -> tuple[tuple[str, Decimal], ...]:
+    pairs: list[tuple[str, Decimal]] = []
+    for index, pair in enumerate(value):
+        raw: object = pair
+        if not isinstance(raw, tuple | list) or len(raw) != 2:  # noqa: PLR2004 - a pair
+            raise ValidationError.at(f"[{index}]", f"expected a (criterion id, number) pair, got {pair!r}")
+        pairs.append((pair[0], to_decimal(pair[1], what="number")))
+    return tuple(pairs)
+
+
+def _cell(value: Decimal | int | str) -> str:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ValidationError.at("pairwise", f"expected a judgement such as 3, '3' or '1/3', got {value!r}")
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _pairwise(value: Iterable[Iterable[Decimal | int | str]] | None) -> tuple[tuple[str, ...], ...] | None:
+    return None if value is None else tuple(tuple(_cell(cell) for cell in row) for row in value)
+
+
+def _contributions(value: Iterable[tuple[object, object]]) -> tuple[tuple[str, float], ...]:
+    pairs: list[tuple[str, float]] = []
+    for index, (key, number) in enumerate(value):
+        if not isinstance(key, str):
+            raise ValidationError.at(f"contributions[{index}]", f"expected a criterion id, got {key!r}")
+        pairs.append((key, to_float(number, path=f"contributions[{index}]")))
+    return tuple(pairs)
+
+
+def _pair_ids(_instance: object, attribute: attrs.Attribute[Any], value: tuple[tuple[object, object], ...]) -> None:
+    seen: dict[str, int] = {}
+    for index, (key, _) in enumerate(value):
+        if not isinstance(key, str) or not key:
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a criterion id, got {key!r}")
+        if key in seen:
+            raise ValidationError.at(
+                f"{attribute.name}[{index}]", f"{key!r} is already given at {attribute.name}[{seen[key]}]"
+            )
+        seen[key] = index
+
+
+@attrs.frozen(kw_only=True)
+class CandidateInput:
+    """One candidate CRO, as :func:`select` takes it.
+
+    Attributes:
+        profile: The candidate's profile.
+        budget: Its quoted budget for the study (see :mod:`crokit.pricing`), if any.
+        due_diligence: Its due-diligence answers, if any.
+        manual_scores: ``(criterion id, score from 0 to 1)`` pairs for criteria scored by
+            hand; a manual score replaces the criterion's rule for this candidate. In
+            files the scores are written as text (``"0.7"``).
+    """
+
+    profile: CroProfile = attrs.field(validator=attrs.validators.instance_of(CroProfile))
+    budget: Budget | None = attrs.field(default=None)
+    due_diligence: DueDiligence | None = attrs.field(default=None)
+    manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(
+        default=(), converter=_decimal_pairs, validator=_pair_ids
+    )
+
+    @property
+    def id(self) -> str:
+        """The candidate's id (its profile's)."""
+        return self.profile.id
+
+
+def _method(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in METHODS:
+        raise ValidationError.at(
+            attribute.name, f"expected one of {', '.join(repr(m) for m in METHODS)}, got {value!r}"
+        )
+
+
+def _criteria(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    if not value:
+        raise ValidationError.at(attribute.name, "expected at least one criterion")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a criterion id, got {item!r}")
+        if item in value[:index]:
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"{item!r} is listed more than once")
+
+
+@attrs.frozen(kw_only=True)
+class SelectionSettings:
+    """How to choose: the method, the criteria, their weights and the constraints.
+
+    Attributes:
+        method: ``"weighted-sum"``, ``"weighted-product"`` or ``"topsis"``.
+        criteria: Criterion ids, in column order (default: the five built-ins).
+        weights: ``(criterion id, weight)`` pairs, one per criterion, 0 or more, not all
+            0; normalised to sum to 1. Empty means equal weights (or ``pairwise``).
+        pairwise: AHP judgements over ``criteria`` in order (row i, column j: how many
+            times more important criterion i is than j), as numbers or text such as
+            ``"1/3"``; kept as text (write them as strings in files).
+        constraints: The hard constraints.
+        preferences: What the scoring rules read of the sponsor's wishes.
+        samples: Weight vectors drawn for rank acceptability.
+    """
+
+    method: str = attrs.field(default="weighted-sum", validator=_method)
+    criteria: tuple[CriterionId, ...] = attrs.field(default=DEFAULT_CRITERIA, converter=to_tuple, validator=_criteria)
+    weights: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_decimal_pairs, validator=_pair_ids)
+    pairwise: tuple[tuple[str, ...], ...] | None = attrs.field(default=None, converter=_pairwise)
+    constraints: Constraints = attrs.field(factory=Constraints, validator=attrs.validators.instance_of(Constraints))
+    preferences: SponsorPreferences = attrs.field(
+        factory=SponsorPreferences, validator=attrs.validators.instance_of(SponsorPreferences)
+    )
+    samples: int = attrs.field(default=2000, validator=whole_number(1, 1_000_000))
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse weights and pairwise judgements given together."""
+        if self.weights and self.pairwise is not None:
+            raise ValidationError.at("pairwise", "give weights or pairwise judgements, not both")
+
+
+@attrs.frozen(kw_only=True)
+class Consistency:
+    """How consistent AHP pairwise judgements are (Saaty).
+
+    Attributes:
+        lambda_max: The principal eigenvalue.
+        ci: The consistency index ``(lambda_max - n) / (n - 1)``.
+        cr: The consistency ratio ``CI / RI``, or ``None`` for n <= 2.
+        acceptable: Whether the CR is at most 0.10.
+    """
+
+    lambda_max: float
+    ci: float
+    acceptable: bool
+    cr: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Exclusion:
+    """A candidate left out by the constraints, with every reason."""
+
+    candidate: str
+    name: str
+    reasons: tuple[str, ...] = attrs.field(converter=to_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class Interval:
+    """How far one criterion's weight can move before the winner changes (see :func:`weight_intervals`)."""
+
+    criterion: str
+    current: float
+    low: float
+    high: float
+    explanation: str
+    below: str | None = None
+    above: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AcceptabilityRow:
+    """One candidate's SMAA-2 rank acceptabilities: the share of weightings giving it each rank (rank 1 first)."""
+
+    candidate: str
+    by_rank: tuple[float, ...] = attrs.field(converter=to_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class Scorecard:
+    """One eligible candidate's result.
+
+    Attributes:
+        candidate: Its id.
+        name: Its name.
+        rank: Its rank (1 best; tied candidates share a rank).
+        score: The method's score.
+        contributions: ``(criterion id, contribution)`` per criterion: the weighted
+            normalised score (weighted sum, TOPSIS) or the factor ``r ** w`` (weighted product).
+        criterion_scores: Its 0..1 score on each criterion, with how it was computed.
+        unanswered: Due-diligence questions of the scored criteria it left unanswered.
+    """
+
+    candidate: str
+    name: str
+    rank: int
+    score: float
+    contributions: Contributions = attrs.field(converter=_contributions)
+    criterion_scores: tuple[CriterionScore, ...] = attrs.field(converter=to_tuple)
+    unanswered: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class Ranking:
+    """The outcome of :func:`select`. Every number is a plain float; it serialises as data.
+
+    Attributes:
+        method: The scoring method's name.
+        criteria: The criteria, in column order.
+        weights: The normalised weights, in criteria order.
+        weights_note: Where the weights came from and how they were normalised.
+        consistency: The AHP consistency, when the weights come from pairwise judgements.
+        scorecards: The eligible candidates, best first.
+        excluded: The candidates the constraints left out, with every reason.
+        winner: The first candidate's id, or ``None`` if none is eligible.
+        ties: Groups of candidates with equal scores, best group first.
+        intervals: Weight intervals per criterion (empty with fewer than 2 eligible candidates).
+        acceptability: Rank acceptabilities per eligible candidate (empty without a seed).
+        seed: The seed of the acceptability sampling, if any.
+        samples: The number of weightings sampled (as asked, even if none were drawn).
+        explanation: Why the winner won and how robust the win is, in a few sentences.
+        warnings: Things to look at (inconsistent AHP judgements, unanswered questions, ...).
+    """
+
+    method: str
+    criteria: tuple[str, ...] = attrs.field(converter=to_tuple)
+    weights: tuple[float, ...] = attrs.field(converter=to_tuple)
+    weights_note: str
+    scorecards: tuple[Scorecard, ...] = attrs.field(converter=to_tuple)
+    excluded: tuple[Exclusion, ...] = attrs.field(converter=to_tuple)
+    samples: int
+    explanation: str
+    consistency: Consistency | None = None
+    winner: str | None = None
+    ties: tuple[tuple[str, ...], ...] = ()
+    intervals: tuple[Interval, ...] = ()
+    acceptability: tuple[AcceptabilityRow, ...] = ()
+    seed: int | None = None
+    warnings: tuple[str, ...] = ()

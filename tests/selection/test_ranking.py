@@ -1,0 +1,281 @@
+"""select(): ranking, exclusions, robustness, warnings, properties and refusals with paths."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crokit import CrokitError, CroProfile, ProviderKind, Registry, Stage, Study, UnknownIdError, ValidationError
+from crokit._strategies_selection import rankings
+from crokit.selection import (
+    Answer,
+    CandidateInput,
+    Constraints,
+    DueDiligence,
+    Ranking,
+    SelectionSettings,
+    select,
+)
+from crokit.vocabulary import SelectionCriterion
+
+MANUAL = ("test:quality", "test:speed", "test:price")
+REGISTRY = Registry.builtin().with_entries(
+    *(SelectionCriterion(id=cid, name=cid.split(":")[1].title(), description="d", why="w") for cid in MANUAL)
+)
+STUDY = Study(
+    name="RD-201",
+    phase=Stage.PHASE_2,
+    therapeutic_area="crokit:rare-disease",
+    indication="Fabry disease",
+    planned_patients=60,
+    sites=12,
+    countries=("US",),
+    start_date=date(2027, 1, 4),
+    currency="USD",
+)
+OPEN = Constraints(require_services=False, require_countries=False)
+
+
+def cro(id_: str, kind: ProviderKind = ProviderKind.CRO, **changes: Any) -> CroProfile:
+    return CroProfile(id=id_, name=id_.title(), kind=kind, countries=("US",), **changes)
+
+
+def manual(id_: str, *scores: str, **changes: Any) -> CandidateInput:
+    pairs = tuple((cid, Decimal(s)) for cid, s in zip(MANUAL, scores, strict=True))
+    return CandidateInput(profile=cro(id_, **changes), manual_scores=pairs)
+
+
+def settings(**changes: Any) -> SelectionSettings:
+    fields: dict[str, Any] = {"criteria": MANUAL, "constraints": OPEN}
+    fields.update(changes)
+    return SelectionSettings(**fields)
+
+
+THREE = (manual("acme", "0.9", "0.2", "0.5"), manual("bolt", "0.5", "0.8", "0.6"), manual("core", "0.1", "0.1", "0.1"))
+
+
+class TestSelect:
+    def test_ranks_with_scorecards_intervals_and_acceptability(self):
+        ranking = select(
+            STUDY,
+            THREE,
+            settings(weights=(("test:quality", 3), ("test:speed", 1), ("test:price", 1))),
+            registry=REGISTRY,
+            seed=3,
+        )
+        assert ranking.winner == "acme"
+        assert [c.candidate for c in ranking.scorecards] == ["acme", "bolt", "core"]
+        assert ranking.weights == pytest.approx((0.6, 0.2, 0.2))
+        assert "sum to 5" in ranking.weights_note
+        # Min-max normalised: acme (1, 1/7, 0.8), bolt (0.5, 1, 1), core (0, 0, 0).
+        assert ranking.scorecards[0].score == pytest.approx(0.6 + 0.2 / 7 + 0.2 * 0.8)
+        assert ranking.scorecards[1].score == pytest.approx(0.3 + 0.2 + 0.2)
+        assert dict(ranking.scorecards[1].contributions)["test:speed"] == pytest.approx(0.2)
+        assert [i.criterion for i in ranking.intervals] == list(MANUAL)
+        assert len(ranking.acceptability) == 3
+        assert ranking.seed == 3
+        assert "Acme (acme) ranks first" in ranking.explanation
+        assert "random weightings (seed 3)" in ranking.explanation
+        assert ranking.scorecards[0].criterion_scores[0].basis.startswith("scored by hand")
+
+    def test_same_seed_same_ranking_and_no_seed_no_acceptability(self):
+        first = select(STUDY, THREE, settings(), registry=REGISTRY, seed=11)
+        assert select(STUDY, THREE, settings(), registry=REGISTRY, seed=11) == first
+        unseeded = select(STUDY, THREE, settings(), registry=REGISTRY)
+        assert unseeded.acceptability == ()
+        assert unseeded.seed is None
+        assert any("no seed given" in w for w in unseeded.warnings)
+        assert "equal weights" in unseeded.weights_note
+
+    def test_exclusions_list_every_reason_and_cdmo_is_out(self):
+        study = STUDY.__class__(
+            **{**_fields(STUDY), "required_services": ("crokit:biostatistics",), "countries": ("US", "DE")}
+        )
+        candidates = (
+            manual("acme", "0.9", "0.2", "0.5", services=("crokit:biostatistics",), regions=("eu",)),
+            manual("make", "0.9", "0.9", "0.9", kind=ProviderKind.CDMO),
+        )
+        ranking = select(study, candidates, settings(constraints=Constraints()), registry=REGISTRY)
+        (exclusion,) = ranking.excluded
+        assert exclusion.candidate == "make"
+        assert len(exclusion.reasons) == 3
+        assert "does not conduct research" in exclusion.reasons[0]
+        assert "crokit:biostatistics" in exclusion.reasons[1]
+        assert exclusion.reasons[2] == "does not cover study countries: DE"
+        assert ranking.winner == "acme"
+        assert any("fewer than 2 eligible" in w for w in ranking.warnings)
+        assert ranking.intervals == ()
+
+    def test_empty_shortlist_is_a_ranking_not_an_error(self):
+        candidates = (manual("make", "0.9", "0.9", "0.9", kind=ProviderKind.CDMO),)
+        ranking = select(STUDY, candidates, settings(), registry=REGISTRY, seed=1)
+        assert ranking.winner is None
+        assert ranking.scorecards == ()
+        assert ranking.excluded[0].reasons
+        assert any("empty shortlist" in w for w in ranking.warnings)
+        assert "no winner" in ranking.explanation
+        assert select(STUDY, (), settings(), registry=REGISTRY).winner is None
+
+    def test_builtin_rules_and_unanswered_warning(self):
+        dd = DueDiligence(candidate="acme", answers=(Answer(question="crokit:dd-named-team", yes=True),))
+        candidates = (CandidateInput(profile=cro("acme"), due_diligence=dd), CandidateInput(profile=cro("bolt")))
+        ranking = select(STUDY, candidates, SelectionSettings(constraints=OPEN), registry=REGISTRY)
+        assert ranking.criteria == tuple(c.id for c in REGISTRY.criteria[:5])
+        acme = next(c for c in ranking.scorecards if c.candidate == "acme")
+        assert "crokit:dd-named-team" not in acme.unanswered
+        assert len(acme.unanswered) == len(REGISTRY.questions) - 1
+        assert any(w.startswith("acme: 17 due-diligence questions unanswered") for w in ranking.warnings)
+        assert any(w.startswith("bolt: no due-diligence answers") for w in ranking.warnings)
+
+    def test_ahp_weights_and_inconsistency_warning(self):
+        consistent = settings(pairwise=((1, 2, 4), ("1/2", 1, 2), ("1/4", "1/2", 1)))
+        ranking = select(STUDY, THREE, consistent, registry=REGISTRY)
+        assert ranking.weights == pytest.approx((4 / 7, 2 / 7, 1 / 7))
+        assert ranking.consistency is not None
+        assert ranking.consistency.acceptable
+        inconsistent = settings(pairwise=((1, 9, "1/9"), ("1/9", 1, 9), (9, "1/9", 1)))
+        ranking = select(STUDY, THREE, inconsistent, registry=REGISTRY)
+        assert ranking.consistency is not None
+        assert not ranking.consistency.acceptable
+        assert any("consistency ratio" in w for w in ranking.warnings)
+
+    def test_weighted_product_floors_zero_scores_with_a_warning(self):
+        candidates = (manual("acme", "0", "0.5", "0.5"), manual("bolt", "0.5", "0.5", "0.4"))
+        ranking = select(STUDY, candidates, settings(method="weighted-product"), registry=REGISTRY)
+        assert ranking.winner == "bolt"
+        assert any("raised to 0.01 for acme on test:quality" in w for w in ranking.warnings)
+
+    def test_tie_for_first_is_reported(self):
+        candidates = (manual("acme", "0.5", "0.5", "0.5"), manual("bolt", "0.5", "0.5", "0.5"))
+        ranking = select(STUDY, candidates, settings(), registry=REGISTRY)
+        assert ranking.ties == (("acme", "bolt"),)
+        assert any("tie for first" in w for w in ranking.warnings)
+
+
+def _fields(study: Study) -> dict[str, Any]:
+    import attrs
+
+    return attrs.asdict(study, recurse=False)
+
+
+class TestRefusals:
+    def test_candidate_listed_twice(self):
+        candidates = (*THREE, manual("acme", "0.1", "0.1", "0.1"))
+        with pytest.raises(ValidationError) as info:
+            select(STUDY, candidates, settings(), registry=REGISTRY)
+        assert info.value.problems[0].path == "candidates[3]"
+        assert "'acme' is listed twice" in str(info.value)
+
+    @pytest.mark.parametrize(
+        ("weights", "path", "text"),
+        [
+            ((("test:quality", -1), ("test:speed", 1), ("test:price", 1)), "settings.weights['test:quality']", "-1"),
+            ((("test:quality", 0), ("test:speed", 0), ("test:price", 0)), "settings.weights", "all zero"),
+        ],
+    )
+    def test_negative_or_all_zero_weights(self, weights, path, text):
+        with pytest.raises(ValidationError) as info:
+            select(STUDY, THREE, settings(weights=weights), registry=REGISTRY)
+        assert info.value.problems[0].path == path
+        assert text in str(info.value)
+
+    def test_unknown_criterion_suggests(self):
+        with pytest.raises(UnknownIdError) as info:
+            select(STUDY, THREE, settings(criteria=("test:quality", "test:sped")), registry=REGISTRY)
+        assert info.value.path == "settings.criteria[1]"
+        assert info.value.suggestions[0] == "test:speed"
+        with pytest.raises(UnknownIdError) as info:
+            select(STUDY, THREE, settings(weights=(("test:qualty", 1),)), registry=REGISTRY)
+        assert info.value.path == "settings.weights[0]"
+
+    def test_non_reciprocal_pairwise(self):
+        bad = settings(pairwise=((1, 3, 1), ("1/2", 1, 1), (1, 1, 1)))
+        with pytest.raises(ValidationError) as info:
+            select(STUDY, THREE, bad, registry=REGISTRY)
+        assert info.value.problems[0].path == "settings.pairwise[1][0]"
+        assert "'1/2'" in str(info.value)
+        with pytest.raises(ValidationError, match="3x3"):
+            select(STUDY, THREE, settings(pairwise=((1, 2), ("1/2", 1))), registry=REGISTRY)
+
+    def test_manual_score_outside_zero_one(self):
+        candidates = (THREE[0], manual("bolt", "0.5", "1.2", "0.6"))
+        with pytest.raises(ValidationError, match="a score outside its scale") as info:
+            select(STUDY, candidates, settings(), registry=REGISTRY)
+        assert info.value.problems[0].path == "candidates[1].manual_scores[1]"
+        assert "1.2" in str(info.value)
+
+    def test_answers_of_the_wrong_type_or_candidate(self):
+        dd = DueDiligence(candidate="acme", answers=(Answer(question="crokit:dd-named-team", scale=3),))
+        with pytest.raises(ValidationError) as info:
+            select(STUDY, (CandidateInput(profile=cro("acme"), due_diligence=dd),), settings(), registry=REGISTRY)
+        assert info.value.problems[0].path == "candidates[0].due_diligence.answers[0]"
+        dd = DueDiligence(candidate="bolt", answers=())
+        with pytest.raises(ValidationError, match="answers are from 'bolt'"):
+            select(STUDY, (CandidateInput(profile=cro("acme"), due_diligence=dd),), settings(), registry=REGISTRY)
+
+    def test_settings_refuse_bad_values(self):
+        with pytest.raises(ValidationError, match="'weighted-sum'"):
+            SelectionSettings(method="borda")
+        with pytest.raises(ValidationError, match="not both"):
+            SelectionSettings(weights=(("crokit:technology", 1),), pairwise=((1,),))
+        with pytest.raises(CrokitError):
+            SelectionSettings(weights=(("crokit:technology", 0.5),))  # type: ignore[arg-type]
+        with pytest.raises(ValidationError) as info:
+            SelectionSettings(criteria=("crokit:technology", "crokit:technology"))
+        assert info.value.problems[0].path == "criteria[1]"
+
+
+scores = st.decimals(min_value=0, max_value=1, places=2)
+triples = st.tuples(scores, scores, scores)
+
+
+def _candidates(rows: list[tuple[Decimal, Decimal, Decimal]]) -> tuple[CandidateInput, ...]:
+    return tuple(
+        CandidateInput(profile=cro(f"cro-{i}"), manual_scores=tuple(zip(MANUAL, row, strict=True)))
+        for i, row in enumerate(rows)
+    )
+
+
+class TestProperties:
+    @given(st.lists(triples, min_size=1, max_size=4), triples, st.tuples(*(st.decimals(0, 1, places=2),) * 3))
+    def test_a_dominating_candidate_never_ranks_below_the_dominated(self, others, base, extra):
+        better = tuple(min(Decimal(1), b + e) for b, e in zip(base, extra, strict=True))
+        candidates = _candidates([*others, base, better])
+        ranking = select(STUDY, candidates, settings(), registry=REGISTRY)
+        rank = {c.candidate: c.rank for c in ranking.scorecards}
+        n = len(candidates)
+        assert rank[f"cro-{n - 1}"] <= rank[f"cro-{n - 2}"]
+
+    @given(
+        st.lists(triples, min_size=2, max_size=5),
+        st.lists(st.integers(1, 9), min_size=3, max_size=3),
+        st.integers(2, 50),
+        st.permutations(range(3)),
+    )
+    def test_scaling_or_permuting_weights_never_changes_the_ranking(self, rows, weights, factor, order):
+        candidates = _candidates(rows)
+        given_weights = tuple(zip(MANUAL, (Decimal(w) for w in weights), strict=True))
+        base = select(STUDY, candidates, settings(weights=given_weights), registry=REGISTRY)
+        scaled = tuple((cid, w * factor) for cid, w in given_weights)
+        permuted = tuple(scaled[i] for i in order)
+        other = select(
+            STUDY, candidates, settings(criteria=tuple(MANUAL[i] for i in order), weights=permuted), registry=REGISTRY
+        )
+        assert [(c.candidate, c.rank) for c in other.scorecards] == [(c.candidate, c.rank) for c in base.scorecards]
+        assert [c.score for c in other.scorecards] == pytest.approx([c.score for c in base.scorecards])
+
+    @given(rankings(registry=REGISTRY))
+    def test_acceptability_rows_sum_to_one(self, ranking: Ranking):
+        for row in ranking.acceptability:
+            assert math.isclose(sum(row.by_rank), 1.0, abs_tol=1e-9)
+        if ranking.acceptability:
+            for rank in range(len(ranking.acceptability)):
+                assert math.isclose(sum(r.by_rank[rank] for r in ranking.acceptability), 1.0, abs_tol=1e-9)
+        assert (ranking.winner is None) == (not ranking.scorecards)
+        assert [c.rank for c in ranking.scorecards] == sorted(c.rank for c in ranking.scorecards)

@@ -1,0 +1,227 @@
+"""Scoring rules: each mapping onto 0..1 with hand-worked numbers, blending, manual scores."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from crokit import (
+    AreaExperience,
+    CroProfile,
+    Money,
+    ProviderKind,
+    Registry,
+    Stage,
+    Study,
+    TeamExperience,
+    Technology,
+    TechnologyKind,
+    UnknownIdError,
+    ValidationError,
+)
+from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
+from crokit.selection import Answer, DueDiligence, ScoringContext, SponsorPreferences, score_candidate
+from crokit.selection.rules import (
+    geographic_reach,
+    pricing_fit,
+    team_experience,
+    technology,
+    therapeutic_expertise,
+)
+from crokit.vocabulary import SelectionCriterion
+
+REGISTRY = Registry.builtin()
+RARE = "crokit:rare-disease"
+STUDY = Study(
+    name="RD-201",
+    phase=Stage.PHASE_2,
+    therapeutic_area=RARE,
+    indication="Fabry disease",
+    planned_patients=60,
+    sites=12,
+    countries=("US", "DE", "FR", "GB"),
+    start_date=date(2027, 1, 4),
+    currency="USD",
+    required_services=("crokit:data-management", "crokit:irt", "crokit:biostatistics"),
+)
+
+
+def profile(**changes: Any) -> CroProfile:
+    fields: dict[str, Any] = {"id": "helix", "name": "Helix", "kind": ProviderKind.CRO}
+    fields.update(changes)
+    return CroProfile(**fields)
+
+
+def ctx(**changes: Any) -> ScoringContext:
+    fields: dict[str, Any] = {"study": STUDY, "profile": profile(), "registry": REGISTRY}
+    fields.update(changes)
+    return ScoringContext(**fields)
+
+
+def line(kind: PricingKind, amount: str, description: str) -> LineItem:
+    money = Money(amount, "USD")
+    return LineItem(
+        service="crokit:on-site-monitoring",
+        stage=Stage.PHASE_2,
+        kind=kind,
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        description=description,
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=money,
+        amount=money,
+        months=(0,),
+        derivation="stated",
+    )
+
+
+BUDGET = Budget(
+    currency="USD",
+    lines=(line(PricingKind.FIXED_FEE, "600000.00", "fixed"), line(PricingKind.FTE, "300000.00", "fte")),
+)
+
+
+class TestTherapeuticExpertise:
+    def test_same_phase_counts_fully_other_phases_half(self):
+        experience = (
+            AreaExperience(area=RARE, phase=Stage.PHASE_2, studies=2),
+            AreaExperience(area=RARE, phase=Stage.PHASE_3, studies=2),
+            AreaExperience(area="crokit:oncology", phase=Stage.PHASE_2, studies=9),
+        )
+        score = therapeutic_expertise(ctx(profile=profile(experience=experience)))
+        assert score.value == pytest.approx((2 + 0.5 * 2) / 5)  # 0.6
+        assert "2 studies in crokit:rare-disease phase-2" in score.basis
+        assert len(score.unanswered) == 3  # no answers at all: all three questions unanswered
+
+    def test_saturates_at_five(self):
+        experience = (AreaExperience(area=RARE, phase=Stage.PHASE_2, studies=12),)
+        assert therapeutic_expertise(ctx(profile=profile(experience=experience))).value == 1.0
+
+    def test_blends_half_and_half_with_the_questionnaire(self):
+        dd = DueDiligence(
+            candidate="helix",
+            answers=(
+                Answer(question="crokit:dd-indication-phase-studies", number=5),  # weight 2, score 1
+                Answer(question="crokit:dd-key-opinion-leaders", yes=False),  # weight 1, score 0
+            ),
+        )
+        experience = (AreaExperience(area=RARE, phase=Stage.PHASE_2, studies=1),)
+        score = therapeutic_expertise(ctx(profile=profile(experience=experience), due_diligence=dd))
+        assert score.value == pytest.approx(0.5 * 0.2 + 0.5 * (2 / 3))
+        assert score.unanswered == ("crokit:dd-medical-expertise",)
+        assert ("questionnaire score", "0.667") in score.inputs
+
+
+class TestGeographicReach:
+    def test_share_of_countries_covered_regions_included(self):
+        score = geographic_reach(ctx(profile=profile(countries=("US",), regions=("eu",))))
+        assert score.value == pytest.approx(3 / 4)  # US, DE, FR; GB is not in the EU
+        assert "missing: GB" in score.basis
+
+
+class TestTechnology:
+    def test_platforms_from_services_validated_counts_one_unvalidated_half(self):
+        technologies = (
+            Technology(kind=TechnologyKind.EDC, name="Rave", validated=True),
+            Technology(kind=TechnologyKind.IRT, name="In-house IRT", validated=False),
+        )
+        score = technology(ctx(profile=profile(technologies=technologies)))
+        assert score.value == pytest.approx((1 + 0.5) / 2)  # EDC (data management), IRT (irt)
+        assert "edc validated 1, irt not validated 0.5" in score.basis
+
+    def test_sponsor_list_wins_and_missing_counts_zero(self):
+        prefs = SponsorPreferences(required_technologies=(TechnologyKind.EDC, TechnologyKind.ECOA, TechnologyKind.DCT))
+        technologies = (Technology(kind=TechnologyKind.EDC, name="Rave", validated=True),)
+        assert technology(ctx(profile=profile(technologies=technologies), preferences=prefs)).value == pytest.approx(
+            1 / 3
+        )
+
+
+class TestTeamExperience:
+    def test_hand_worked(self):
+        team = TeamExperience(average_years=Decimal(6), turnover_rate=Decimal("0.1"), named_staff=True)
+        score = team_experience(ctx(profile=profile(team=team)))
+        assert score.value == pytest.approx(0.4 * 1 + 0.4 * 0.75 + 0.2 * 1)  # 0.9
+
+    def test_years_below_the_minimum_and_high_turnover(self):
+        team = TeamExperience(average_years=Decimal(3), turnover_rate=Decimal("0.5"))
+        prefs = SponsorPreferences(min_team_years=Decimal(4))
+        score = team_experience(ctx(profile=profile(team=team), preferences=prefs))
+        assert score.value == pytest.approx(0.4 * 0.75)
+
+    def test_no_team_data_no_credit(self):
+        score = team_experience(ctx())
+        assert score.value == 0.0
+        assert "no team data" in score.basis
+
+
+class TestPricingFit:
+    @pytest.mark.parametrize(
+        ("ceiling", "expected"),
+        [("1125000.00", 1.0), ("1000000.00", 0.75), ("900000.00", 0.5), ("750000.00", 0.0)],
+    )
+    def test_ceiling_part(self, ceiling, expected):
+        # 900,000 of a 1,125,000 ceiling is 80% (1); of 1,000,000 is 90% ((1.2 - 0.9) / 0.4 = 0.75).
+        prefs = SponsorPreferences(budget_ceiling=Money(ceiling, "USD"))
+        assert pricing_fit(ctx(budget=BUDGET, preferences=prefs)).value == pytest.approx(expected)
+
+    def test_ceiling_and_preferred_kinds_blend(self):
+        prefs = SponsorPreferences(
+            budget_ceiling=Money("1000000.00", "USD"), preferred_pricing=(PricingKind.FIXED_FEE,)
+        )
+        score = pricing_fit(ctx(budget=BUDGET, preferences=prefs))
+        assert score.value == pytest.approx(0.7 * 0.75 + 0.3 * (600 / 900))
+
+    def test_without_budget_or_preferences(self):
+        assert pricing_fit(ctx()).value == 0.0
+        assert pricing_fit(ctx(budget=BUDGET)).value == 0.5
+
+    def test_currency_mismatch_is_refused(self):
+        prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "EUR"))
+        with pytest.raises(ValidationError, match="convert one"):
+            pricing_fit(ctx(budget=BUDGET, preferences=prefs))
+
+
+class TestScoreCandidate:
+    def test_rules_in_order_and_manual_override(self):
+        scores = score_candidate(
+            ctx(), ["crokit:geographic-reach", "crokit:technology"], {"crokit:technology": Decimal("0.4")}
+        )
+        assert [s.criterion for s in scores] == ["crokit:geographic-reach", "crokit:technology"]
+        assert scores[1].value == 0.4
+        assert "scored by hand" in scores[1].basis
+
+    @pytest.mark.parametrize("bad", [Decimal("1.5"), Decimal("-0.1")])
+    def test_manual_score_outside_its_scale(self, bad):
+        with pytest.raises(ValidationError, match="a score outside its scale") as info:
+            score_candidate(ctx(), ["crokit:technology"], {"crokit:technology": bad})
+        assert info.value.problems[0].path == "manual['crokit:technology']"
+        assert str(bad) in str(info.value)
+
+    def test_unknown_criterion_suggests(self):
+        with pytest.raises(UnknownIdError) as info:
+            score_candidate(ctx(), ["crokit:geographic-reach", "crokit:tecnology"], {})
+        assert info.value.path == "criteria[1]"
+        assert info.value.suggestions[0] == "crokit:technology"
+
+    def test_criterion_without_rule_needs_a_manual_score(self):
+        extra = SelectionCriterion(id="acme:culture", name="Culture", description="Fit", why="Works together")
+        registry = REGISTRY.with_entries(extra)
+        with pytest.raises(ValidationError, match="has no scoring rule"):
+            score_candidate(ctx(registry=registry), ["acme:culture"], {})
+        (score,) = score_candidate(ctx(registry=registry), ["acme:culture"], {"acme:culture": Decimal("0.8")})
+        assert score.value == 0.8
+
+    def test_rule_that_cannot_be_imported_or_scores_another_criterion(self):
+        broken = SelectionCriterion(id="acme:x", name="X", description="d", why="w", rule="acme_missing.rules:x")
+        wrong = SelectionCriterion(
+            id="acme:y", name="Y", description="d", why="w", rule="crokit.selection.rules:technology"
+        )
+        registry = REGISTRY.with_entries(broken, wrong)
+        with pytest.raises(ValidationError, match="cannot import"):
+            score_candidate(ctx(registry=registry), ["acme:x"], {})
+        with pytest.raises(ValidationError, match="not a score of 'acme:y'"):
+            score_candidate(ctx(registry=registry), ["acme:y"], {})
