@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import crokit
+import crokit.pricing
+import crokit.schedule
 
 
 def test_version_matches_the_distribution():
@@ -45,3 +47,23 @@ def test_hypothesis_entry_point_registers_strategies(money, study, profile):
     assert isinstance(money, crokit.Money)
     assert isinstance(study, crokit.Study)
     assert isinstance(profile, crokit.CroProfile)
+
+
+@given(st.from_type(crokit.pricing.Proposal), st.from_type(crokit.schedule.BillingTerms))
+def test_pricing_and_schedule_types_are_registered_too(proposal, terms):
+    assert isinstance(proposal, crokit.pricing.Proposal)
+    assert isinstance(terms, crokit.schedule.BillingTerms)
+
+
+def test_testing_all_is_sorted_and_complete():
+    import crokit.testing
+
+    assert crokit.testing.__all__ == sorted(crokit.testing.__all__)
+    for name in crokit.testing.__all__:
+        assert callable(getattr(crokit.testing, name)), name
+
+
+def test_importing_hypothesis_does_not_import_numpy():
+    code = "import hypothesis, sys; print('numpy' in sys.modules, 'crokit.testing' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False False"

@@ -22,7 +22,7 @@ from crokit.selection.constraints import Constraints, CustomConstraint, CustomCo
 from crokit.selection.due_diligence import Answer, DueDiligence
 from crokit.selection.ranking import DEFAULT_CRITERIA, CandidateInput, Ranking, SelectionSettings, select
 from crokit.selection.rules import CriterionScore, SponsorPreferences
-from crokit.testing import cro_profiles, namespaced_ids, studies
+from crokit._strategies_core import cro_profiles, namespaced_ids, studies
 from crokit.vocabulary.criteria import AnswerType, Better, CriterionDirection, Question, SelectionCriterion
 from crokit.vocabulary.lifecycle import Stage
 from crokit.vocabulary.terms import UnitBasis

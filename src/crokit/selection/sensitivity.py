@@ -90,10 +90,18 @@ def _linear_interval(u: FloatArray, w: FloatArray, j: int, win: int) -> tuple[fl
     slope = (u * ends[1]).sum(axis=1) - at_zero
     d0, d1 = at_zero[win] - at_zero, slope[win] - slope  # winner's lead: d0 + t * d1
     current = float(w[j])
+    # A tie counts as the winner still winning, so only a challenger whose lead over the
+    # winner exceeds the tie tolerance somewhere in [0, 1] can end the interval. As the
+    # lead is linear, it is enough to look at both ends. This also drops a challenger
+    # whose line coincides with the winner's (for example, equal on the moved criterion
+    # and tied at the current weights): rounding leaves d0 and d1 of order 1e-16 rather
+    # than exactly 0, which would otherwise put a spurious root anywhere in [0, 1].
+    scale = max(1.0, abs(float(at_zero[win])), abs(float(at_zero[win] + slope[win])))
+    overtakes = np.minimum(d0, d0 + d1) < -TIE_TOLERANCE * scale
     low, high = 0.0, 1.0
     roots: dict[int, float] = {}
     for i in range(len(u)):
-        if i != win and d1[i] != 0:
+        if i != win and overtakes[i] and d1[i] != 0:
             roots[i] = float(-d0[i] / d1[i])
             if d1[i] > 0:
                 low = max(low, roots[i])
