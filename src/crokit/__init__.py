@@ -9,6 +9,8 @@ pure function; pass the :class:`Registry` explicitly where ids matter, or use
 Money(amount=Decimal('33.34'), currency='USD')
 """
 
+from typing import TYPE_CHECKING, Any
+
 from crokit._version import __version__
 from crokit.errors import (
     CrokitError,
@@ -54,8 +56,20 @@ from crokit.vocabulary import (
     UnitBasis,
 )
 
+if TYPE_CHECKING:
+    from crokit.scenario import Candidate, Evaluation, Scenario, evaluate
+
+_LAZY = {
+    "Candidate": "crokit.scenario",
+    "Evaluation": "crokit.scenario",
+    "Scenario": "crokit.scenario",
+    "evaluate": "crokit.scenario",
+}
+"""Names whose modules import NumPy: loaded on first use, so ``import crokit`` stays light."""
+
 __all__ = [
     "AreaExperience",
+    "Candidate",
     "Complexity",
     "CroCategory",
     "CroProfile",
@@ -63,6 +77,7 @@ __all__ = [
     "CurrencyMismatchError",
     "DuplicateIdError",
     "EngagementModel",
+    "Evaluation",
     "ExtensionError",
     "ExtensionInfo",
     "FormatError",
@@ -82,6 +97,7 @@ __all__ = [
     "Registry",
     "Regulator",
     "RoundingPolicy",
+    "Scenario",
     "SchemaVersionError",
     "Service",
     "SizeClass",
@@ -103,11 +119,25 @@ __all__ = [
     "default_registry",
     "dump",
     "dumps",
+    "evaluate",
     "load",
     "loads",
     "total",
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """Load the scenario layer (which imports NumPy) on first use of one of its names."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crokit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 def __dir__() -> list[str]:
+    """The public names, including the lazily loaded ones."""
     return sorted(set(globals()) | set(__all__))

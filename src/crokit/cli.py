@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
+from crokit._cli_scenario import add_commands
 from crokit._version import __version__
 from crokit.errors import CrokitError
 from crokit.registry import Registry, default_registry
@@ -172,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
     plugins = commands.add_parser("plugins", help="list installed crokit extensions")
     plugins.add_argument("--format", choices=("text", "json"), default="text")
     plugins.set_defaults(handler=_plugins)
+    add_commands(commands)
     return parser
 
 
@@ -188,7 +190,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     try:
         return handler(args, out)
     except CrokitError as exc:
-        err.write(f"crokit: error: {exc}\n")
+        source = getattr(args, "file", None)
+        message = str(exc)
+        if source and source not in message:
+            message = f"{source}: {message}"
+        err.write(f"crokit: error: {message}\n")
         return 1
     except BrokenPipeError:  # pragma: no cover - the reader (e.g. `head`) went away; nothing left to say
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -275,6 +275,8 @@ class SchemaVersionError(CrokitError, ValueError):
                 f"{kind} has schema_version {found}, but this crokit reads versions up to "
                 f"{supported}: upgrade crokit to read it"
             )
+        elif found is None:
+            text = f"{kind}: schema_version is missing; start the file with schema_version = {supported}"
         else:
             text = f"schema_version: expected a whole number from 1 to {supported}, got {found!r}"
         super().__init__(text)

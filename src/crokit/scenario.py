@@ -24,7 +24,7 @@ optional fields with defaults, so existing files keep loading.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -47,6 +47,11 @@ from crokit.selection.ranking import CandidateInput, Ranking, SelectionSettings,
 from crokit.serialization import DocumentSpec
 from crokit.study import Study
 from crokit.vocabulary.lifecycle import Milestone
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crokit.dataframe import JsonValue, Numeric
 
 __all__ = [
     "BenchmarkResult",
@@ -225,6 +230,40 @@ class Evaluation:
                 return result
         raise ValidationError.at("candidate", f"no candidate {id_!r} in this evaluation")
 
+    def to_records(self) -> list[dict[str, JsonValue]]:
+        """One JSON-safe dict per candidate (see :func:`crokit.dataframe.to_records`)."""
+        from crokit.dataframe import to_records
+
+        return to_records(self)
+
+    def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
+        """A pandas DataFrame, one row per candidate (see :func:`crokit.dataframe.to_dataframe`)."""
+        from crokit.dataframe import to_dataframe
+
+        return to_dataframe(self, numeric=numeric)
+
+    def _repr_html_(self) -> str | None:
+        """The report as an HTML fragment for notebooks (``crokit.report.render``), if that module is present."""
+        return self._rendered("html")
+
+    def _repr_markdown_(self) -> str | None:
+        """The report as Markdown for notebooks (``crokit.report.render(self, "markdown")``), if present."""
+        return self._rendered("markdown")
+
+    def _rendered(self, format_: str) -> str | None:
+        import importlib
+
+        try:
+            report = importlib.import_module("crokit.report")
+        except ModuleNotFoundError as exc:
+            if exc.name != "crokit.report":
+                raise
+            return None
+        text: str = (
+            report.render(self, format_, standalone=False) if format_ == "html" else report.render(self, format_)
+        )
+        return text
+
 
 def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:
     """Plan every milestone on the last day of the study month the timeline puts it in.
@@ -254,15 +293,25 @@ def _in_study_currency(budget: Budget, scenario: Scenario, index: int) -> Budget
 
 
 def _benchmark(cost_per_patient: Money, scenario: Scenario, registry: Registry) -> BenchmarkResult:
+    """Compare with the study's phase and area; with no figure for the area, with all areas, saying so."""
     study = scenario.study
     found = check_cost_per_patient(
         cost_per_patient, study.phase, study.therapeutic_area, fx=scenario.fx, on=study.start_date, registry=registry
     )
-    if isinstance(found, BenchmarkCheck):
-        figure = found.benchmark
-        published = Money(figure.value, figure.unit) if figure.value is not None else None
-        return BenchmarkResult(message=found.message, ratio=found.ratio, published=published, source=str(figure.source))
-    return BenchmarkResult(message=found.reason)
+    prefix = ""
+    if not isinstance(found, BenchmarkCheck):
+        overall = check_cost_per_patient(
+            cost_per_patient, study.phase, None, fx=scenario.fx, on=study.start_date, registry=registry
+        )
+        if not isinstance(overall, BenchmarkCheck):
+            return BenchmarkResult(message=found.reason)
+        prefix = f"No published figure for {study.therapeutic_area}; compared with all therapeutic areas instead. "
+        found = overall
+    figure = found.benchmark
+    published = Money(figure.value, figure.unit) if figure.value is not None else None
+    return BenchmarkResult(
+        message=prefix + found.message, ratio=found.ratio, published=published, source=str(figure.source)
+    )
 
 
 def _priced(

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from crokit.errors import CrokitError, UnknownIdError, ValidationError
@@ -152,7 +152,32 @@ def test_interval_holds_the_current_weight_and_the_winner(case, name, data) -> N
             assert outside[matrix.alternatives.index(interval.above)] > outside[win]
 
 
+def _tied_case(
+    directions: tuple[Direction, ...], scores: tuple[tuple[int, ...], ...], weights: dict[str, int]
+) -> tuple[DecisionMatrix, dict[str, int]]:
+    matrix = DecisionMatrix(
+        alternatives=tuple(f"cro-{i}" for i in range(len(scores))),
+        criteria=tuple(Criterion(id=f"c{j}", direction=d) for j, d in enumerate(directions)),
+        scores=scores,
+    )
+    return matrix, weights
+
+
+B, C = Direction.BENEFIT, Direction.COST
+# cro-1 and cro-2 are equal on c0 and tie at the current weights, so their lines in
+# w_c0 coincide; rounding once put a spurious crossing at w_c0 = 0.5 (exact high 0.5).
+COINCIDING_ON_C0 = _tied_case(
+    (B, C, B, C), ((1, 4, 1, 1), (2, 14, 4, 1), (2, 11, 4, 2)), {"c0": 9, "c1": 10, "c2": 4, "c3": 3}
+)
+# The same on c2: a spurious crossing at w_c2 = 1 once gave an exact low of 0.0667.
+COINCIDING_ON_C2 = _tied_case(
+    (B, B, B, B), ((1, 4, 1, 1), (2, 14, 4, 1), (1, 12, 4, 2)), {"c0": 1, "c1": 10, "c2": 1, "c3": 3}
+)
+
+
 @given(matrix_and_weights())
+@example(COINCIDING_ON_C0)
+@example(COINCIDING_ON_C2)
 def test_exact_interval_agrees_with_the_numeric_search(case) -> None:
     matrix, weights = case
     base = np.asarray(weighted_sum(matrix, weights).weights)
@@ -163,6 +188,18 @@ def test_exact_interval_agrees_with_the_numeric_search(case) -> None:
         low, high, _, _ = _numeric_interval("weighted-sum", matrix, base, j, win)
         assert low == pytest.approx(interval.low, abs=1e-9)
         assert high == pytest.approx(interval.high, abs=1e-9)
+
+
+@pytest.mark.parametrize(("case", "j"), [(COINCIDING_ON_C0, 0), (COINCIDING_ON_C2, 2)])
+def test_a_challenger_tied_all_along_never_ends_the_interval(case, j) -> None:
+    # The tied challenger comes after the winner in input order, so the winner keeps
+    # winning for every weight of the criterion on which the two are equal.
+    matrix, weights = case
+    interval = weight_intervals(matrix, weights)[j]
+    assert interval.winner == "cro-1"
+    assert (interval.high, interval.above) == (1.0, None)
+    if j == 2:
+        assert (interval.low, interval.below) == (0.0, None)
 
 
 def test_weight_intervals_refuse_an_unknown_method() -> None:

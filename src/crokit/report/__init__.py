@@ -1,0 +1,60 @@
+"""Reports of an :class:`~crokit.scenario.Evaluation`: terminal text, Markdown, HTML and JSON.
+
+:func:`render` writes one evaluation in any of the formats; every format is built from
+the same document blocks, so they say the same thing. The JSON report
+(:func:`json_report`) is a public, versioned contract (see docs/json-report.md).
+
+>>> from crokit.demo import DEMO_SEED, demo_scenario
+>>> from crokit.scenario import evaluate
+>>> from crokit import Registry
+>>> evaluation = evaluate(demo_scenario(), seed=DEMO_SEED, registry=Registry.builtin())
+>>> render(evaluation, "markdown").splitlines()[0]
+'# Choosing a CRO for RD-201 (illustrative demo: invented companies and prices)'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Literal
+
+from crokit.errors import ValidationError
+from crokit.report._document import build, format_money
+from crokit.report._json import REPORT_SCHEMA_VERSION, json_report, money_json
+from crokit.report._render import rich_available, to_html, to_markdown, to_rich_text, to_text
+
+if TYPE_CHECKING:
+    from crokit.scenario import Evaluation
+
+__all__ = ["FORMATS", "REPORT_SCHEMA_VERSION", "ReportFormat", "format_money", "json_report", "money_json", "render"]
+
+ReportFormat = Literal["text", "markdown", "html", "json"]
+"""The formats :func:`render` writes."""
+FORMATS: tuple[ReportFormat, ...] = ("text", "markdown", "html", "json")
+
+
+def render(
+    evaluation: Evaluation,
+    format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
+    *,
+    rich: bool | None = None,
+    standalone: bool = True,
+) -> str:
+    """*evaluation* as a report in *format*.
+
+    Args:
+        evaluation: The evaluation to report.
+        format: ``"text"``, ``"markdown"``, ``"html"`` or ``"json"``.
+        rich: For text, draw tables with rich (default: when rich is installed).
+        standalone: For HTML, a complete page (default) or a fragment for notebooks.
+    """
+    if format == "json":
+        return json.dumps(json_report(evaluation), indent=2, ensure_ascii=False) + "\n"
+    blocks = build(evaluation)
+    if format == "text":
+        use_rich = rich_available() if rich is None else rich
+        return to_rich_text(blocks) if use_rich else to_text(blocks)
+    if format == "markdown":
+        return to_markdown(blocks)
+    if format == "html":
+        return to_html(blocks, standalone=standalone)
+    raise ValidationError.at("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")

@@ -1,0 +1,218 @@
+"""The main job: a scenario in, one evaluation out, in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+
+import crokit
+from crokit.demo import DEMO_SEED, demo_scenario
+from crokit.errors import CrokitError, ValidationError
+from crokit.interop import load_usdm
+from crokit.money import FxRate, FxTable, Money
+from crokit.pricing import Proposal, UnitPrice
+from crokit.report import REPORT_SCHEMA_VERSION, json_report, render
+from crokit.scenario import Evaluation, Scenario, evaluate, planned_milestones
+from crokit.serialization import FORMATS, dumps, loads
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+PILOT = Path(__file__).resolve().parent / "data" / "usdm" / "CDISC_Pilot_Study.json"
+
+
+@pytest.fixture(scope="module")
+def evaluation(registry: crokit.Registry) -> Evaluation:
+    return evaluate(demo_scenario(), registry=registry, seed=DEMO_SEED)
+
+
+def test_the_demo_story(evaluation: Evaluation) -> None:
+    assert evaluation.winner == "helix-cro"
+    eligible = [c.id for c in evaluation.candidates if c.eligible]
+    assert eligible == ["helix-cro", "orphan-trials", "globalcro"]
+    sitelink = evaluation.candidate("sitelink")
+    assert not sitelink.eligible
+    assert any("does not offer required services" in reason for reason in sitelink.reasons)
+    assert sitelink.rank is None
+
+
+def test_every_priced_candidate_has_a_budget_a_schedule_and_a_benchmark(evaluation: Evaluation) -> None:
+    for result in evaluation.candidates:
+        if result.budget is None:
+            continue
+        assert result.schedule is not None
+        assert result.schedule.total == result.budget.total
+        assert result.cost_per_patient == result.budget.cost_per_patient(evaluation.study.planned_patients)
+        assert result.benchmark is not None
+        assert result.benchmark.ratio is not None
+        assert "Sertkaya" in (result.benchmark.source or "")
+        assert "all therapeutic areas" in result.benchmark.message
+
+
+def test_same_seed_same_answer(registry: crokit.Registry, evaluation: Evaluation) -> None:
+    assert evaluate(demo_scenario(), registry=registry, seed=DEMO_SEED) == evaluation
+
+
+def test_without_a_seed_no_acceptabilities(registry: crokit.Registry) -> None:
+    result = evaluate(demo_scenario(), registry=registry)
+    assert result.ranking.acceptability == ()
+    assert result.seed is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_scenario_and_evaluation_round_trip(fmt: str, registry: crokit.Registry, evaluation: Evaluation) -> None:
+    scenario = demo_scenario()
+    assert loads(dumps(scenario, fmt, registry=registry), Scenario, fmt, registry=registry) == scenario  # type: ignore[arg-type]
+    assert loads(dumps(evaluation, fmt, registry=registry), Evaluation, fmt, registry=registry) == evaluation  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])
+def test_shipped_examples_are_the_demo(suffix: str, registry: crokit.Registry) -> None:
+    assert crokit.load(EXAMPLES / f"rare_disease_phase2{suffix}", Scenario, registry=registry) == demo_scenario()
+
+
+def test_json_report_contract(evaluation: Evaluation) -> None:
+    report = json.loads(render(evaluation, "json"))
+    assert report["schema_version"] == REPORT_SCHEMA_VERSION
+    assert set(report["study"]) >= {"name", "phase", "area", "patients", "sites", "countries"}
+    assert report["currency"] == "USD"
+    assert report["winner"] == "helix-cro"
+    for candidate in report["candidates"]:
+        assert set(candidate) >= {"id", "name", "eligible", "reasons", "rank", "score", "contributions", "budget"}
+        assert set(candidate) >= {"benchmark", "schedule"}
+        if candidate["budget"] is not None:
+            total = candidate["budget"]["total"]
+            assert set(total) == {"amount", "currency"}
+            assert isinstance(total["amount"], str)
+            assert set(candidate["budget"]) >= {"total", "cost_per_patient", "by_service"}
+            assert candidate["benchmark"]["source"]
+            assert candidate["schedule"][0]["due"]
+    assert set(report["sensitivity"]) >= {"intervals", "acceptability"}
+    assert isinstance(report["warnings"], list)
+
+
+def _floats_outside_scores(value: object, path: str = "") -> list[str]:
+    """Paths of JSON floats that are not decision scores, weights or ratios."""
+    allowed = ("score", "contributions", "weights", "intervals", "acceptability", "ratio")
+    if isinstance(value, float):
+        return [] if any(part in path for part in allowed) else [path]
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _floats_outside_scores(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _floats_outside_scores(item, f"{path}[{index}]")]
+    return []
+
+
+def test_money_is_never_a_json_float(evaluation: Evaluation) -> None:
+    assert _floats_outside_scores(json_report(evaluation)) == []
+
+
+def test_no_winner_is_a_result_with_reasons(registry: crokit.Registry) -> None:
+    scenario = demo_scenario()
+    only_smo = attrs.evolve(scenario, candidates=scenario.candidates[3:])
+    result = evaluate(only_smo, registry=registry)
+    assert result.winner is None
+    report = json_report(result)
+    assert report["winner"] is None
+    assert report["winner_reasons"]
+
+
+def test_reports_in_every_format(evaluation: Evaluation) -> None:
+    text = render(evaluation, "text", rich=False)
+    assert "Recommended: Helix CRO" in text
+    assert "Sertkaya et al. 2024" in text
+    assert render(evaluation, "text", rich=True).count("┃") > 10
+    markdown = render(evaluation, "markdown")
+    assert markdown.startswith("# ")
+    assert "| rank | candidate |" in markdown
+    page = render(evaluation, "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page
+    assert "http" not in page.split("<body>")[0]
+    with pytest.raises(ValidationError, match="format"):
+        render(evaluation, "pdf")  # type: ignore[arg-type]
+
+
+def test_html_escapes_user_text(registry: crokit.Registry) -> None:
+    scenario = attrs.evolve(demo_scenario(), title="<script>alert(1)</script>", sponsor="A & B <Pharma>")
+    page = render(evaluate(scenario, registry=registry), "html")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "A &amp; B &lt;Pharma&gt;" in page
+
+
+def _monitoring(rate: Money, basis: crokit.UnitBasis = crokit.UnitBasis.PER_MONITORING_VISIT) -> UnitPrice:
+    return UnitPrice(service="crokit:on-site-monitoring", stage=crokit.Stage.PHASE_2, basis=basis, rate=rate)
+
+
+def test_a_proposal_in_another_currency_is_converted_with_the_fx_table(registry: crokit.Registry) -> None:
+    scenario = demo_scenario()
+    helix = scenario.candidates[1]
+    proposal = Proposal(cro_id="helix-cro", currency="EUR", items=(_monitoring(Money("1700.00", "EUR")),))
+    no_rates = attrs.evolve(scenario, candidates=(attrs.evolve(helix, proposal=proposal),))
+    with pytest.raises(ValidationError, match=r"candidates\[0\]\.proposal\.currency"):
+        evaluate(no_rates, registry=registry)
+    rate = FxRate(base="EUR", quote="USD", rate="1.08", as_of=scenario.study.start_date, source="test rate")
+    result = evaluate(attrs.evolve(no_rates, fx=FxTable(rates=(rate,))), registry=registry)
+    budget = result.candidates[0].budget
+    assert budget is not None
+    assert budget.currency == "USD"
+    assert budget.lines[0].unit_price == Money("1836.00", "USD")
+
+
+def test_pricing_problems_are_reported_with_their_path(registry: crokit.Registry) -> None:
+    scenario = demo_scenario()
+    helix = scenario.candidates[1]
+    proposal = Proposal(
+        cro_id="helix-cro",
+        currency="USD",
+        items=(_monitoring(Money("1.00", "USD")), _monitoring(Money("1.00", "USD"), crokit.UnitBasis.PER_PAGE)),
+    )
+    broken = attrs.evolve(scenario, candidates=(attrs.evolve(helix, proposal=proposal),))
+    with pytest.raises(ValidationError, match=r"candidates\[0\]\.proposal\.items\[1\]\.basis"):
+        evaluate(broken, registry=registry)
+
+
+def test_duplicate_candidates_are_refused() -> None:
+    scenario = demo_scenario()
+    with pytest.raises(ValidationError, match=r"candidates\[1\]\.profile\.id"):
+        attrs.evolve(scenario, candidates=(scenario.candidates[0], scenario.candidates[0]))
+
+
+def test_a_proposal_from_someone_else_is_refused() -> None:
+    scenario = demo_scenario()
+    first, second = scenario.candidates[0], scenario.candidates[1]
+    with pytest.raises(ValidationError, match=r"proposal\.cro_id"):
+        attrs.evolve(first, proposal=second.proposal)
+
+
+def test_the_cdisc_pilot_study_is_priced_and_evaluated(registry: crokit.Registry) -> None:
+    study = load_usdm(PILOT).study
+    assert study.phase is crokit.Stage.PHASE_2
+    assert study.planned_patients == 300
+    scenario = demo_scenario()
+    pilot = attrs.evolve(
+        study,
+        countries=("US", "DE", "FR"),
+        required_services=scenario.study.required_services,
+        visits=tuple(attrs.evolve(visit, crf_pages=10) for visit in study.visits),
+    )
+    result = evaluate(attrs.evolve(scenario, study=pilot), registry=registry)
+    assert result.study.name == "CDISC PILOT - LZZT"
+    priced = [c for c in result.candidates if c.budget is not None]
+    assert priced
+    assert all(c.cost_per_patient is not None for c in priced)
+
+
+def test_milestones_are_planned_in_order(evaluation: Evaluation) -> None:
+    plan = planned_milestones(evaluation.study, evaluation.drivers)
+    dates = [planned.date for planned in sorted(plan.dates, key=lambda p: p.milestone.order)]
+    assert dates == sorted(dates)
+    assert dates[0] >= evaluation.study.start_date
+
+
+def test_evaluation_lookup(evaluation: Evaluation) -> None:
+    with pytest.raises(CrokitError, match="no candidate 'nobody'"):
+        evaluation.candidate("nobody")
