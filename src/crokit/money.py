@@ -17,14 +17,13 @@ import enum
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import Final
 
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._currencies import MINOR_UNITS
-from crokit._decimal import CONTEXT, NumberLike, to_decimal
+from crokit._decimal import CONTEXT, MAX_EXPONENT, NumberLike, to_decimal
 from crokit.errors import (
     CurrencyMismatchError,
     InvalidAmountError,
@@ -115,7 +114,20 @@ class Money:
     @classmethod
     def zero(cls, currency: str) -> Money:
         """Zero in *currency*; the start value for sums."""
-        return cls(Decimal(0), currency)
+        return cls._trusted(Decimal(0), validate_currency(currency))
+
+    @classmethod
+    def _trusted(cls, amount: Decimal, currency: str) -> Money:
+        """Build from an amount computed from valid Money in a valid currency (no re-validation).
+
+        Results that leave crokit's range still go through the checking constructor.
+        """
+        if amount and not -MAX_EXPONENT <= amount.adjusted() <= MAX_EXPONENT:
+            return cls(amount, currency)
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
 
     @property
     def minor_unit(self) -> int | None:
@@ -131,18 +143,18 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money(CONTEXT.add(self.amount, other.amount), self.currency)
+        return Money._trusted(CONTEXT.add(self.amount, other.amount), self.currency)
 
     def __sub__(self, other: object) -> Money:
         """Subtract an amount of the same currency."""
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money(CONTEXT.subtract(self.amount, other.amount), self.currency)
+        return Money._trusted(CONTEXT.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
         """The same amount with the opposite sign."""
-        return Money(CONTEXT.minus(self.amount), self.currency)
+        return Money._trusted(CONTEXT.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         """The amount itself."""
@@ -252,24 +264,40 @@ class Money:
                 "amount",
                 f"{self} has digits below the {self.currency} minor unit; call .rounded() before allocating",
             )
-        exact = [Fraction(to_decimal(w, what="weight")) for w in weights]
-        if not exact:
+        if not weights:
             raise ValidationError.at("weights", "expected at least one weight")
-        for index, weight in enumerate(exact):
-            if weight < 0:
-                raise ValidationError.at(f"weights[{index}]", f"expected a weight >= 0, got {weights[index]!r}")
-        whole = sum(exact, Fraction(0))
+        whole_weights = _whole_weights(weights)
+        whole = sum(whole_weights)
         if whole == 0:
             raise ValidationError.at("weights", "expected at least one weight above zero, all are zero")
         units = int(CONTEXT.divide(abs(self.amount), quantum))
-        shares = [units * w / whole for w in exact]
-        parts = [int(share) for share in shares]
+        parts: list[int] = []
+        remainders: list[int] = []
+        for weight in whole_weights:
+            part, remainder = divmod(units * weight, whole)
+            parts.append(part)
+            remainders.append(remainder)
         left = units - sum(parts)
-        order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - parts[i]), i))
+        order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
         for i in order[:left]:
             parts[i] += 1
         sign = -1 if self.amount < 0 else 1
-        return tuple(Money((sign * part) * quantum, self.currency) for part in parts)
+        return tuple(Money._trusted((sign * part) * quantum, self.currency) for part in parts)
+
+
+def _whole_weights(weights: Sequence[NumberLike]) -> list[int]:
+    """The weights as whole numbers in the same proportions (each scaled by one power of ten)."""
+    if all(type(w) is int for w in weights):
+        whole = [int(w) for w in weights]
+    else:
+        exact = [to_decimal(w, what="weight") for w in weights]
+        exponents = [e for w in exact if isinstance(e := w.as_tuple().exponent, int)]
+        scale = max(0, *(-e for e in exponents))
+        whole = [int(w.scaleb(scale, context=CONTEXT)) for w in exact]
+    for index, weight in enumerate(whole):
+        if weight < 0:
+            raise ValidationError.at(f"weights[{index}]", f"expected a weight >= 0, got {weights[index]!r}")
+    return whole
 
 
 def total(items: Iterable[Money], *, currency: str) -> Money:
@@ -281,10 +309,15 @@ def total(items: Iterable[Money], *, currency: str) -> Money:
     >>> total([Money("1.10", "EUR"), Money("2.20", "EUR")], currency="EUR")
     Money(amount=Decimal('3.30'), currency='EUR')
     """
-    result = Money.zero(currency)
+    validate_currency(currency)
+    amount = Decimal(0)
     for item in items:
-        result += item
-    return result
+        if not isinstance(item, Money):
+            raise ValidationError.at("items", f"expected Money, got {item!r}")
+        if item.currency != currency:
+            raise CurrencyMismatchError(currency, item.currency, operation="add")
+        amount = CONTEXT.add(amount, item.amount)
+    return Money._trusted(amount, currency)  # noqa: SLF001 - same module
 
 
 def _positive_rate(_instance: object, _attribute: object, value: Decimal) -> None:

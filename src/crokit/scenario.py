@@ -242,27 +242,17 @@ class Evaluation:
 
         return to_dataframe(self, numeric=numeric)
 
-    def _repr_html_(self) -> str | None:
-        """The report as an HTML fragment for notebooks (``crokit.report.render``), if that module is present."""
-        return self._rendered("html")
+    def _repr_html_(self) -> str:
+        """The report as an HTML fragment for notebooks (:func:`crokit.report.render`)."""
+        from crokit.report import render
 
-    def _repr_markdown_(self) -> str | None:
-        """The report as Markdown for notebooks (``crokit.report.render(self, "markdown")``), if present."""
-        return self._rendered("markdown")
+        return render(self, "html", standalone=False)
 
-    def _rendered(self, format_: str) -> str | None:
-        import importlib
+    def _repr_markdown_(self) -> str:
+        """The report as Markdown for notebooks (:func:`crokit.report.render`)."""
+        from crokit.report import render
 
-        try:
-            report = importlib.import_module("crokit.report")
-        except ModuleNotFoundError as exc:
-            if exc.name != "crokit.report":
-                raise
-            return None
-        text: str = (
-            report.render(self, format_, standalone=False) if format_ == "html" else report.render(self, format_)
-        )
-        return text
+        return render(self, "markdown")
 
 
 def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:

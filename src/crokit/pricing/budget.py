@@ -27,9 +27,10 @@ so its monthly parts sum exactly to the line.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -41,6 +42,11 @@ from crokit.money import Money, RoundingPolicy, total, validate_currency
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.lifecycle import Stage
 from crokit.vocabulary.terms import UnitBasis
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crokit.dataframe import JsonValue, Numeric
 
 __all__ = [
     "Budget",
@@ -183,10 +189,18 @@ class LineItem:
         """The line's identity across budgets: ``(service, description)``."""
         return (self.service, self.description)
 
-    def monthly(self) -> dict[int, Money]:
-        """The amount split evenly over the line's months; the parts sum exactly to the amount."""
+    @functools.cached_property
+    def _monthly(self) -> tuple[tuple[int, Money], ...]:
         parts = self.amount.allocate([1] * len(self.months))
-        return dict(zip(self.months, parts, strict=True))
+        return tuple(zip(self.months, parts, strict=True))
+
+    def monthly(self) -> dict[int, Money]:
+        """The amount split evenly over the line's months; the parts sum exactly to the amount.
+
+        The split is computed once per line and reused (by :meth:`Budget.by_month` and the
+        payment schedule).
+        """
+        return dict(self._monthly)
 
 
 @attrs.frozen(kw_only=True)
@@ -384,11 +398,11 @@ class Budget:
 
         Each line is split evenly over its months with :meth:`LineItem.monthly`.
         """
-        sums: dict[int, Money] = {}
+        sums: dict[int, Decimal] = {}
         for line in self.lines:
-            for month, part in line.monthly().items():
-                sums[month] = sums.get(month, Money.zero(self.currency)) + part
-        return {month: sums[month] for month in sorted(sums)}
+            for month, part in line._monthly:  # noqa: SLF001 - the cached split of the line
+                sums[month] = CONTEXT.add(sums.get(month, Decimal(0)), part.amount)
+        return {month: Money._trusted(sums[month], self.currency) for month in sorted(sums)}  # noqa: SLF001
 
     def cost_per_patient(self, patients: int) -> Money:
         """The total over *patients*, rounded half-even to the minor unit (a reporting figure).
@@ -400,6 +414,30 @@ class Budget:
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValidationError.at("patients", f"expected a whole number of patients >= 1, got {patients!r}")
         return (self.total / patients).rounded(POLICY)
+
+    def to_records(self) -> list[dict[str, JsonValue]]:
+        """One JSON-safe dict per line (see :func:`crokit.dataframe.to_records`)."""
+        from crokit.dataframe import to_records
+
+        return to_records(self)
+
+    def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
+        """A pandas DataFrame, one row per line (see :func:`crokit.dataframe.to_dataframe`)."""
+        from crokit.dataframe import to_dataframe
+
+        return to_dataframe(self, numeric=numeric)
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks (see :func:`crokit.display.budget_html`)."""
+        from crokit.display import budget_html
+
+        return budget_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """A Markdown table for notebooks (see :func:`crokit.display.budget_markdown`)."""
+        from crokit.display import budget_markdown
+
+        return budget_markdown(self)
 
     def diff(self, other: Budget) -> BudgetDiff:
         """What changed from this budget (the old one) to *other* (the new one).

@@ -28,6 +28,7 @@ total, to the minor unit:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -48,6 +49,7 @@ _QUARTER_ENDS = (3, 6, 9, 12)
 _HUNDRED = Decimal(100)
 
 
+@functools.lru_cache(maxsize=4096)
 def billing_period(month: dt.date, frequency: BillingFrequency) -> tuple[dt.date, dt.date]:
     """The first and last day of the billing period that holds *month*.
 
@@ -117,15 +119,20 @@ class _Invoices:
         self.terms = terms
         self.currency = budget.currency
         self.groups: dict[tuple[PaymentKind, dt.date, dt.date], tuple[list[Money], set[tuple[str, str]]]] = {}
+        self.first_month = month_start(contract_start)
+        self.months: dict[int, dt.date] = {}
 
     def add(self, line: LineItem) -> None:
-        first_month = month_start(self.contract_start)
+        first_month = self.first_month
         fees = line.bucket is CostBucket.CRO_DIRECT_FEES
         kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
         monthly = not fees and self.terms.pass_through_as_incurred
         frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
         for month, part in line.monthly().items():
-            first, last = billing_period(first_month + relativedelta(months=month), frequency)
+            calendar_month = self.months.get(month)
+            if calendar_month is None:
+                calendar_month = self.months[month] = first_month + relativedelta(months=month)
+            first, last = billing_period(calendar_month, frequency)
             amounts, keys = self.groups.setdefault((kind, first, last), ([], set()))
             amounts.append(part)
             keys.add(line.key)

@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,6 +31,11 @@ from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, total, validate_currency
 from crokit.schedule.terms import member_of
 from crokit.vocabulary.lifecycle import Milestone
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crokit.dataframe import JsonValue, Numeric
 
 __all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_start"]
 
@@ -226,3 +231,27 @@ class PaymentSchedule:
             factor = CONTEXT.power(base, CONTEXT.divide(Decimal(-days), DAYS_PER_YEAR))
             value = CONTEXT.add(value, CONTEXT.multiply(payment.amount.amount, factor))
         return Money(value, self.currency).rounded(RoundingPolicy.HALF_EVEN)
+
+    def to_records(self) -> list[dict[str, JsonValue]]:
+        """One JSON-safe dict per payment (see :func:`crokit.dataframe.to_records`)."""
+        from crokit.dataframe import to_records
+
+        return to_records(self)
+
+    def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
+        """A pandas DataFrame, one row per payment (see :func:`crokit.dataframe.to_dataframe`)."""
+        from crokit.dataframe import to_dataframe
+
+        return to_dataframe(self, numeric=numeric)
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks (see :func:`crokit.display.schedule_html`)."""
+        from crokit.display import schedule_html
+
+        return schedule_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """A Markdown table for notebooks (see :func:`crokit.display.schedule_markdown`)."""
+        from crokit.display import schedule_markdown
+
+        return schedule_markdown(self)

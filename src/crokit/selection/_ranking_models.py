@@ -26,6 +26,11 @@ from crokit.selection.methods import METHODS
 from crokit.selection.rules import CriterionScore, SponsorPreferences
 from crokit.vocabulary.criteria import BUILTIN_CRITERIA, CriterionId
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crokit.dataframe import JsonValue, Numeric
+
 __all__ = [
     "AcceptabilityRow",
     "CandidateInput",
@@ -278,3 +283,27 @@ class Ranking:
     acceptability: tuple[AcceptabilityRow, ...] = ()
     seed: int | None = None
     warnings: tuple[str, ...] = ()
+
+    def to_records(self) -> list[dict[str, JsonValue]]:
+        """One JSON-safe dict per candidate, eligible ones first (see :func:`crokit.dataframe.to_records`)."""
+        from crokit.dataframe import to_records
+
+        return to_records(self)
+
+    def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
+        """A pandas DataFrame, eligible candidates first (see :func:`crokit.dataframe.to_dataframe`)."""
+        from crokit.dataframe import to_dataframe
+
+        return to_dataframe(self, numeric=numeric)
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks (see :func:`crokit.display.ranking_html`)."""
+        from crokit.display import ranking_html
+
+        return ranking_html(self)
+
+    def _repr_markdown_(self) -> str:
+        """A Markdown table for notebooks (see :func:`crokit.display.ranking_markdown`)."""
+        from crokit.display import ranking_markdown
+
+        return ranking_markdown(self)

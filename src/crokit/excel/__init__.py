@@ -1,0 +1,32 @@
+"""Excel workbooks: export an evaluation, and read or write a rate card.
+
+Everything here needs the ``excel`` extra (``pip install 'crokit[excel]'``); openpyxl
+is imported only when a function is called, so ``import crokit.excel`` stays light,
+and a :class:`~crokit.errors.MissingDependencyError` says how to install it.
+
+- :func:`export_workbook` writes an :class:`~crokit.scenario.Evaluation` to a
+  workbook (summary, ranking, budget by service and by month, payments and every
+  budget line), amounts as exact numbers with currency formats, atomically.
+- :func:`read_rate_card` reads a ``Rates`` sheet into a
+  :class:`~crokit.pricing.RateCard`, reporting every bad cell by its address
+  (``Rates!C7``) in one :class:`~crokit.errors.ValidationError`.
+- :func:`write_rate_card_template` writes that sheet, empty or filled from a card.
+- :func:`decimal_from_cell` is the one rule that turns a number read from Excel
+  into an exact decimal (see ``docs/excel.md``).
+"""
+
+from __future__ import annotations
+
+from crokit.excel._export import SHEETS, export_workbook
+from crokit.excel._numbers import decimal_from_cell, fixed_decimals
+from crokit.excel._rates import COLUMNS, read_rate_card, write_rate_card_template
+
+__all__ = [
+    "COLUMNS",
+    "SHEETS",
+    "decimal_from_cell",
+    "export_workbook",
+    "fixed_decimals",
+    "read_rate_card",
+    "write_rate_card_template",
+]
