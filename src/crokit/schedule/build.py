@@ -36,7 +36,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
 from crokit.errors import ValidationError
-from crokit.money import Money, total
+from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.models import FixedFee
 from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
@@ -49,7 +49,6 @@ _QUARTER_ENDS = (3, 6, 9, 12)
 _HUNDRED = Decimal(100)
 
 
-@functools.lru_cache(maxsize=4096)
 def billing_period(month: dt.date, frequency: BillingFrequency) -> tuple[dt.date, dt.date]:
     """The first and last day of the billing period that holds *month*.
 
@@ -58,12 +57,22 @@ def billing_period(month: dt.date, frequency: BillingFrequency) -> tuple[dt.date
     >>> billing_period(dt.date(2028, 2, 10), BillingFrequency.QUARTERLY)
     (datetime.date(2028, 1, 1), datetime.date(2028, 3, 31))
     """
-    quarterly = frequency is BillingFrequency.QUARTERLY
-    start = dt.datetime.combine(month_start(month), dt.time())
+    return _period(month_start(month), frequency is BillingFrequency.QUARTERLY)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(first_of_month: dt.date, quarterly: bool) -> tuple[dt.date, dt.date]:  # noqa: FBT001 - private cache key
+    start = dt.datetime.combine(first_of_month, dt.time())
     rule = rrule(MONTHLY, dtstart=start, bymonthday=-1, bymonth=_QUARTER_ENDS if quarterly else None, count=1)
     end = rule[0].date()
     first = month_start(end - relativedelta(months=2 if quarterly else 0))
     return first, end
+
+
+@functools.lru_cache(maxsize=4096)
+def _study_month(first_month: dt.date, index: int) -> dt.date:
+    """The first day of study month *index* (month 0 holds the contract start)."""
+    return first_month + relativedelta(months=index)
 
 
 def _period_name(first: dt.date, last: dt.date) -> str:
@@ -118,9 +127,8 @@ class _Invoices:
         self.contract_start = contract_start
         self.terms = terms
         self.currency = budget.currency
-        self.groups: dict[tuple[PaymentKind, dt.date, dt.date], tuple[list[Money], set[tuple[str, str]]]] = {}
+        self.groups: dict[tuple[PaymentKind, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
         self.first_month = month_start(contract_start)
-        self.months: dict[int, dt.date] = {}
 
     def add(self, line: LineItem) -> None:
         first_month = self.first_month
@@ -128,19 +136,18 @@ class _Invoices:
         kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
         monthly = not fees and self.terms.pass_through_as_incurred
         frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
+        key = line.key
+        quarterly = frequency is BillingFrequency.QUARTERLY
         for month, part in line.monthly().items():
-            calendar_month = self.months.get(month)
-            if calendar_month is None:
-                calendar_month = self.months[month] = first_month + relativedelta(months=month)
-            first, last = billing_period(calendar_month, frequency)
+            first, last = _period(_study_month(first_month, month), quarterly)
             amounts, keys = self.groups.setdefault((kind, first, last), ([], set()))
-            amounts.append(part)
-            keys.add(line.key)
+            amounts.append(part.amount)
+            keys.add(key)
 
     def payments(self, holdback: _Holdback) -> list[Payment]:
         result = []
         for (kind, first, last), (amounts, keys) in self.groups.items():
-            gross = total(amounts, currency=self.currency)
+            gross = Money(sum(amounts, Decimal(0)), self.currency)
             if gross.is_zero():
                 continue
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears

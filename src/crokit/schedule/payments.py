@@ -71,7 +71,13 @@ def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected whole {value.currency} minor units, got {value}")
 
 
+def _is_key(key: object) -> bool:
+    return type(key) is tuple and len(key) == 2 and type(key[0]) is str and type(key[1]) is str  # noqa: PLR2004 - a pair
+
+
 def _keys(value: Iterable[object]) -> tuple[tuple[str, str], ...]:
+    if type(value) is tuple and all(_is_key(key) for key in value):
+        return value  # already a tuple of (service, description) pairs
     result = []
     for index, key in enumerate(value):
         if not isinstance(key, tuple | list) or len(key) != 2 or not all(isinstance(part, str) for part in key):  # noqa: PLR2004 - a pair
