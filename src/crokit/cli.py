@@ -99,6 +99,20 @@ def _engagement_models(registry: Registry) -> list[Row]:
     ]
 
 
+def _criteria(registry: Registry) -> list[Row]:
+    return [
+        {"id": c.id, "name": c.name, "direction": c.direction.value, "why": c.why, "rule": c.rule}
+        for c in registry.criteria
+    ]
+
+
+def _questions(registry: Registry) -> list[Row]:
+    return [
+        {"id": q.id, "criterion": q.criterion, "answer_type": q.answer_type.value, "text": q.text}
+        for q in registry.questions
+    ]
+
+
 SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str, ...]]]] = {
     "services": ("Services", _services, ("id", "name", "stages")),
     "categories": ("CRO categories", _categories, ("id", "name", "stages")),
@@ -109,6 +123,8 @@ SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str,
     "submissions": ("Submissions", _submissions, ("id", "name", "regulators", "gates")),
     "kinds": ("Provider kinds", _kinds, ("id", "name")),
     "engagement-models": ("Engagement models", _engagement_models, ("id", "name", "parent")),
+    "criteria": ("Selection criteria", _criteria, ("id", "name", "direction")),
+    "questions": ("Due-diligence questions", _questions, ("id", "criterion", "answer_type", "text")),
 }
 _DEFAULT_SECTIONS: Final = ("services", "categories", "stages")
 
@@ -166,7 +182,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     catalogue = commands.add_parser("catalogue", help="list the vocabulary: services, categories, stages, ...")
-    catalogue.add_argument("section", nargs="?", choices=sorted(SECTIONS), help="one section (default: %(default)s)")
+    catalogue.add_argument(
+        "section", nargs="?", choices=sorted(SECTIONS), help="one section (default: services, categories and stages)"
+    )
     catalogue.add_argument("--format", choices=("text", "json"), default="text")
     catalogue.set_defaults(handler=_catalogue)
 

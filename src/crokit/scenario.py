@@ -256,15 +256,17 @@ class Evaluation:
 
 
 def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:
-    """Plan every milestone on the last day of the study month the timeline puts it in.
+    """Plan the milestones: the contract's signature on the study's start date, the rest later.
 
-    The month comes from :meth:`~crokit.pricing.CostDrivers.month_of`, counted from the
+    Every other milestone falls on the last day of the study month the timeline puts it
+    in. The month comes from :meth:`~crokit.pricing.CostDrivers.month_of`, counted from the
     study's start date; a month ends the day before the same day of the next month.
     """
-    dates = []
+    dates = [(Milestone.CONTRACT_SIGNED, study.start_date)]
     for milestone in Milestone:
-        month = drivers.month_of(milestone)
-        dates.append((milestone, study.start_date + relativedelta(months=month + 1, days=-1)))
+        if milestone is not Milestone.CONTRACT_SIGNED:
+            month = drivers.month_of(milestone)
+            dates.append((milestone, study.start_date + relativedelta(months=month + 1, days=-1)))
     return MilestonePlan(dates=tuple(dates))
 
 
@@ -323,20 +325,28 @@ def _priced(
             continue
         try:
             budget = _in_study_currency(proposal.price(scenario.study, drivers, registry=registry), scenario, index)
+        except ValidationError as exc:
+            problems.extend(exc.with_prefix(f"scenario.candidates[{index}].proposal").problems)
+            continue
+        except CrokitError as exc:
+            problems.append(Problem(path=f"scenario.candidates[{index}].proposal", message=str(exc)))
+            continue
+        fixed_fees = [item for item in proposal.items if isinstance(item, FixedFee)]
+        try:
             schedule = build_schedule(
                 budget,
                 contract_start=scenario.study.start_date,
                 milestones=candidate.milestones or default_plan,
                 terms=candidate.billing or scenario.billing,
-                fixed_fees=[item for item in proposal.items if isinstance(item, FixedFee)]
-                if budget.currency == proposal.currency
-                else (),
+                fixed_fees=fixed_fees if budget.currency == proposal.currency else (),
             )
-        except ValidationError as exc:
-            problems.extend(exc.with_prefix(f"candidates[{index}].proposal").problems)
-            continue
         except CrokitError as exc:
-            problems.append(Problem(path=f"candidates[{index}].proposal", message=str(exc)))
+            # The milestone plan and billing terms are the candidate's own, or the scenario's.
+            owner = f"scenario.candidates[{index}]" if candidate.milestones or candidate.billing else "scenario"
+            if isinstance(exc, ValidationError):
+                problems.extend(exc.with_prefix(owner).problems)
+            else:
+                problems.append(Problem(path=owner, message=str(exc)))
             continue
         budgets.append(budget)
         schedules.append(schedule)
