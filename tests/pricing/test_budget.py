@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from crokit import CrokitError, CurrencyMismatchError, InvalidAmountError, Money, Stage, UnitBasis, ValidationError
 from crokit.money import total
 from crokit.pricing import Budget, ChangeKind, CostBucket, LineItem, PricingKind
+from crokit.pricing.budget import UNCATEGORISED
+from crokit.registry import Registry
 
 SERVICES = ("crokit:on-site-monitoring", "crokit:data-management", "crokit:biostatistics", "crokit:edc")
 
@@ -248,6 +250,19 @@ class TestProperties:
     def test_every_roll_up_sums_to_the_total(self, budget):
         for roll_up in (budget.by_service, budget.by_stage, budget.by_bucket, budget.by_kind, budget.by_month):
             assert total(roll_up().values(), currency="USD") == budget.total
+        by_category = budget.by_category(Registry.builtin())
+        assert total(by_category.values(), currency="USD") == budget.total
+
+    def test_by_category_uses_each_services_first_category(self):
+        registry = Registry.builtin()
+        monitoring = line(service="crokit:on-site-monitoring")
+        first = registry.service("crokit:on-site-monitoring").categories[0]
+        budget = Budget(currency="USD", lines=(monitoring,))
+        assert budget.by_category(registry) == {first: budget.total}
+        bare = registry.with_entries(
+            attrs.evolve(registry.service("crokit:on-site-monitoring"), categories=()), replace=True
+        )
+        assert budget.by_category(bare) == {UNCATEGORISED: budget.total}
 
     @given(budgets(), st.randoms(use_true_random=False))
     def test_line_order_never_changes_a_total(self, budget, random):

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from crokit.dataframe import JsonValue, Numeric
+    from crokit.registry import Registry
 
 __all__ = [
     "Budget",
@@ -57,7 +58,11 @@ __all__ = [
     "LineItem",
     "PricingKind",
     "ServiceChange",
+    "UNCATEGORISED",
 ]
+
+UNCATEGORISED = "uncategorised"
+"""The :meth:`Budget.by_category` group of services that list no CRO category."""
 
 POLICY = RoundingPolicy.HALF_EVEN
 """The one rounding policy of line amounts: half-even to the currency's minor unit."""
@@ -382,6 +387,23 @@ class Budget:
     def by_stage(self) -> dict[Stage, Money]:
         """Totals by lifecycle stage, in lifecycle order; they sum exactly to :attr:`total`."""
         return self._by(lambda line: line.stage, lambda stage: stage.order)
+
+    def by_category(self, registry: Registry) -> dict[str, Money]:
+        """Totals by CRO category, sorted by id; they sum exactly to :attr:`total`.
+
+        A line counts under the first category its service lists in *registry* (the
+        category that most typically offers it), so no amount is counted twice; a service
+        that lists none counts under ``"uncategorised"``.
+
+        Raises:
+            UnknownIdError: If a line's service is not in *registry*.
+        """
+
+        def category(line: LineItem) -> str:
+            categories = registry.service(line.service).categories
+            return categories[0] if categories else UNCATEGORISED
+
+        return self._by(category, lambda name: name)
 
     def by_bucket(self) -> dict[CostBucket, Money]:
         """Totals by cost bucket, in the enum's order; they sum exactly to :attr:`total`."""
