@@ -107,9 +107,8 @@ BAD_INPUTS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-@pytest.mark.parametrize("command", ["validate", "evaluate"])
-def test_bad_inputs_exit_1_with_a_located_message(case: str, command: str, tmp_path: Path) -> None:
+def _bad_file(case: str, tmp_path: Path) -> Path:
+    """Write the bad input *case* where a scenario file would be, and return its path."""
     content = BAD_INPUTS[case]
     path = tmp_path / "scenario.toml"
     if content == "DIR":
@@ -120,6 +119,13 @@ def test_bad_inputs_exit_1_with_a_located_message(case: str, command: str, tmp_p
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content if case in {"empty", "invalid toml", "wrong shape"} else _scenario_with(content))
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+@pytest.mark.parametrize("command", ["validate", "evaluate"])
+def test_bad_inputs_exit_1_with_a_located_message(case: str, command: str, tmp_path: Path) -> None:
+    path = _bad_file(case, tmp_path)
     output = tmp_path / "out.json"
     code, out, err = run(command, str(path), *(["--output", str(output)] if command == "evaluate" else []))
     assert code == 1
@@ -184,3 +190,17 @@ def test_subprocess_demo_and_bad_file(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert "invalid TOML" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_inputs_as_a_subprocess(case: str, tmp_path: Path) -> None:
+    path = _bad_file(case, tmp_path)
+    output = tmp_path / "report.json"
+    command = [sys.executable, "-m", "crokit", "evaluate", str(path), "--format", "json", "--output", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("crokit: error:")
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
