@@ -47,6 +47,9 @@ CURRENCIES: Final = MINOR_UNITS
 """Active ISO 4217 codes mapped to their minor units (``None`` where ISO gives N.A.)."""
 
 
+_QUANTA: Final = {unit: Decimal(1).scaleb(-unit) for unit in {u for u in MINOR_UNITS.values() if u is not None}}
+
+
 class RoundingPolicy(enum.Enum):
     """How a half minor unit is rounded; crokit's one rounding policy.
 
@@ -224,7 +227,7 @@ class Money:
             raise ValidationError.at(
                 "currency", f"{self.currency} has no minor unit in ISO 4217, so it cannot be rounded or allocated"
             )
-        return Decimal(1).scaleb(-unit)
+        return _QUANTA[unit]
 
     def rounded(self, policy: RoundingPolicy = RoundingPolicy.HALF_EVEN) -> Money:
         """Round to the currency's minor unit under *policy* (half-even by default).
@@ -240,7 +243,11 @@ class Money:
 
     def is_rounded(self) -> bool:
         """Whether the amount has no digits below the currency's minor unit."""
-        return self.amount == self.amount.quantize(self._quantum(), rounding=ROUND_FLOOR, context=CONTEXT)
+        quantum = self._quantum()
+        exponent = self.amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= quantum.as_tuple().exponent:
+            return True  # no digit is written below the minor unit
+        return self.amount == self.amount.quantize(quantum, rounding=ROUND_FLOOR, context=CONTEXT)
 
     def allocate(self, weights: Sequence[NumberLike]) -> tuple[Money, ...]:
         """Split into parts proportional to *weights* that add up exactly to this amount.
@@ -271,18 +278,31 @@ class Money:
         if whole == 0:
             raise ValidationError.at("weights", "expected at least one weight above zero, all are zero")
         units = int(CONTEXT.divide(abs(self.amount), quantum))
-        parts: list[int] = []
-        remainders: list[int] = []
-        for weight in whole_weights:
-            part, remainder = divmod(units * weight, whole)
-            parts.append(part)
-            remainders.append(remainder)
-        left = units - sum(parts)
-        order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
-        for i in order[:left]:
-            parts[i] += 1
+        count = len(whole_weights)
+        if whole_weights.count(whole_weights[0]) == count:
+            # Equal weights: equal remainders, so the earliest parts take the units left over.
+            base, left = divmod(units, count)
+            parts = [base + 1] * left + [base] * (count - left)
+        else:
+            parts = []
+            remainders: list[int] = []
+            for weight in whole_weights:
+                part, remainder = divmod(units * weight, whole)
+                parts.append(part)
+                remainders.append(remainder)
+            left = units - sum(parts)
+            # A stable sort on the remainder alone keeps earlier parts first among equals.
+            for i in sorted(range(count), key=lambda i: -remainders[i])[:left]:
+                parts[i] += 1
         sign = -1 if self.amount < 0 else 1
-        return tuple(Money._trusted((sign * part) * quantum, self.currency) for part in parts)
+        made: dict[int, Money] = {}  # equal parts share one immutable value
+        result = []
+        for part in parts:
+            money = made.get(part)
+            if money is None:
+                money = made[part] = Money._trusted((sign * part) * quantum, self.currency)
+            result.append(money)
+        return tuple(result)
 
 
 def _whole_weights(weights: Sequence[NumberLike]) -> list[int]:

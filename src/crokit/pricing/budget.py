@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
@@ -127,6 +128,10 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Dec
 def _months(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
     if not value:
         raise ValidationError.at(attribute.name, "expected at least one month index")
+    if all(type(month) is int for month in value):
+        months = cast("tuple[int, ...]", value)
+        if months[0] >= 0 and all(map(operator.lt, months, months[1:])):
+            return  # the common case, checked in one pass; the loop below words the errors
     previous = -1
     for index, month in enumerate(value):
         if isinstance(month, bool) or not isinstance(month, int) or month < 0:
@@ -374,11 +379,11 @@ class Budget:
         return total((line.amount for line in self.lines), currency=self.currency)
 
     def _by(self, key: Callable[[LineItem], K], order: Callable[[K], Any]) -> dict[K, Money]:
-        sums: dict[K, Money] = {}
+        sums: dict[K, Decimal] = {}
         for line in self.lines:
             group = key(line)
-            sums[group] = sums.get(group, Money.zero(self.currency)) + line.amount
-        return {group: sums[group] for group in sorted(sums, key=order)}
+            sums[group] = CONTEXT.add(sums.get(group, Decimal(0)), line.amount.amount)
+        return {group: Money._trusted(sums[group], self.currency) for group in sorted(sums, key=order)}  # noqa: SLF001
 
     def by_service(self) -> dict[str, Money]:
         """Totals by service id, sorted by id; they sum exactly to :attr:`total`."""

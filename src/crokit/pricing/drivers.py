@@ -35,6 +35,7 @@ Decimal('80')
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from decimal import Decimal
@@ -253,8 +254,14 @@ class CostDrivers:
         activation to last patient out, tables in close-out, and anything else
         (per study, per month, time-based, no basis) over the whole study.
         """
+        return self._spans.get(basis, self._spans[None])
+
+    @functools.cached_property
+    def _spans(self) -> dict[UnitBasis | None, tuple[int, ...]]:
+        """The months of each basis, computed once per set of drivers."""
         first = next(month for month, sites in enumerate(self.sites_activated_per_month) if sites)
         spans: dict[UnitBasis | None, range] = {
+            None: range(self._months),
             UnitBasis.PER_COUNTRY: range(self._startup),
             UnitBasis.PER_ACTIVE_SITE_MONTH: range(first, self._treatment_end),
             UnitBasis.PER_MONITORING_VISIT: range(first, self._treatment_end),
@@ -270,9 +277,9 @@ class CostDrivers:
             UnitBasis.PASS_THROUGH,
         ):
             spans[conduct] = range(self._startup, self._treatment_end)
-        if basis is UnitBasis.PER_SITE:
-            return tuple(month for month, sites in enumerate(self.sites_activated_per_month) if sites)
-        return tuple(spans.get(basis, range(self._months)))
+        result = {basis: tuple(months) for basis, months in spans.items()}
+        result[UnitBasis.PER_SITE] = tuple(month for month, sites in enumerate(self.sites_activated_per_month) if sites)
+        return result
 
     def month_of(self, milestone: Milestone) -> int:
         """The study month a *milestone* falls in, from the timeline (a documented convention).

@@ -129,6 +129,7 @@ class _Invoices:
         self.currency = budget.currency
         self.groups: dict[tuple[PaymentKind, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
         self.first_month = month_start(contract_start)
+        self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
 
     def add(self, line: LineItem) -> None:
         first_month = self.first_month
@@ -138,11 +139,17 @@ class _Invoices:
         frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
         key = line.key
         quarterly = frequency is BillingFrequency.QUARTERLY
-        for month, part in line.monthly().items():
-            first, last = _period(_study_month(first_month, month), quarterly)
-            amounts, keys = self.groups.setdefault((kind, first, last), ([], set()))
-            amounts.append(part.amount)
-            keys.add(key)
+        periods = self.periods
+        groups = self.groups
+        for month, part in line._monthly:  # noqa: SLF001 - the line's cached monthly split
+            period = periods.get((month, quarterly))
+            if period is None:
+                period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
+            group = groups.get((kind, *period))
+            if group is None:
+                group = groups[kind, *period] = ([], set())
+            group[0].append(part.amount)
+            group[1].add(key)
 
     def payments(self, holdback: _Holdback) -> list[Payment]:
         result = []
@@ -171,6 +178,13 @@ class _Holdback:
 
     def __init__(self, terms: BillingTerms, currency: str) -> None:
         self.terms = terms
+        percent = terms.holdback_percent
+        # Whole-number percentages split in integers; others keep their exact decimals.
+        self.weights: list[int] | list[Decimal] = (
+            [int(percent), 100 - int(percent)]
+            if percent == percent.to_integral_value()
+            else [percent, _HUNDRED - percent]
+        )
         self.retained = Money.zero(currency)
         self.last_retained: dt.date | None = None
 
@@ -189,12 +203,12 @@ class _Holdback:
         paid = gross
         percent = self.terms.holdback_percent
         if hold and percent:
-            kept, paid = gross.allocate([percent, _HUNDRED - percent])
+            kept, paid = gross.allocate(self.weights)
             if not kept.is_zero():
                 retained = kept
                 self.retained += kept
                 self.last_retained = max(invoiced, self.last_retained or invoiced)
-        return Payment(
+        return Payment._trusted(  # noqa: SLF001 - the builder's own values
             due=invoiced + self.terms.due_after,
             invoice_date=invoiced,
             amount=paid,
@@ -210,7 +224,7 @@ class _Holdback:
             return None
         invoiced = max(planned, self.last_retained)
         milestone = self.terms.holdback_release
-        return Payment(
+        return Payment._trusted(  # noqa: SLF001 - the builder's own values
             due=invoiced + self.terms.due_after,
             invoice_date=invoiced,
             amount=self.retained,

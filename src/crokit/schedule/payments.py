@@ -120,6 +120,40 @@ class Payment:
         if self.kind in {PaymentKind.MILESTONE, PaymentKind.HOLDBACK_RELEASE} and self.milestone is None:
             raise ValidationError.at("milestone", f"a {self.kind.value} payment names the milestone it is paid on")
 
+    @classmethod
+    def _trusted(
+        cls,
+        *,
+        due: dt.date,
+        invoice_date: dt.date,
+        amount: Money,
+        kind: PaymentKind,
+        description: str,
+        lines: tuple[tuple[str, str], ...] = (),
+        milestone: Milestone | None = None,
+        retained: Money | None = None,
+    ) -> Payment:
+        """Build a payment from values the schedule builder computed and checked itself.
+
+        Skips the per-field validation of the public constructor (it would only re-check
+        what the builder guarantees: rounded Money, dates, known kinds); the invariants
+        that tie fields together are still checked.
+        """
+        payment = object.__new__(cls)
+        for name, value in (
+            ("due", due),
+            ("invoice_date", invoice_date),
+            ("amount", amount),
+            ("kind", kind),
+            ("description", description),
+            ("lines", lines),
+            ("milestone", milestone),
+            ("retained", retained),
+        ):
+            object.__setattr__(payment, name, value)
+        payment.__attrs_post_init__()
+        return payment
+
     @property
     def sort_key(self) -> tuple[dt.date, str]:
         """How schedules order payments: by due date, then description."""
