@@ -245,7 +245,8 @@ class Money:
         """Whether the amount has no digits below the currency's minor unit."""
         quantum = self._quantum()
         exponent = self.amount.as_tuple().exponent
-        if isinstance(exponent, int) and exponent >= quantum.as_tuple().exponent:
+        unit_exponent = quantum.as_tuple().exponent
+        if isinstance(exponent, int) and isinstance(unit_exponent, int) and exponent >= unit_exponent:
             return True  # no digit is written below the minor unit
         return self.amount == self.amount.quantize(quantum, rounding=ROUND_FLOOR, context=CONTEXT)
 

@@ -1,0 +1,308 @@
+"""The cattrs converter with crokit's encoding rules, and the hooks for containers and models.
+
+:func:`configure_converter` installs every rule on a converter: the scalar hooks, the
+registry id check, sequences, mappings, attrs classes (unknown and missing keys,
+converters and validators, every problem located) and tagged unions written with a
+``kind`` key; :func:`make_converter` builds a new converter with them. The type
+predicates here decide which hook a type gets, and :func:`_problems` turns any
+exception raised while structuring into located problems.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn
+
+from crokit.errors import CrokitError, Problem, UnknownIdError, ValidationError, close_matches
+from crokit.registry import Registry, default_registry
+from crokit.serialization._scalars import (
+    _describe,
+    _enum_hook,
+    _structure_bool,
+    _structure_date,
+    _structure_decimal,
+    _structure_float,
+    _structure_int,
+    _structure_str,
+)
+from crokit.vocabulary.ids import RegistryKind
+
+__all__ = ["configure_converter", "make_converter"]
+
+
+def _is_sequence_type(type_: object) -> bool:
+    return typing.get_origin(type_) in {tuple, frozenset}
+
+
+def _is_mapping_type(type_: object) -> bool:
+    return typing.get_origin(type_) in {dict, Mapping}
+
+
+def _registry_kind(type_: object) -> str | None:
+    """The registry kind an ``Annotated[str, RegistryKind(...)]`` id type names, if any."""
+    if typing.get_origin(type_) is typing.Annotated:
+        for extra in getattr(type_, "__metadata__", ()):
+            if isinstance(extra, RegistryKind):
+                return extra.kind
+    return None
+
+
+def _without_ids(type_: Any) -> Any:
+    """*type_* with every registry id type replaced by plain ``str``."""
+    if _registry_kind(type_) is not None:
+        return str
+    args = typing.get_args(type_)
+    if not args:
+        return type_
+    stripped = tuple(_without_ids(arg) for arg in args)
+    origin = typing.get_origin(type_)
+    if origin in {types.UnionType, typing.Union}:
+        return functools.reduce(operator.or_, stripped)
+    return origin[stripped] if origin is not None else type_
+
+
+def _allows_none(type_: object) -> bool:
+    """Whether *type_* is an optional type (``X | None``)."""
+    return typing.get_origin(type_) in {types.UnionType, typing.Union} and type(None) in typing.get_args(type_)
+
+
+def _tag(cls: object) -> str | None:
+    """The ``kind`` tag of a polymorphic model class (a ``ClassVar[str]`` named ``kind``), if any."""
+    tag = getattr(cls, "kind", None)
+    return tag if isinstance(cls, type) and attrs.has(cls) and isinstance(tag, str) else None
+
+
+def _tagged_members(type_: object) -> tuple[type, ...] | None:
+    """The member classes of a union whose members all carry a ``kind`` tag (``None`` is allowed too)."""
+    if typing.get_origin(type_) not in {types.UnionType, typing.Union}:
+        return None
+    members = [arg for arg in typing.get_args(type_) if arg is not type(None)]
+    if not members or not all(_tag(arg) for arg in members):
+        return None
+    return tuple(cast("type", arg) for arg in members)
+
+
+def _problems(exc: BaseException, path: str) -> list[Problem]:
+    """Turn any exception raised while structuring into problems under *path*."""
+    if isinstance(exc, ValidationError):
+        return list(exc.with_prefix(path).problems)
+    if isinstance(exc, UnknownIdError):
+        inner = exc.path
+        exc.path = ""
+        message = str(exc)
+        exc.path = inner
+        return [Problem(path=ValidationError.at(inner, "").with_prefix(path).problems[0].path, message=message)]
+    if isinstance(exc, CrokitError):
+        return [Problem(path=path, message=str(exc))]
+    if isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        return [p for inner in exc.exceptions for p in _problems(inner, path)]
+    return [Problem(path=path, message=f"invalid value ({type(exc).__name__}: {exc})")]
+
+
+def _join(path: str, key: str) -> str:
+    return ValidationError.at(key, "").with_prefix(path).problems[0].path
+
+
+class _Hooks:
+    """The structure hooks that need the converter and the registry."""
+
+    def __init__(self, converter: cattrs.Converter, registry: Registry) -> None:
+        self.converter = converter
+        self.registry = registry
+
+    def id_hook(self, type_: object) -> Callable[[object, object], str]:
+        kind = _registry_kind(type_) or ""
+
+        def hook(value: object, _type: object) -> str:
+            text = _structure_str(value, str)
+            self.registry.get(kind, text)
+            return text
+
+        return hook
+
+    def sequence_hook(self, type_: Any) -> Callable[[object, object], object]:
+        origin = typing.get_origin(type_)
+        args = typing.get_args(type_)
+        fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
+
+        def hook(value: object, _type: object) -> object:
+            if not isinstance(value, list | tuple):
+                raise ValidationError.at("", f"expected a list, got {_describe(value)}")
+            if fixed and len(value) != len(args):
+                raise ValidationError.at("", f"expected a list of {len(args)} items, got {len(value)}")
+            items: list[object] = []
+            problems: list[Problem] = []
+            for index, raw in enumerate(value):
+                item_type = args[index] if fixed else (args[0] if args else Any)
+                try:
+                    items.append(self.converter.structure(raw, item_type))
+                except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+                    problems.extend(_problems(exc, f"[{index}]"))
+            if problems:
+                raise ValidationError(problems)
+            if origin is frozenset:
+                seen: set[object] = set()
+                for index, item in enumerate(items):
+                    if item in seen:
+                        raise ValidationError.at(f"[{index}]", f"{_describe(value[index])} is listed more than once")
+                    seen.add(item)
+                return frozenset(items)
+            return tuple(items)
+
+        return hook
+
+    def mapping_hook(self, type_: Any) -> Callable[[object, object], object]:
+        key_type, value_type = typing.get_args(type_) or (str, Any)
+
+        def hook(value: object, _type: object) -> object:
+            if not isinstance(value, Mapping):
+                raise ValidationError.at("", f"expected a table, got {_describe(value)}")
+            result: dict[object, object] = {}
+            problems: list[Problem] = []
+            for raw_key, raw in value.items():
+                try:
+                    result[self.converter.structure(raw_key, key_type)] = self.converter.structure(raw, value_type)
+                except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+                    problems.extend(_problems(exc, str(raw_key)))
+            if problems:
+                raise ValidationError(problems)
+            return result
+
+        return hook
+
+    def field_value(
+        self, field: attrs.Attribute[Any], key: str, raw: object, hint: Any
+    ) -> tuple[object] | list[Problem]:
+        """Structure, convert and validate one field: its value, or the problems found."""
+        try:
+            item = self.converter.structure(raw, hint)
+            if field.converter is not None:
+                item = cast("Callable[[object], object]", field.converter)(item)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+            return _problems(exc, key)
+        try:
+            if field.validator is not None:
+                field.validator(None, field, item)
+        except (ValidationError, UnknownIdError) as exc:
+            return _problems(exc, "")  # crokit validators name the field themselves
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+            return _problems(exc, key)
+        return (item,)
+
+    def union_hook(self, type_: Any) -> Callable[[object, object], object]:
+        members = _tagged_members(type_) or ()
+        by_tag = {_tag(cls): cls for cls in members}
+        optional = type(None) in typing.get_args(type_)
+
+        def hook(value: object, _type: object) -> object:
+            if value is None and optional:
+                return None
+            if not isinstance(value, Mapping):
+                raise ValidationError.at("", f"expected a table with a 'kind' key, got {_describe(value)}")
+            tag = value.get("kind")
+            if tag not in by_tag:
+                choices = ", ".join(repr(t) for t in by_tag)
+                raise ValidationError.at("kind", f"expected one of {choices}, got {_describe(tag)}")
+            rest = {k: v for k, v in value.items() if k != "kind"}
+            return self.converter.structure(rest, by_tag[tag])
+
+        return hook
+
+    def attrs_hook(self, cls: type) -> Callable[[object, object], object]:
+        fields = [f for f in attrs.fields(cls) if f.init]
+        hints = typing.get_type_hints(cls, include_extras=True)
+        if hasattr(cls, "registry_kind"):
+            # A vocabulary entry defines ids rather than using them: its own id and its
+            # references are checked by Registry.check_references once it is registered.
+            hints = {f.name: _without_ids(hints[f.name]) for f in fields}
+        keys = {f.alias or f.name: f for f in fields}
+
+        def hook(value: object, _type: object) -> object:
+            if not isinstance(value, Mapping):
+                raise ValidationError.at("", f"expected a table with keys {', '.join(keys)}, got {_describe(value)}")
+            problems: list[Problem] = []
+            tag = _tag(cls)
+            if tag is not None and "kind" in value:
+                if value["kind"] != tag:
+                    problems.append(Problem(path="kind", message=f"expected {tag!r}, got {_describe(value['kind'])}"))
+                value = {k: v for k, v in value.items() if k != "kind"}
+            for key in value:
+                if key not in keys:
+                    hint = close_matches(str(key), keys)
+                    extra = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(keys)}"
+                    problems.append(Problem(path=str(key), message=f"unknown key; {extra}"))
+            kwargs: dict[str, object] = {}
+            for key, field in keys.items():
+                if key not in value:
+                    if _allows_none(hints[field.name]):
+                        kwargs[key] = None  # TOML has no null: an absent optional key is None
+                    elif field.default is attrs.NOTHING:
+                        problems.append(Problem(path=key, message="missing required key"))
+                    continue
+                found = self.field_value(field, key, value[key], hints[field.name])
+                if isinstance(found, list):
+                    problems.extend(found)
+                else:
+                    kwargs[key] = found[0]
+            if problems:
+                raise ValidationError(problems)
+            try:
+                return cls(**kwargs)
+            except Exception as exc:  # noqa: BLE001 - cross-field checks raise ValidationError; anything else is located too
+                raise ValidationError(_problems(exc, "")) from None
+
+        return hook
+
+
+def _tagged_unstructure(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any], dict[str, Any]]]:
+    def factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
+        plain = make_dict_unstructure_fn(cls, converter)
+
+        def unstructure(value: Any) -> dict[str, Any]:
+            return {"kind": _tag(cls), **plain(value)}
+
+        return unstructure
+
+    return factory
+
+
+def configure_converter(converter: cattrs.Converter, registry: Registry) -> None:
+    """Install crokit's encoding rules (see the module docstring) on *converter*."""
+    hooks = _Hooks(converter, registry)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook_func(
+        lambda t: typing.get_origin(t) is frozenset or t is frozenset,  # type: ignore[comparison-overlap]
+        lambda value: sorted((converter.unstructure(item) for item in value), key=repr),
+    )
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook_factory(lambda t: _registry_kind(t) is not None, hooks.id_hook)
+    converter.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
+    converter.register_structure_hook_factory(_is_sequence_type, hooks.sequence_hook)
+    converter.register_structure_hook_factory(_is_mapping_type, hooks.mapping_hook)
+    converter.register_structure_hook_factory(attrs.has, hooks.attrs_hook)
+    converter.register_structure_hook_factory(lambda t: _tagged_members(t) is not None, hooks.union_hook)
+    converter.register_unstructure_hook_factory(lambda t: _tag(t) is not None, _tagged_unstructure(converter))
+
+
+def make_converter(registry: Registry | None = None) -> cattrs.Converter:
+    """A new converter with crokit's rules, checking ids against *registry* (default: :func:`default_registry`)."""
+    converter = cattrs.Converter()
+    configure_converter(converter, registry if registry is not None else default_registry())
+    return converter
