@@ -52,8 +52,9 @@ from crokit._decimal import CONTEXT, to_decimal
 from crokit._validators import is_date
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
-from crokit.pricing.budget import POLICY, Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.fte import _money_at_least_zero, _percent
+from crokit.pricing.line_item import POLICY
 from crokit.vocabulary.lifecycle import Stage
 
 __all__ = [

@@ -45,8 +45,9 @@ from crokit._decimal import CONTEXT, to_decimal
 from crokit._validators import slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
-from crokit.pricing.budget import POLICY, Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
+from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
 from crokit.vocabulary.ids import check_id

@@ -1,0 +1,167 @@
+"""Budget lines: :class:`LineItem`, the cost buckets and pricing kinds that classify it.
+
+A :class:`LineItem` is one priced line of a :class:`~crokit.pricing.Budget`: a service
+and stage, a :class:`PricingKind` saying which pricing model it comes from, a
+:class:`CostBucket` saying who ends up with the money, an exact quantity and unit price,
+the amount rounded once with :data:`POLICY` (checked against ``quantity x unit_price``),
+the study months it falls in, and how it was derived. Its even split over those months
+is computed once and cached.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import operator
+from decimal import Decimal
+from typing import Any, cast
+
+import attrs
+
+from crokit._convert import to_tuple
+from crokit._decimal import to_decimal
+from crokit._validators import non_empty_text
+from crokit.errors import CurrencyMismatchError, ValidationError
+from crokit.money import Money, RoundingPolicy
+from crokit.vocabulary.ids import check_id
+from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.terms import UnitBasis
+
+__all__ = ["CostBucket", "LineItem", "POLICY", "PricingKind"]
+
+POLICY = RoundingPolicy.HALF_EVEN
+"""The one rounding policy of line amounts: half-even to the currency's minor unit."""
+
+
+class CostBucket(enum.Enum):
+    """Who ends up with the money: how sponsors split a CRO budget.
+
+    - ``CRO_DIRECT_FEES``: the CRO's own fees for its work (and its management fees).
+    - ``PASS_THROUGH``: third-party costs the CRO pays and re-bills at cost (travel,
+      lab kits, vendors).
+    - ``INVESTIGATOR_GRANTS``: payments to sites and investigators, passed through.
+    - ``SPONSOR_INTERNAL``: costs the sponsor carries itself, kept for completeness.
+    """
+
+    CRO_DIRECT_FEES = "cro-direct-fees"
+    PASS_THROUGH = "pass-through"
+    INVESTIGATOR_GRANTS = "investigator-grants"
+    SPONSOR_INTERNAL = "sponsor-internal"
+
+
+class PricingKind(enum.Enum):
+    """The pricing model a line comes from.
+
+    - ``UNIT``: a unit price times a count.
+    - ``FIXED_FEE``: a share of a fixed price, paid on a milestone.
+    - ``FTE``: people's time at a role rate.
+    - ``GRANTS``: investigator grants.
+    - ``PASS_THROUGH``: a cost passed through at cost, or the management fee on it.
+    - ``PERFORMANCE``: a bonus or malus under risk-sharing terms.
+    - ``ADJUSTMENT``: a discount, contingency or other adjustment; may be negative.
+    """
+
+    UNIT = "unit"
+    FIXED_FEE = "fixed-fee"
+    FTE = "fte"
+    GRANTS = "grants"
+    PASS_THROUGH = "pass-through"
+    PERFORMANCE = "performance"
+    ADJUSTMENT = "adjustment"
+
+
+def _quantity(value: object) -> Decimal:
+    return to_decimal(value, what="quantity")
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    if value < 0:
+        raise ValidationError.at(attribute.name, f"expected a quantity >= 0, got {value}")
+
+
+def _months(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
+    if not value:
+        raise ValidationError.at(attribute.name, "expected at least one month index")
+    if all(type(month) is int for month in value):
+        months = cast("tuple[int, ...]", value)
+        if months[0] >= 0 and all(map(operator.lt, months, months[1:])):
+            return  # the common case, checked in one pass; the loop below words the errors
+    previous = -1
+    for index, month in enumerate(value):
+        if isinstance(month, bool) or not isinstance(month, int) or month < 0:
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a month index >= 0, got {month!r}")
+        if month <= previous:
+            raise ValidationError.at(
+                f"{attribute.name}[{index}]", f"months must be increasing and listed once, {month} follows {previous}"
+            )
+        previous = month
+
+
+def _service(_instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    check_id(value, path=attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """One priced line of a budget.
+
+    Attributes:
+        service: The service id the line prices (``crokit:on-site-monitoring``).
+        stage: The lifecycle stage the work belongs to.
+        kind: The pricing model the line comes from.
+        bucket: Who ends up with the money.
+        description: What the line is; with ``service`` it identifies the line.
+        basis: What one unit counts, or ``None`` for lines without a unit (milestone
+            payments, management fees).
+        quantity: Units priced (>= 0), exact.
+        unit_price: Price of one unit; negative only for adjustments.
+        amount: ``quantity x unit_price`` rounded once, half-even, to the minor unit.
+        months: Study months (from month 0 at study start) the line falls in, increasing.
+        derivation: How the quantity and price were reached, in words and numbers.
+    """
+
+    service: str = attrs.field(validator=_service)
+    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    kind: PricingKind = attrs.field(validator=attrs.validators.instance_of(PricingKind))
+    bucket: CostBucket = attrs.field(validator=attrs.validators.instance_of(CostBucket))
+    description: str = attrs.field(validator=non_empty_text)
+    basis: UnitBasis | None = attrs.field(validator=attrs.validators.optional(attrs.validators.instance_of(UnitBasis)))
+    quantity: Decimal = attrs.field(converter=_quantity, validator=_non_negative)
+    unit_price: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    amount: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    months: tuple[int, ...] = attrs.field(converter=to_tuple, validator=_months)
+    derivation: str = attrs.field(validator=non_empty_text)
+
+    def __attrs_post_init__(self) -> None:
+        """Check the amount against quantity and unit price, and the sign of the price."""
+        if self.amount.currency != self.unit_price.currency:
+            raise CurrencyMismatchError(self.unit_price.currency, self.amount.currency, operation="price a line in")
+        if self.unit_price.amount < 0 and self.kind is not PricingKind.ADJUSTMENT:
+            raise ValidationError.at(
+                "unit_price", f"expected a unit price >= 0 (only adjustments may be negative), got {self.unit_price}"
+            )
+        expected = (self.unit_price * self.quantity).rounded(POLICY)
+        if self.amount != expected:
+            raise ValidationError.at(
+                "amount",
+                f"expected quantity x unit price rounded half-even to the minor unit, "
+                f"{self.quantity} x {self.unit_price} = {expected}, got {self.amount}",
+            )
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The line's identity across budgets: ``(service, description)``."""
+        return (self.service, self.description)
+
+    @functools.cached_property
+    def _monthly(self) -> tuple[tuple[int, Money], ...]:
+        parts = self.amount.allocate([1] * len(self.months))
+        return tuple(zip(self.months, parts, strict=True))
+
+    def monthly(self) -> dict[int, Money]:
+        """The amount split evenly over the line's months; the parts sum exactly to the amount.
+
+        The split is computed once per line and reused (by :meth:`~crokit.pricing.Budget.by_month` and the
+        payment schedule).
+        """
+        return dict(self._monthly)

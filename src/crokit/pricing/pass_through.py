@@ -1,0 +1,131 @@
+"""The pass-through pricing model: a cost re-billed at cost, with an optional management fee.
+
+A :class:`PassThrough` prices an estimated third-party cost (investigator grants,
+travel, lab kits) with no markup, spread from first patient in to last patient out,
+and, if the proposal states one, the CRO's management fee on it as a separate line in
+the ``cro-direct-fees`` bucket.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from crokit._decimal import to_decimal
+from crokit.errors import ValidationError
+from crokit.money import Money
+from crokit.pricing._model_helpers import _bases, _check_drivers, _grants_or, _join, _lookup, _money, _service
+from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.drivers import CostDrivers
+from crokit.pricing.line_item import POLICY
+from crokit.registry import Registry
+from crokit.study import Study
+from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.terms import UnitBasis
+
+__all__ = ["PassThrough"]
+
+
+def _decimal(value: object) -> Decimal:
+    return to_decimal(value, what="number")
+
+
+def _fee(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    if not Decimal(0) <= value < 1:
+        raise ValidationError.at(
+            attribute.name, f"expected a fraction from 0 up to but not including 1 (0.05 for 5%), got {value}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PassThrough:
+    """A cost passed through at cost (grants, travel, lab kits), with an optional management fee.
+
+    There is no markup unless ``management_fee`` states one; the fee is a separate
+    line in the ``cro-direct-fees`` bucket, ``estimate x management_fee`` rounded.
+    Investigator grants fall in the ``investigator-grants`` bucket, anything else in
+    ``pass-through``.
+
+    Attributes:
+        service: The service id; it must be priced as a pass-through in the registry.
+        stage: The lifecycle stage of the cost.
+        estimate: The estimated cost (>= 0), rounded half-even once to the minor unit.
+        management_fee: The CRO's fee as a fraction of the estimate, from 0 (the
+            default: no fee) up to but not including 1.
+        description: The line's description; by default the service's name.
+    """
+
+    kind: ClassVar[str] = "pass-through"
+
+    service: str = attrs.field(validator=_service)
+    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    estimate: Money = attrs.field(validator=_money)
+    management_fee: Decimal = attrs.field(default=Decimal(0), converter=_decimal, validator=_fee)
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    @property
+    def currency(self) -> str:
+        """The currency the item is priced in."""
+        return self.estimate.currency
+
+    def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
+        """Price the cost (and its fee, if any) into a budget in the estimate's currency.
+
+        Both lines fall evenly over the months from first patient in to last patient out.
+
+        Args:
+            study: The study priced.
+            drivers: Its cost drivers.
+            registry: Where the service is looked up.
+            path: Where the item sits in a larger document, put in front of error paths.
+
+        Raises:
+            UnknownIdError: If the service is not in *registry*.
+            ValidationError: If the service is not priced as a pass-through.
+        """
+        service = _lookup(registry, self.service, path)
+        _check_drivers(study, drivers)
+        if UnitBasis.PASS_THROUGH not in service.unit_bases:
+            raise ValidationError.at(
+                _join(path, "service"),
+                f"service {service.id} is not priced as a pass-through ({_bases(service)}); use UnitPrice",
+            )
+        kind, bucket = _grants_or(service, PricingKind.PASS_THROUGH, CostBucket.PASS_THROUGH)
+        description = self.description or service.name
+        months = drivers.months_for(UnitBasis.PASS_THROUGH)
+        cost = self.estimate.rounded(POLICY)
+        lines = [
+            LineItem(
+                service=service.id,
+                stage=self.stage,
+                kind=kind,
+                bucket=bucket,
+                description=description,
+                basis=UnitBasis.PASS_THROUGH,
+                quantity=Decimal(1),
+                unit_price=self.estimate,
+                amount=cost,
+                months=months,
+                derivation=f"estimate {self.estimate} passed through at cost, rounded half-even to {cost}",
+            )
+        ]
+        if self.management_fee:
+            fee = (cost * self.management_fee).rounded(POLICY)
+            lines.append(
+                LineItem(
+                    service=service.id,
+                    stage=self.stage,
+                    kind=PricingKind.PASS_THROUGH,
+                    bucket=CostBucket.CRO_DIRECT_FEES,
+                    description=f"Management fee on {description}",
+                    basis=None,
+                    quantity=self.management_fee,
+                    unit_price=cost,
+                    amount=fee,
+                    months=months,
+                    derivation=f"management fee {self.management_fee} x {cost}, rounded half-even to {fee}",
+                )
+            )
+        return Budget(currency=self.currency, lines=lines)
