@@ -216,3 +216,15 @@ def test_milestones_are_planned_in_order(evaluation: Evaluation) -> None:
 def test_evaluation_lookup(evaluation: Evaluation) -> None:
     with pytest.raises(CrokitError, match="no candidate 'nobody'"):
         evaluation.candidate("nobody")
+
+
+def test_results_do_not_depend_on_the_callers_decimal_context(registry: crokit.Registry) -> None:
+    """Regression: FTE hours and invoice totals were summed in the caller's decimal context."""
+    import decimal
+
+    scenario = demo_scenario()
+    expected = evaluate(scenario, registry=registry)
+    with decimal.localcontext() as context:
+        context.prec = 3
+        assert evaluate(scenario, registry=registry) == expected
+        assert render(evaluate(scenario, registry=registry), "json") == render(expected, "json")

@@ -10,12 +10,14 @@ caller's global decimal settings.
 from __future__ import annotations
 
 import decimal
+import functools
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 
 from crokit.errors import InvalidAmountError
 
-__all__ = ["CONTEXT", "MAX_EXPONENT", "to_decimal"]
+__all__ = ["CONTEXT", "MAX_EXPONENT", "exact_sum", "in_crokit_context", "to_decimal"]
 
 CONTEXT: Final = decimal.Context(
     prec=34,
@@ -86,3 +88,38 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     if result and not -MAX_EXPONENT <= result.adjusted() <= MAX_EXPONENT:
         raise InvalidAmountError(value, f"the {what} is out of range (magnitude 1e-30 to 1e30)")
     return result
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The sum of *values* in :data:`CONTEXT`, whatever the caller's decimal context.
+
+    Use this instead of ``sum(values, Decimal(0))``, which adds in the thread's current
+    context (28 digits by default, and whatever a caller set).
+
+    >>> exact_sum([Decimal("0.1"), Decimal("0.2")])
+    Decimal('0.3')
+    """
+    result = Decimal(0)
+    for value in values:
+        result = CONTEXT.add(result, value)
+    return result
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_crokit_context(function: Callable[P, R]) -> Callable[P, R]:
+    """Run *function* with :data:`CONTEXT` as the current decimal context.
+
+    Applied to crokit's public computations (pricing, adjustments, schedules, selection,
+    the whole evaluation), so every ``Decimal`` operator inside them computes to 34
+    digits with crokit's traps, whatever decimal context the caller has set.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper

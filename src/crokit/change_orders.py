@@ -35,7 +35,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT
+from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._validators import is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -245,6 +245,7 @@ class Contract:
         """
         return Contract(original=self.original, change_orders=(*self.change_orders, change_order))
 
+    @in_crokit_context
     def budgets(self, study: Study, drivers: CostDrivers, *, registry: Registry) -> tuple[Budget, ...]:
         """Each proposal of :attr:`history` priced: the original, then after each change order."""
         return tuple(proposal.price(study, drivers, registry=registry) for proposal in self._history)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from crokit._decimal import CONTEXT
 from crokit.money import Money
 from crokit.pricing import (
     Assumptions,
@@ -125,7 +126,7 @@ def _proposal(cro_id: str, *, setup: str, monitoring: str, biostat_month: str, d
             RateCardEntry(
                 role="statistical-programmer",
                 region="us",
-                rate=_usd(str(Decimal(biostat_month) * Decimal("0.8"))),
+                rate=_usd(str(CONTEXT.multiply(Decimal(biostat_month), Decimal("0.8")))),
                 per=RatePer.FTE_MONTH,
                 year=2027,
             ),

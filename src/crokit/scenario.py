@@ -30,6 +30,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from crokit._convert import to_tuple
+from crokit._decimal import in_crokit_context
 from crokit._validators import non_empty_text
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import FxTable, Money
@@ -355,6 +356,7 @@ def _priced(
     return budgets, schedules, warnings
 
 
+@in_crokit_context
 def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int | None = None) -> Evaluation:
     """Do the whole job for *scenario*; a pure function of its arguments.
 

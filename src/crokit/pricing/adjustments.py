@@ -48,7 +48,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, to_decimal
+from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._validators import is_date
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
@@ -146,6 +146,7 @@ class PercentDiscount:
     percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
     applies_to: CostBucket | None = attrs.field(default=None, validator=_bucket)
 
+    @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one negative line per discounted line."""
         label = f"Discount {self.percent}%{_on(self.applies_to)}"
@@ -204,6 +205,7 @@ class TieredDiscount:
         """The currency of the thresholds."""
         return self.tiers[0].min_total.currency
 
+    @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one negative line per discounted line, at the percent of the tier the total reaches.
 
@@ -235,6 +237,7 @@ class Contingency:
     percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
     applies_to: CostBucket = attrs.field(default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket)
 
+    @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one line per line in scope."""
         label = f"Contingency {self.percent}%"
@@ -255,6 +258,7 @@ class ManagementFee:
     percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
     applies_to: CostBucket = attrs.field(default=CostBucket.PASS_THROUGH, validator=_required_bucket)
 
+    @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one fee line, in the ``cro-direct-fees`` bucket, per line in scope."""
         label = f"Management fee {self.percent}% on {self.applies_to.value}"
@@ -307,6 +311,7 @@ class Escalation:
         growth = CONTEXT.add(Decimal(1), CONTEXT.divide(self.annual_percent, _HUNDRED))
         return CONTEXT.subtract(CONTEXT.power(growth, years), Decimal(1))
 
+    @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one line per service, stage, bucket and contract year after the first."""
         sums: dict[tuple[str, Stage, CostBucket], dict[int, dict[int, Money]]] = {}
@@ -406,6 +411,7 @@ class CurrencyConversion:
     fx: FxTable = attrs.field(validator=attrs.validators.instance_of(FxTable))
     on: date = attrs.field(validator=is_date)
 
+    @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Convert every line.
 
@@ -433,6 +439,7 @@ Adjustment = PercentDiscount | TieredDiscount | Escalation | Contingency | Manag
 ADJUSTMENTS: Final = (PercentDiscount, TieredDiscount, Escalation, Contingency, ManagementFee, CurrencyConversion)
 
 
+@in_crokit_context
 def apply_adjustments(budget: Budget, adjustments: Iterable[Adjustment]) -> Budget:
     """Apply *adjustments* to *budget* in the order given, each to the result of the ones before."""
     return functools.reduce(lambda result, adjustment: adjustment.apply(result), adjustments, budget)

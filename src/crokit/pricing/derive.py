@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
-from crokit._decimal import CONTEXT
+from crokit._decimal import CONTEXT, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.cost_drivers import _EXACT, CostDrivers, Driver
@@ -166,6 +166,7 @@ def _monitoring(assumptions: Assumptions, active_site_months: int) -> Driver:
     )
 
 
+@in_crokit_context
 def derive_drivers(study: Study, assumptions: Assumptions) -> CostDrivers:
     """Compute every cost driver of *study* under *assumptions*; a pure function.
 

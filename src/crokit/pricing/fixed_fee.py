@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._decimal import exact_sum, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.money import Money, total
 from crokit.pricing._model_helpers import _check_drivers, _lookup, _optional_decimal, _service
@@ -140,7 +141,7 @@ class FixedFee:
         """Check that the payments add up to the whole fee."""
         if self.milestones[0].percent is not None:
             percents = [payment.percent or Decimal(0) for payment in self.milestones]
-            summed = sum(percents, Decimal(0))
+            summed = exact_sum(percents)
             if summed != _HUNDRED:
                 raise ValidationError.at("milestones", f"milestone percentages sum to {summed}, expected exactly 100")
             return
@@ -161,12 +162,14 @@ class FixedFee:
         """The currency the item is priced in."""
         return self.fee.currency
 
+    @in_crokit_context
     def payments(self) -> tuple[Money, ...]:
         """Each milestone's payment, in milestone order; they sum exactly to the fee (rounded once)."""
         if self.milestones[0].percent is None:
             return tuple(payment.amount or Money.zero(self.currency) for payment in self.milestones)
         return self.fee.rounded(POLICY).allocate([payment.percent or Decimal(0) for payment in self.milestones])
 
+    @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
         """Price the fee into one line per milestone payment, in the fee's currency.
 

@@ -41,7 +41,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, to_decimal
+from crokit._decimal import CONTEXT, exact_sum, in_crokit_context, to_decimal
 from crokit._validators import slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
@@ -351,8 +351,9 @@ class FteTimeAndMaterials:
     @property
     def fte_months(self) -> Decimal:
         """The contract's total FTE months, over every allocation."""
-        return sum((allocation.fte_months for allocation in self.allocations), Decimal(0))
+        return exact_sum(allocation.fte_months for allocation in self.allocations)
 
+    @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
         """Price the allocations into a budget in the rate card's currency.
 
@@ -383,7 +384,7 @@ class FteTimeAndMaterials:
     def _line(self, name: str, service: str, key: tuple[str, str], group: list[FteAllocation]) -> LineItem:
         role, region = key
         entry = self.rate_card.rate(role, region, self.year)
-        quantity = sum((allocation.quantity(entry.per) for allocation in group), Decimal(0))
+        quantity = exact_sum(allocation.quantity(entry.per) for allocation in group)
         amount = (entry.rate * quantity).rounded(POLICY)
         months = sorted({month for allocation in group for month in allocation.months})
         booked = " + ".join(

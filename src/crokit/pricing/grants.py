@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, to_decimal
+from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._validators import slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money, total
@@ -129,6 +129,7 @@ class InvestigatorGrants:
         """The currency the item is priced in."""
         return self.fee_per_visit.currency
 
+    @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
         """Price the grants into a budget in the fees' currency.
 

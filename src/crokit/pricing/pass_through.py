@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from crokit._decimal import to_decimal
+from crokit._decimal import in_crokit_context, to_decimal
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import _bases, _check_drivers, _grants_or, _join, _lookup, _money, _service
@@ -70,6 +70,7 @@ class PassThrough:
         """The currency the item is priced in."""
         return self.estimate.currency
 
+    @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
         """Price the cost (and its fee, if any) into a budget in the estimate's currency.
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from crokit._decimal import in_crokit_context
 from crokit._validators import is_date
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -80,6 +81,7 @@ class PerformanceTerm:
         return money.currency
 
 
+@in_crokit_context
 def evaluate(term: PerformanceTerm, actual_date: date) -> Money:
     """What *term* pays if its milestone is reached on *actual_date*.
 
@@ -118,6 +120,7 @@ class PerformanceOutcome:
     amount: Money
 
 
+@in_crokit_context
 def performance_outcome(
     terms: Iterable[PerformanceTerm], actual_dates: Mapping[Milestone, date]
 ) -> tuple[PerformanceOutcome, ...]:

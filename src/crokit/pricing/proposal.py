@@ -14,6 +14,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._decimal import in_crokit_context
 from crokit._validators import slug
 from crokit.errors import ValidationError
 from crokit.money import validate_currency
@@ -119,6 +120,7 @@ class Proposal:
         """Check every amount against the proposal's currency (a tiered discount's against the currency then)."""
         _check_currencies(self)
 
+    @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry) -> Budget:
         """Price every item, put their lines together in item order, then apply the adjustments.
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from crokit._decimal import CONTEXT
+from crokit._decimal import CONTEXT, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import (
@@ -91,6 +91,7 @@ class UnitPrice:
         """The currency the item is priced in."""
         return self.rate.currency
 
+    @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
         """Price the item into a one-line budget in the rate's currency.
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import attrs
 
-from crokit._decimal import CONTEXT
+from crokit._decimal import CONTEXT, in_crokit_context
 from crokit.errors import Problem, ValidationError
 from crokit.money import CURRENCIES, FxTable, Money
 from crokit.reference.figures import COST_PER_PATIENT, Figure
@@ -65,6 +65,7 @@ class BenchmarkCheck:
         return self.message
 
 
+@in_crokit_context
 def check_cost_per_patient(
     cost_per_patient: Money,
     phase: Stage,

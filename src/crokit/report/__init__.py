@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Literal
 
+from crokit._decimal import in_crokit_context
 from crokit.errors import ValidationError
 from crokit.report._document import build, format_money
 from crokit.report._json import REPORT_SCHEMA_VERSION, json_report, money_json
@@ -32,6 +33,7 @@ ReportFormat = Literal["text", "markdown", "html", "json"]
 FORMATS: tuple[ReportFormat, ...] = ("text", "markdown", "html", "json")
 
 
+@in_crokit_context
 def render(
     evaluation: Evaluation,
     format: ReportFormat = "text",  # noqa: A002 - "format" reads best here

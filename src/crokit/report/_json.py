@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from crokit._decimal import in_crokit_context
+
 if TYPE_CHECKING:
     from crokit.money import Money
     from crokit.pricing.budget import Budget
@@ -85,6 +87,7 @@ def _candidate(result: CandidateResult, patients: int) -> dict[str, Any]:
     }
 
 
+@in_crokit_context
 def json_report(evaluation: Evaluation) -> dict[str, Any]:
     """The evaluation as the documented JSON report (a dict of JSON-safe values)."""
     study = evaluation.study

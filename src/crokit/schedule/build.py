@@ -35,6 +35,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
+from crokit._decimal import exact_sum, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
@@ -121,20 +122,23 @@ def _fixed_lines(budget: Budget, fixed_fees: Sequence[FixedFee]) -> dict[int, Mi
 
 
 class _Invoices:
-    """Amounts gathered per invoice: (kind, first day, last day) -> amounts and line keys."""
+    """Amounts gathered per invoice: (CRO fees?, first day, last day) -> amounts and line keys.
+
+    The key holds a bool rather than the PaymentKind enum: enum members hash in Python,
+    and this dictionary is hit once per line and month.
+    """
 
     def __init__(self, budget: Budget, contract_start: dt.date, terms: BillingTerms) -> None:
         self.contract_start = contract_start
         self.terms = terms
         self.currency = budget.currency
-        self.groups: dict[tuple[PaymentKind, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
+        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
 
     def add(self, line: LineItem) -> None:
         first_month = self.first_month
         fees = line.bucket is CostBucket.CRO_DIRECT_FEES
-        kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
         monthly = not fees and self.terms.pass_through_as_incurred
         frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
         key = line.key
@@ -145,16 +149,17 @@ class _Invoices:
             period = periods.get((month, quarterly))
             if period is None:
                 period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
-            group = groups.get((kind, *period))
+            group = groups.get((fees, *period))
             if group is None:
-                group = groups[kind, *period] = ([], set())
+                group = groups[fees, *period] = ([], set())
             group[0].append(part.amount)
             group[1].add(key)
 
     def payments(self, holdback: _Holdback) -> list[Payment]:
         result = []
-        for (kind, first, last), (amounts, keys) in self.groups.items():
-            gross = Money(sum(amounts, Decimal(0)), self.currency)
+        for (fees, first, last), (amounts, keys) in self.groups.items():
+            kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
+            gross = Money._trusted(exact_sum(amounts), self.currency)  # noqa: SLF001 - sums of valid parts
             if gross.is_zero():
                 continue
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
@@ -245,6 +250,7 @@ def _check_inputs(budget: object, contract_start: object, milestones: object, te
         raise ValidationError.at("terms", f"expected BillingTerms, got {terms!r}")
 
 
+@in_crokit_context
 def build_schedule(
     budget: Budget,
     *,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, to_decimal
+from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._validators import is_date, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, total, validate_currency
@@ -241,6 +241,7 @@ class PaymentSchedule:
             result[month] = running
         return result
 
+    @in_crokit_context
     def npv(self, annual_rate: Decimal | str | int, valuation_date: dt.date) -> Money:
         """The net present value of the payments on *valuation_date*, discounted at *annual_rate*.
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from crokit._decimal import in_crokit_context
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.registry import Registry
 from crokit.selection._narrative import explain
@@ -179,6 +180,7 @@ def _score_all(
     return rows
 
 
+@in_crokit_context
 def select(
     study: Study,
     candidates: Sequence[CandidateInput],

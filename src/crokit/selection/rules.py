@@ -40,7 +40,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import to_decimal
+from crokit._decimal import exact_sum, to_decimal
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, PricingKind
@@ -352,7 +352,7 @@ def pricing_fit(ctx: ScoringContext) -> CriterionScore:
         parts.append((0.7, value, text))
     if prefs.preferred_pricing and budget.total.amount > 0:
         by_kind = budget.by_kind()
-        preferred = sum((by_kind[k].amount for k in prefs.preferred_pricing if k in by_kind), Decimal(0))
+        preferred = exact_sum(by_kind[k].amount for k in prefs.preferred_pricing if k in by_kind)
         share = float(min(Decimal(1), max(Decimal(0), preferred / budget.total.amount)))
         kinds = ", ".join(k.value for k in prefs.preferred_pricing)
         parts.append((0.3, share, f"{share:.1%} of the budget is in the preferred kinds ({kinds})"))
