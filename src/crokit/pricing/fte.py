@@ -45,6 +45,7 @@ from crokit._decimal import CONTEXT, exact_sum, in_crokit_context, to_decimal
 from crokit._validators import slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
+from crokit.pricing._model_helpers import _check_drivers, _join
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
@@ -71,10 +72,6 @@ not data; state the figure your contract uses."""
 
 _HUNDRED: Final = Decimal(100)
 _MAX_MONTHS: Final = 600
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
 
 
 def _decimal(value: object) -> Decimal:
@@ -107,20 +104,6 @@ def _at_least_zero(_instance: object, attribute: attrs.Attribute[Any], value: De
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if value <= 0:
         raise ValidationError.at(attribute.name, f"expected a number above 0, got {value}")
-
-
-def _check_drivers(study: Study, drivers: CostDrivers) -> None:
-    facts = {
-        "sites": (study.sites, drivers.sites.value),
-        "planned_patients": (study.planned_patients, drivers.patients_enrolled.value),
-        "countries": (len(study.countries), drivers.countries.value),
-    }
-    for name, (expected, found) in facts.items():
-        if Decimal(expected) != found:
-            raise ValidationError.at(
-                "drivers",
-                f"the drivers were derived from another study: they count {found} {name}, the study {expected}",
-            )
 
 
 class RatePer(enum.Enum):

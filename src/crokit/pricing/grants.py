@@ -35,9 +35,10 @@ from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._validators import slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money, total
+from crokit.pricing._model_helpers import _check_drivers, _join
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
-from crokit.pricing.fte import _check_drivers, _join, _money_at_least_zero, _percent, _service_id
+from crokit.pricing.fte import _money_at_least_zero, _percent, _service_id
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
