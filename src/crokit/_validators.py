@@ -16,12 +16,15 @@ from typing import Any, Final
 import attrs
 
 from crokit.errors import ValidationError
+from crokit.money import Money
 from crokit.vocabulary.ids import check_id
 
 __all__ = [
     "SLUG_PATTERN",
     "is_date",
+    "money_at_least_zero",
     "non_empty_text",
+    "non_negative",
     "rate_below_one",
     "slug",
     "unique",
@@ -87,3 +90,17 @@ def unique_ids(_instance: object, attribute: attrs.Attribute[Any], value: tuple[
     for index, item in enumerate(value):
         check_id(item, path=f"{attribute.name}[{index}]")
     unique(_instance, attribute, value)
+
+
+def non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    """A validator: a number >= 0 (``None`` passes, for optional fields)."""
+    if value is not None and value < 0:
+        raise ValidationError.at(attribute.name, f"expected a number >= 0, got {value}")
+
+
+def money_at_least_zero(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: a :class:`~crokit.Money` amount >= 0."""
+    if not isinstance(value, Money):
+        raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
+    if value.amount < 0:
+        raise ValidationError.at(attribute.name, f"expected an amount >= 0, got {value}")

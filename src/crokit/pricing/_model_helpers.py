@@ -17,7 +17,6 @@ import attrs
 
 from crokit._decimal import to_decimal
 from crokit.errors import ValidationError
-from crokit.money import Money
 from crokit.pricing.budget import CostBucket, PricingKind
 from crokit.pricing.drivers import CostDrivers
 from crokit.registry import Registry
@@ -31,7 +30,6 @@ __all__ = [
     "_grants_or",
     "_join",
     "_lookup",
-    "_money",
     "_optional_decimal",
     "_service",
 ]
@@ -41,13 +39,6 @@ _GRANTS: Final = "crokit:investigator-grants"
 
 def _service(_instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     check_id(value, path=attribute.name)
-
-
-def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Money):
-        raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
-    if value.amount < 0:
-        raise ValidationError.at(attribute.name, f"expected an amount >= 0, got {value}")
 
 
 def _optional_decimal(value: object) -> Decimal | None:

@@ -49,11 +49,11 @@ from dateutil.relativedelta import relativedelta
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
-from crokit._validators import is_date
+from crokit._validators import is_date, money_at_least_zero
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
-from crokit.pricing.fte import _money_at_least_zero, _percent
+from crokit.pricing.fte import _percent
 from crokit.pricing.line_item import POLICY
 from crokit.vocabulary.lifecycle import Stage
 
@@ -162,7 +162,7 @@ class TotalTier:
         percent: The discount, from 0 up to but not including 100.
     """
 
-    min_total: Money = attrs.field(validator=_money_at_least_zero)
+    min_total: Money = attrs.field(validator=money_at_least_zero)
     percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
 
 

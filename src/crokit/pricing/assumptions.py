@@ -15,7 +15,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._decimal import to_decimal
-from crokit._validators import whole_number
+from crokit._validators import non_negative, whole_number
 from crokit.errors import ValidationError
 
 __all__ = ["MAX_MONTHS", "Assumptions", "SiteActivation"]
@@ -27,11 +27,6 @@ _MAX_MONTHS: Final = MAX_MONTHS
 
 def _optional_decimal(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, what="visits per site-month")
-
-
-def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and value < 0:
-        raise ValidationError.at(attribute.name, f"expected a number >= 0, got {value}")
 
 
 def _tuples(value: object, path: str) -> tuple[Any, ...]:
@@ -130,7 +125,7 @@ class Assumptions:
         default=None, validator=attrs.validators.optional(whole_number(1, 520))
     )
     monitoring_visits_per_site_month: Decimal | None = attrs.field(
-        default=None, converter=_optional_decimal, validator=_non_negative
+        default=None, converter=_optional_decimal, validator=non_negative
     )
     activation: SiteActivation = attrs.field(
         factory=SiteActivation, validator=attrs.validators.instance_of(SiteActivation)

@@ -18,7 +18,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import non_empty_text, whole_number
+from crokit._validators import non_empty_text, non_negative, whole_number
 from crokit.errors import ValidationError
 from crokit.vocabulary.lifecycle import Milestone
 from crokit.vocabulary.terms import UnitBasis
@@ -31,11 +31,6 @@ _EXACT: Final = "none: exact whole number"
 
 def _decimal_value(value: object) -> Decimal:
     return to_decimal(value, what="value")
-
-
-def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and value < 0:
-        raise ValidationError.at(attribute.name, f"expected a number >= 0, got {value}")
 
 
 def _tuples(value: object, path: str) -> tuple[Any, ...]:
@@ -70,7 +65,7 @@ class Driver:
     """
 
     name: str = attrs.field(validator=non_empty_text)
-    value: Decimal = attrs.field(converter=_decimal_value, validator=_non_negative)
+    value: Decimal = attrs.field(converter=_decimal_value, validator=non_negative)
     unit: str = attrs.field(validator=non_empty_text)
     formula: str = attrs.field(validator=non_empty_text)
     inputs: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_inputs)

@@ -42,7 +42,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, exact_sum, in_crokit_context, to_decimal
-from crokit._validators import slug, whole_number
+from crokit._validators import money_at_least_zero, slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import _check_drivers, _join
@@ -80,13 +80,6 @@ def _decimal(value: object) -> Decimal:
 
 def _service_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     check_id(value, path=attribute.name)
-
-
-def _money_at_least_zero(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Money):
-        raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
-    if value.amount < 0:
-        raise ValidationError.at(attribute.name, f"expected an amount >= 0, got {value}")
 
 
 def _percent(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
@@ -132,7 +125,7 @@ class RateCardEntry:
 
     role: str = attrs.field(validator=slug)
     region: str = attrs.field(validator=slug)
-    rate: Money = attrs.field(validator=_money_at_least_zero)
+    rate: Money = attrs.field(validator=money_at_least_zero)
     per: RatePer = attrs.field(validator=attrs.validators.instance_of(RatePer))
     year: int = attrs.field(validator=whole_number(1990, 2100))
 

@@ -32,13 +32,13 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
-from crokit._validators import slug
+from crokit._validators import money_at_least_zero, slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money, total
 from crokit.pricing._model_helpers import _check_drivers, _join
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
-from crokit.pricing.fte import _money_at_least_zero, _percent, _service_id
+from crokit.pricing.fte import _percent, _service_id
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
@@ -61,7 +61,7 @@ class VisitFee:
     """
 
     visit_id: str = attrs.field(validator=slug)
-    fee: Money = attrs.field(validator=_money_at_least_zero)
+    fee: Money = attrs.field(validator=money_at_least_zero)
 
 
 def _visit_fees(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -104,10 +104,10 @@ class InvestigatorGrants:
     kind: ClassVar[str] = "investigator-grants"
 
     stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
-    fee_per_visit: Money = attrs.field(validator=_money_at_least_zero)
-    screen_failure_fee: Money = attrs.field(validator=_money_at_least_zero)
-    early_termination_fee: Money = attrs.field(validator=_money_at_least_zero)
-    startup_fee_per_site: Money = attrs.field(validator=_money_at_least_zero)
+    fee_per_visit: Money = attrs.field(validator=money_at_least_zero)
+    screen_failure_fee: Money = attrs.field(validator=money_at_least_zero)
+    early_termination_fee: Money = attrs.field(validator=money_at_least_zero)
+    startup_fee_per_site: Money = attrs.field(validator=money_at_least_zero)
     visit_fees: tuple[VisitFee, ...] = attrs.field(default=(), converter=to_tuple, validator=_visit_fees)
     holdback_percent: Decimal = attrs.field(default=Decimal(0), converter=_decimal, validator=_percent)
     service: str = attrs.field(default="crokit:investigator-grants", validator=_service_id)

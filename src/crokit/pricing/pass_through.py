@@ -14,9 +14,10 @@ from typing import Any, ClassVar
 import attrs
 
 from crokit._decimal import in_crokit_context, to_decimal
+from crokit._validators import money_at_least_zero
 from crokit.errors import ValidationError
 from crokit.money import Money
-from crokit.pricing._model_helpers import _bases, _check_drivers, _grants_or, _join, _lookup, _money, _service
+from crokit.pricing._model_helpers import _bases, _check_drivers, _grants_or, _join, _lookup, _service
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
@@ -61,7 +62,7 @@ class PassThrough:
 
     service: str = attrs.field(validator=_service)
     stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
-    estimate: Money = attrs.field(validator=_money)
+    estimate: Money = attrs.field(validator=money_at_least_zero)
     management_fee: Decimal = attrs.field(default=Decimal(0), converter=_decimal, validator=_fee)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 

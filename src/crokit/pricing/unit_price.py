@@ -10,11 +10,12 @@ once, half-even, to the currency's minor unit.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar, Final
+from typing import ClassVar, Final
 
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._validators import money_at_least_zero, non_negative
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import (
@@ -23,7 +24,6 @@ from crokit.pricing._model_helpers import (
     _grants_or,
     _join,
     _lookup,
-    _money,
     _optional_decimal,
     _service,
 )
@@ -39,11 +39,6 @@ __all__ = ["UnitPrice"]
 
 _EXPLICIT_BASES: Final = frozenset({UnitBasis.PER_HOUR, UnitBasis.PER_FTE_MONTH, UnitBasis.PER_SAMPLE})
 _TIME_BASES: Final = frozenset({UnitBasis.PER_HOUR, UnitBasis.PER_FTE_MONTH})
-
-
-def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and value < 0:
-        raise ValidationError.at(attribute.name, f"expected a number >= 0, got {value}")
 
 
 def _prefixed(error: ValidationError, path: str) -> ValidationError:
@@ -73,8 +68,8 @@ class UnitPrice:
     service: str = attrs.field(validator=_service)
     stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
     basis: UnitBasis = attrs.field(validator=attrs.validators.instance_of(UnitBasis))
-    rate: Money = attrs.field(validator=_money)
-    quantity: Decimal | None = attrs.field(default=None, converter=_optional_decimal, validator=_non_negative)
+    rate: Money = attrs.field(validator=money_at_least_zero)
+    quantity: Decimal | None = attrs.field(default=None, converter=_optional_decimal, validator=non_negative)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def __attrs_post_init__(self) -> None:
