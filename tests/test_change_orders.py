@@ -23,7 +23,7 @@ from crokit.pricing import (
 )
 from crokit.serialization import FORMATS, dumps, loads
 
-from crokit._strategies_schedule import contracts  # isort: skip
+from crokit.testing._schedule import contracts  # isort: skip
 
 REGISTRY = Registry.builtin()
 STUDY = Study(

@@ -11,14 +11,6 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from crokit import CrokitError, CurrencyMismatchError, Money, Stage, UnitBasis, ValidationError
-from crokit._strategies_pricing import (
-    contingencies,
-    escalations,
-    management_fees,
-    percent_discounts,
-    proposals,
-    tiered_discounts,
-)
 from crokit.money import FxRate, FxTable
 from crokit.pricing import (
     Budget,
@@ -34,6 +26,14 @@ from crokit.pricing import (
     TieredDiscount,
     TotalTier,
     apply_adjustments,
+)
+from crokit.testing._pricing import (
+    contingencies,
+    escalations,
+    management_fees,
+    percent_discounts,
+    proposals,
+    tiered_discounts,
 )
 from tests.pricing.test_models import DRIVERS, REGISTRY, STUDY
 

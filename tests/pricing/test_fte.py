@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 
 from crokit import CrokitError, Money, Stage, UnitBasis, UnknownIdError, ValidationError
-from crokit._strategies_pricing import fte_models
 from crokit.pricing import (
     CostBucket,
     DiscountTier,
@@ -20,6 +19,7 @@ from crokit.pricing import (
     RatePer,
     VolumeDiscount,
 )
+from crokit.testing._pricing import fte_models
 from tests.pricing.test_models import DRIVERS, REGISTRY, STUDY
 
 

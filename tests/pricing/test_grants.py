@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 
 from crokit import CrokitError, Money, Stage, UnitBasis, UnknownIdError, ValidationError
-from crokit._strategies_pricing import investigator_grants
 from crokit.pricing import CostBucket, InvestigatorGrants, PricingKind, Proposal, VisitFee
+from crokit.testing._pricing import investigator_grants
 from tests.pricing.test_models import DRIVERS, REGISTRY, STUDY, make_study
 
 

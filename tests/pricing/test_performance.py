@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crokit import CrokitError, Milestone, Money, ValidationError
-from crokit._strategies_pricing import performance_terms
 from crokit.pricing import OutcomeStatus, PerformanceTerm, Proposal, evaluate, performance_outcome
+from crokit.testing._pricing import performance_terms
 
 TARGET = date(2028, 6, 30)
 TERM = PerformanceTerm(

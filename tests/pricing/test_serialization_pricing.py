@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crokit import ValidationError, serialization
-from crokit._strategies_pricing import (
+from crokit.pricing import Adjustment, PricingModel, Proposal
+from crokit.testing._pricing import (
     adjustments,
     assumptions,
     fte_allocations,
@@ -22,7 +23,6 @@ from crokit._strategies_pricing import (
     visit_fees,
     volume_discounts,
 )
-from crokit.pricing import Adjustment, PricingModel, Proposal
 from tests.pricing.test_models import STUDY
 
 FORMATS = pytest.mark.parametrize("fmt", ["json", "toml", "yaml"])

@@ -15,7 +15,7 @@ from crokit.pricing import Budget, CostBucket
 from crokit.schedule import MilestonePlan, PaymentKind, build_schedule, cash_flow, month_start
 from crokit.serialization import FORMATS, dumps, loads
 
-from crokit._strategies_schedule import (  # isort: skip
+from crokit.testing._schedule import (  # isort: skip
     billing_terms,
     milestone_plans,
     payment_schedules,

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crokit import CrokitError, Registry, UnknownIdError, ValidationError
-from crokit._strategies_selection import answers, due_diligences
 from crokit.selection import Answer, DueDiligence, answer_score, check_due_diligence, question_scores
+from crokit.testing._selection import answers, due_diligences
 from crokit.vocabulary import AnswerType, Better, Question
 
 REGISTRY = Registry.builtin()

@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crokit import CrokitError, CroProfile, ProviderKind, Registry, Stage, Study, UnknownIdError, ValidationError
-from crokit._strategies_selection import rankings
 from crokit.selection import (
     Answer,
     CandidateInput,
@@ -22,6 +21,7 @@ from crokit.selection import (
     SelectionSettings,
     select,
 )
+from crokit.testing._selection import rankings
 from crokit.vocabulary import SelectionCriterion
 
 MANUAL = ("test:quality", "test:speed", "test:price")

@@ -9,7 +9,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crokit import Registry, UnknownIdError, ValidationError
-from crokit._strategies_selection import (
+from crokit.selection import (
+    CandidateInput,
+    Constraints,
+    CriterionScore,
+    CustomConstraint,
+    DueDiligence,
+    Ranking,
+    SelectionSettings,
+    SponsorPreferences,
+)
+from crokit.serialization import FORMATS, dumps, loads
+from crokit.testing._selection import (
     budgets,
     candidate_inputs,
     constraints,
@@ -22,17 +33,6 @@ from crokit._strategies_selection import (
     selection_settings,
     sponsor_preferences,
 )
-from crokit.selection import (
-    CandidateInput,
-    Constraints,
-    CriterionScore,
-    CustomConstraint,
-    DueDiligence,
-    Ranking,
-    SelectionSettings,
-    SponsorPreferences,
-)
-from crokit.serialization import FORMATS, dumps, loads
 from crokit.vocabulary import Question, SelectionCriterion
 
 REGISTRY = Registry.builtin()

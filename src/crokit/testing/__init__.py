@@ -16,13 +16,13 @@ point (``st.from_type(crokit.Money)`` works once crokit is installed); the selec
 models are not, because registering them would import NumPy whenever Hypothesis
 starts.
 
-This module imports Hypothesis (install ``crokit[testing]``); ``import crokit`` does not
+This package imports Hypothesis (install ``crokit[testing]``); ``import crokit`` does not
 import this module.
 """
 
 from __future__ import annotations
 
-from crokit._strategies_core import (
+from crokit.testing._core import (
     amounts,
     area_experiences,
     cro_categories,
@@ -43,7 +43,7 @@ from crokit._strategies_core import (
     therapeutic_areas,
     visits,
 )
-from crokit._strategies_pricing import (
+from crokit.testing._pricing import (
     adjustments,
     assumptions,
     contingencies,
@@ -70,7 +70,7 @@ from crokit._strategies_pricing import (
     visit_fees,
     volume_discounts,
 )
-from crokit._strategies_schedule import (
+from crokit.testing._schedule import (
     billing_terms,
     change_orders,
     contract_starts,
@@ -79,7 +79,7 @@ from crokit._strategies_schedule import (
     payment_schedules,
     schedule_budgets,
 )
-from crokit._strategies_selection import (
+from crokit.testing._selection import (
     answers,
     budgets,
     candidate_inputs,

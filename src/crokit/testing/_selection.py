@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from crokit._strategies_core import cro_profiles, namespaced_ids, studies
 from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.provider import CroProfile, TechnologyKind
@@ -23,6 +22,7 @@ from crokit.selection.constraints import Constraints, CustomConstraint, CustomCo
 from crokit.selection.due_diligence import Answer, DueDiligence
 from crokit.selection.ranking import DEFAULT_CRITERIA, CandidateInput, Ranking, SelectionSettings, select
 from crokit.selection.rules import CriterionScore, SponsorPreferences
+from crokit.testing._core import cro_profiles, namespaced_ids, studies
 from crokit.vocabulary.criteria import AnswerType, Better, CriterionDirection, Question, SelectionCriterion
 from crokit.vocabulary.lifecycle import Stage
 from crokit.vocabulary.terms import UnitBasis
