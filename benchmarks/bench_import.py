@@ -19,10 +19,12 @@ Four programs, run in adjacent pairs with the reference, 11 times each by defaul
 The script prints min/median/max of each program's time and the median of the paired
 ratios program / reference, and exits 1 if ``import crokit`` is above 1.5x.
 ``--profile`` adds the modules with the largest self time under
-``python -X importtime -c "import crokit"``.
+``python -X importtime -c "import crokit"``. ``--against SRC`` also runs every program
+on another crokit source tree (an older checkout's ``src``) in the same pairs, so a
+before/after comparison sees the same machine load.
 
-Run with ``python benchmarks/bench_import.py [--repeat N] [--profile]``. Not collected
-by pytest.
+Run with ``python benchmarks/bench_import.py [--repeat N] [--profile] [--against SRC]``.
+Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -57,20 +59,18 @@ PROGRAMS: dict[str, str] = {
 }
 
 
-def _environment() -> dict[str, str]:
+def _environment(src: Path = ROOT / "src") -> dict[str, str]:
     environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), environment.get("PYTHONPATH", "")]).rstrip(
-        os.pathsep
-    )
+    environment["PYTHONPATH"] = os.pathsep.join([str(src), environment.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
     environment.pop("PYTHONPROFILEIMPORTTIME", None)
     return environment
 
 
-def _run(code: str) -> tuple[float, ...]:
-    """Run *code* in a fresh interpreter and return the numbers it prints, in seconds."""
+def _run(code: str, src: Path = ROOT / "src") -> tuple[float, ...]:
+    """Run *code* in a fresh interpreter on the crokit tree *src*; return the numbers it prints, in seconds."""
     result = subprocess.run(  # noqa: S603 - runs this interpreter on the fixed programs above
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_environment(), check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_environment(src), check=True
     )
     return tuple(float(item) for item in result.stdout.split())
 
@@ -98,37 +98,47 @@ def _profile(top: int = 15) -> None:
         print(f"  {self_us / 1000:6.1f} ms self {cumulative_us / 1000:7.1f} ms cumulative  {name}")
 
 
+def _line(name: str, values: list[float], ratios: list[float], calls: list[float]) -> str:
+    line = f"  {name:<48} min {_ms(min(values))}, median {_ms(statistics.median(values))}, max {_ms(max(values))}"
+    if ratios:
+        line += f"; median ratio {statistics.median(ratios):.2f}x"
+    if calls:
+        line += f" (the call alone: median {_ms(statistics.median(calls))})"
+    return line
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=11, help="paired runs per program (default 11)")
     parser.add_argument("--profile", action="store_true", help="also print where import time goes")
+    parser.add_argument("--against", type=Path, help="another crokit source tree to time in the same pairs")
     options = parser.parse_args()
 
-    for code in PROGRAMS.values():  # warm the bytecode caches
-        _run(code)
+    trees = {"": ROOT / "src"}
+    if options.against:
+        trees["[against] "] = options.against.resolve()
     reference_name, *names = PROGRAMS
-    times: dict[str, list[float]] = {name: [] for name in PROGRAMS}
-    calls: dict[str, list[float]] = {name: [] for name in names}
-    ratios: dict[str, list[float]] = {name: [] for name in names}
+    for code in PROGRAMS.values():  # warm the bytecode caches
+        for src in trees.values():
+            _run(code, src)
+    times: dict[str, list[float]] = {reference_name: []}
+    calls: dict[str, list[float]] = {}
+    ratios: dict[str, list[float]] = {}
     for _ in range(options.repeat):
         for name in names:
             (reference,) = _run(PROGRAMS[reference_name])
-            measured = _run(PROGRAMS[name])
             times[reference_name].append(reference)
-            times[name].append(measured[0])
-            if len(measured) > 1:
-                calls[name].append(measured[1])
-            ratios[name].append(measured[0] / reference)
+            for tag, src in trees.items():
+                measured = _run(PROGRAMS[name], src)
+                times.setdefault(tag + name, []).append(measured[0])
+                calls.setdefault(tag + name, []).extend(measured[1:])
+                ratios.setdefault(tag + name, []).append(measured[0] / reference)
 
     print(f"Python {sys.version.split()[0]}, {options.repeat} paired runs, fresh interpreter each")
-    for name in PROGRAMS:
-        values = times[name]
-        line = f"  {name:<42} min {_ms(min(values))}, median {_ms(statistics.median(values))}, max {_ms(max(values))}"
-        if name in ratios:
-            line += f"; median ratio {statistics.median(ratios[name]):.2f}x"
-        if calls.get(name):
-            line += f" (the call alone: median {_ms(statistics.median(calls[name]))})"
-        print(line)
+    if options.against:
+        print(f"  [against] = {trees['[against] ']}")
+    for name, values in times.items():
+        print(_line(name, values, ratios.get(name, []), calls.get(name, [])))
     import_ratio = statistics.median(ratios["import crokit"])
     print(f"import crokit / reference: {import_ratio:.2f}x (target <= {TARGET}x)")
     if options.profile:

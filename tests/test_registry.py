@@ -329,10 +329,15 @@ def test_a_plain_module_is_not_a_data_package(tmp_path, monkeypatch):
         load_extensions(Registry.builtin())
 
 
-def test_registry_module_does_not_import_importlib_metadata():
-    code = "import sys, crokit; print('importlib.metadata' in sys.modules, 'crokit.vocabulary.loader' in sys.modules)"
-    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
-    # Something else in the environment (a site hook) may have imported importlib.metadata
-    # before crokit; what matters is that crokit itself reads no vocabulary at import.
-    assert result.stdout.split()[1] == "False"
+def test_import_crokit_reads_no_vocabulary_and_no_distribution_metadata():
+    # -S keeps site hooks (.pth files) from importing importlib.metadata before crokit does.
+    import site
+
+    show = "print('importlib.metadata' in sys.modules, 'crokit.vocabulary.loader' in sys.modules)"
+    code = f"import sys, crokit; {show}; crokit.Registry.builtin(); {show}"
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *site.getsitepackages()])}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, env=environment, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["False False", "False True"]

@@ -857,6 +857,12 @@ def test_duplicate_ids_name_both_places(tmp_path):
         Registry.builtin().with_vocabulary(tmp_path)
 
 
+def test_a_file_that_is_not_utf8_is_a_format_error(tmp_path):
+    (tmp_path / "a.toml").write_bytes(b'[[area]]\nid = "acme:a"\nname = "\xff"\n')
+    with pytest.raises(FormatError, match=r"acme/a\.toml: invalid TOML: not UTF-8 text"):
+        read_vocabulary(tmp_path, label="acme")
+
+
 def test_a_source_that_is_not_a_folder_is_refused(tmp_path):
     (tmp_path / "a.toml").write_text(AREA)
     with pytest.raises(InputFileError, match=r"expected a folder of vocabulary \.toml files"):

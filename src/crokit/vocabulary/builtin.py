@@ -17,6 +17,7 @@ agencies or engagement models (in its own namespace, ``acme:vector-shedding``) t
 the :class:`~crokit.Registry`, in Python or as TOML files of the same format (see
 ``docs/extending.md``). Every constant is an immutable tuple of frozen values.
 
+>>> from crokit.vocabulary.builtin import BUILTIN_SERVICES
 >>> BUILTIN_SERVICES[0].id
 'crokit:protocol-design'
 """

@@ -39,6 +39,7 @@ import enum
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
@@ -62,19 +63,21 @@ if TYPE_CHECKING:
 
 __all__ = ["VOCABULARY_CLASSES", "read_located", "read_vocabulary", "read_vocabulary_text", "vocabulary_table"]
 
-VOCABULARY_CLASSES: Final[Mapping[str, type[Any]]] = {
-    cls.registry_kind: cls
-    for cls in (
-        Service,
-        CroCategory,
-        TherapeuticArea,
-        Regulator,
-        Submission,
-        EngagementModel,
-        SelectionCriterion,
-        Question,
-    )
-}
+VOCABULARY_CLASSES: Final[Mapping[str, type[Any]]] = MappingProxyType(
+    {
+        cls.registry_kind: cls
+        for cls in (
+            Service,
+            CroCategory,
+            TherapeuticArea,
+            Regulator,
+            Submission,
+            EngagementModel,
+            SelectionCriterion,
+            Question,
+        )
+    }
+)
 """The entry class of each registry kind a vocabulary file may hold, by table name."""
 
 _E = TypeVar("_E", bound=enum.Enum)
@@ -340,7 +343,13 @@ def read_located(source: Traversable | Path | str, *, label: str | None = None) 
     entries: list[tuple[str, Any]] = []
     for item in files:
         name = f"{prefix}/{item.name}"
-        entries.extend(_entries(_parse(item.read_text(encoding="utf-8"), name), name, problems))
+        try:
+            text = item.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError("toml", f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=name) from None
+        except OSError as exc:
+            raise InputFileError(name, f"cannot be read: {exc.strerror or exc}") from None
+        entries.extend(_entries(_parse(text, name), name, problems))
     if problems:
         raise ValidationError(problems)
     return tuple(entries)
