@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, TypeVar, cast, runtime_checkable
 
@@ -49,6 +48,7 @@ from crokit.vocabulary.terms import (
 if TYPE_CHECKING:
     import importlib.metadata
     from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 __all__ = [
     "ENTRY_POINT_GROUP",
