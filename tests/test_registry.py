@@ -172,6 +172,8 @@ class TestRealExtension:
         assert "acme-crokit" in plugins.stdout
         assert "1.0.0" in plugins.stdout
         assert "acme_crokit:extend" in plugins.stdout
+        assert "acme-crokit-toml" in plugins.stdout
+        assert "acme:retinal-imaging-reading" in services.stdout
 
     def test_kill_switch(self, installed_example):
         result = _run(

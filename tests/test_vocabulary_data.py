@@ -628,7 +628,10 @@ def test_stage_from_ctgov_refuses_a_bare_string() -> None:
 
 SNAPSHOT = Path(__file__).resolve().parent / "data" / "registry_builtin_snapshot.json"
 """``Registry.builtin()`` as it was when the vocabulary was Python literals, dumped with
-:func:`_snapshot` before the literals became TOML files."""
+:func:`_snapshot` before the literals became TOML files. After a deliberate change to
+``src/crokit/vocabulary/data/*.toml``, rewrite it from the repository root with
+``PYTHONPATH=src python -c "import tests.test_vocabulary_data as t; t.write_snapshot()"``
+and review the diff."""
 DATA = importlib.resources.files("crokit.vocabulary") / "data"
 KIND_FILES = {
     "area": "areas.toml",
@@ -672,6 +675,12 @@ def _snapshot(registry: Registry) -> dict[str, list[dict[str, object]]]:
         ]
         for kind in registry.kinds()
     }
+
+
+def write_snapshot() -> None:
+    """Rewrite :data:`SNAPSHOT` from the current built-in vocabulary (see its docstring)."""
+    text = json.dumps(_snapshot(Registry.builtin()), indent=1, ensure_ascii=False)
+    SNAPSHOT.write_text(text + "\n", encoding="utf-8")
 
 
 def test_builtin_registry_equals_the_python_literals_it_replaces():
