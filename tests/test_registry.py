@@ -19,6 +19,7 @@ from crokit.testing import services
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-extension"
+EXAMPLE_TOML = EXAMPLE / "toml"
 
 
 def a_service(id_: str = "acme:vector-shedding", **changes: object) -> Service:
@@ -129,6 +130,7 @@ def _install_example(target: Path) -> None:
             "--target",
             str(target),
             str(EXAMPLE),
+            str(EXAMPLE_TOML),
         ],
         check=True,
         capture_output=True,
@@ -137,10 +139,11 @@ def _install_example(target: Path) -> None:
 
 @pytest.fixture(scope="module")
 def installed_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example extension, installed by pip as a real distribution into a folder."""
+    """The example extensions (Python and TOML), installed by pip as real distributions into a folder."""
     target = tmp_path_factory.mktemp("site")
     _install_example(target)
     assert list(target.glob("acme_crokit-*.dist-info"))
+    assert list(target.glob("acme_crokit_toml-*.dist-info"))
     return target
 
 
@@ -169,20 +172,41 @@ class TestRealExtension:
         assert "acme-crokit" in plugins.stdout
         assert "1.0.0" in plugins.stdout
         assert "acme_crokit:extend" in plugins.stdout
+        assert "acme-crokit-toml" in plugins.stdout
+        assert "acme:retinal-imaging-reading" in services.stdout
 
     def test_kill_switch(self, installed_example):
         result = _run(
-            "import crokit; print('acme:vector-shedding' in crokit.default_registry())",
+            "import crokit; r = crokit.default_registry();"
+            "print('acme:vector-shedding' in r, 'acme:retinal-disease' in r)",
             installed_example,
             CROKIT_NO_EXTENSIONS="1",
         )
-        assert result.stdout.strip() == "False"
+        assert result.stdout.strip() == "False False"
+
+    def test_toml_extension_is_loaded_like_the_builtins(self, installed_example):
+        result = _run(
+            "import crokit; r = crokit.default_registry(); info = r.extensions[1];"
+            "print(r.area('retinal dystrophy').id, r.area('acme:retinal-disease').parent);"
+            "print(r.question('acme:dd-subretinal-sites').one_at, sorted(b.value for b in "
+            "r.service('acme:retinal-imaging-reading').unit_bases));"
+            "print(info.name, info.value, info.distribution, info.version)",
+            installed_example,
+            CROKIT_NO_EXTENSIONS="",
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == [
+            "acme:retinal-disease crokit:ophthalmology",
+            "5 ['per-patient-visit', 'per-study']",
+            "acme-toml acme_crokit_toml acme-crokit-toml 1.0.0",
+        ]
 
     def test_load_extensions_directly(self, installed_example, monkeypatch):
         monkeypatch.syspath_prepend(str(installed_example))
         registry = load_extensions(Registry.builtin())
-        assert registry.extensions[0].name == "acme"
+        assert [info.name for info in registry.extensions] == ["acme", "acme-toml"]
         assert registry.category("acme:gene-therapy").focus_areas == ("crokit:cell-and-gene-therapy",)
+        assert registry.service("acme:subretinal-surgery-training").categories == ("crokit:specialty",)
 
 
 def _fake_distribution(site: Path, name: str, module_source: str, target: str) -> None:
@@ -230,3 +254,92 @@ def test_default_registry_is_cached():
 def test_a_category_is_data_not_a_subclass(registry):
     category = registry.category("crokit:full-service")
     assert type(category) is CroCategory
+
+
+def _fake_data_distribution(site: Path, name: str, files: dict[str, str], target: str | None = None) -> None:
+    """Write an installed distribution whose entry point names a package of vocabulary TOML files."""
+    package = site / name
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Vocabulary data."""\n')
+    for file_name, text in files.items():
+        (package / file_name).write_text(text)
+    info = site / f"{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{name} = {target or name}\n")
+
+
+GOOD_AREA = '[[area]]\nid = "data:retina"\nname = "Retina"\nparent = "crokit:ophthalmology"\n'
+
+
+def test_a_data_package_extension_is_read_like_the_builtins(tmp_path, monkeypatch):
+    _fake_data_distribution(tmp_path, "datapkg0", {"areas.toml": GOOD_AREA, "notes.txt": "not vocabulary"})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = load_extensions(Registry.builtin())
+    assert registry.area("data:retina").parent == "crokit:ophthalmology"
+    assert registry.extensions[-1].value == "datapkg0"
+    assert len(registry.areas) == len(Registry.builtin().areas) + 1
+
+
+@pytest.mark.parametrize(
+    ("files", "name", "expected"),
+    [
+        (
+            {
+                "services.toml": GOOD_AREA
+                + '[[service]]\nid = "data:x"\nname = "X"\ndescription = "D"\nstages = ["phase-9"]\n'
+            },
+            "datapkg1",
+            [
+                "crokit extension 'datapkg1' from datapkg1 0.1 failed:",
+                "datapkg1/services.toml: service[0] (data:x).stages[0]",
+                "'phase-9'",
+                "did you mean 'phase-",
+            ],
+        ),
+        (
+            {"areas.toml": '[[area]]\nid = "data:y"\nname = "Y"\nparent = "crokit:nowhere"\n'},
+            "datapkg2",
+            ["'datapkg2'", "area data:y.parent: refers to unknown area 'crokit:nowhere'"],
+        ),
+        (
+            {"areas.toml": '[[area]\nid = "data:z"\n'},
+            "datapkg3",
+            ["'datapkg3'", "datapkg3/areas.toml: invalid TOML", "line 1"],
+        ),
+        (
+            {"areas.toml": '[[area]]\nid = "crokit:oncology"\nname = "Ours"\n'},
+            "datapkg4",
+            ["'datapkg4'", "datapkg4/areas.toml: area[0].id: 'crokit:oncology' is already in the registry"],
+        ),
+    ],
+)
+def test_a_failing_data_extension_names_the_file_key_and_value(tmp_path, monkeypatch, files, name, expected):
+    _fake_data_distribution(tmp_path, name, files)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ExtensionError) as info:
+        load_extensions(Registry.builtin())
+    assert info.value.entry_point == name
+    for text in expected:
+        assert text in str(info.value)
+
+
+def test_a_plain_module_is_not_a_data_package(tmp_path, monkeypatch):
+    _fake_distribution(tmp_path, "plainmod", '"""No data here."""\n', "plainmod")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ExtensionError, match="plainmod is a module, not a package"):
+        load_extensions(Registry.builtin())
+
+
+def test_import_crokit_reads_no_vocabulary_and_no_distribution_metadata():
+    # -S keeps site hooks (.pth files) from importing importlib.metadata before crokit does.
+    import site
+
+    show = "print('importlib.metadata' in sys.modules, 'crokit.vocabulary.loader' in sys.modules)"
+    code = f"import sys, crokit; {show}; crokit.Registry.builtin(); {show}"
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *site.getsitepackages()])}
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, env=environment, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["False False", "False True"]

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import csv
+import enum
+import importlib.resources
 import itertools
+import json
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from crokit.errors import CrokitError, UnknownIdError, ValidationError
+import crokit.vocabulary
+from crokit import Registry
+from crokit.errors import CrokitError, FormatError, InputFileError, UnknownIdError, ValidationError
+from crokit.testing import (
+    cro_categories,
+    engagement_models,
+    questions,
+    regulators,
+    selection_criteria,
+    services,
+    submissions,
+    therapeutic_areas,
+)
 from crokit.vocabulary.builtin import (
     BUILTIN_AREAS,
     BUILTIN_CATEGORIES,
@@ -27,6 +47,13 @@ from crokit.vocabulary.codes import (
 )
 from crokit.vocabulary.ids import ID_PATTERN
 from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.loader import (
+    _READERS,
+    VOCABULARY_CLASSES,
+    read_vocabulary,
+    read_vocabulary_text,
+    vocabulary_table,
+)
 from crokit.vocabulary.terms import (
     CroCategory,
     EngagementModel,
@@ -595,3 +622,305 @@ def test_stage_from_ctgov_combinations_not_understood(phases: list[str]) -> None
 def test_stage_from_ctgov_refuses_a_bare_string() -> None:
     with pytest.raises(ValidationError, match="list of phases"):
         stage_from_ctgov("PHASE2")
+
+
+# --- the vocabulary as data ----------------------------------------------------------------
+
+SNAPSHOT = Path(__file__).resolve().parent / "data" / "registry_builtin_snapshot.json"
+"""``Registry.builtin()`` as it was when the vocabulary was Python literals, dumped with
+:func:`_snapshot` before the literals became TOML files. After a deliberate change to
+``src/crokit/vocabulary/data/*.toml``, rewrite it from the repository root with
+``PYTHONPATH=src python -c "import tests.test_vocabulary_data as t; t.write_snapshot()"``
+and review the diff."""
+DATA = importlib.resources.files("crokit.vocabulary") / "data"
+KIND_FILES = {
+    "area": "areas.toml",
+    "category": "categories.toml",
+    "criterion": "criteria.toml",
+    "engagement-model": "engagement-models.toml",
+    "question": "questions.toml",
+    "regulator": "regulators.toml",
+    "service": "services.toml",
+    "submission": "submissions.toml",
+}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, Decimal):
+        return repr(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, frozenset):
+        return {"frozenset": sorted(str(_plain(item)) for item in value)}
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(value)
+
+
+def _fields(entry: Any) -> tuple[attrs.Attribute[Any], ...]:
+    return tuple(attrs.fields(type(entry)))
+
+
+def _snapshot(registry: Registry) -> dict[str, list[dict[str, object]]]:
+    """Every entry of every kind, in order, with its class and each field's type visible."""
+    return {
+        kind: [
+            {
+                "type": type(entry).__name__,
+                **{f.name: _plain(getattr(entry, f.name)) for f in _fields(entry)},
+            }
+            for entry in registry.all(kind)
+        ]
+        for kind in registry.kinds()
+    }
+
+
+def write_snapshot() -> None:
+    """Rewrite :data:`SNAPSHOT` from the current built-in vocabulary (see its docstring)."""
+    text = json.dumps(_snapshot(Registry.builtin()), indent=1, ensure_ascii=False)
+    SNAPSHOT.write_text(text + "\n", encoding="utf-8")
+
+
+def test_builtin_registry_equals_the_python_literals_it_replaces():
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert _snapshot(Registry.builtin()) == expected
+
+
+def test_the_snapshot_sees_a_changed_value():
+    changed = Registry.builtin().with_entries(
+        attrs.evolve(Registry.builtin().question("crokit:dd-team-turnover"), zero_at=Decimal("0.40")), replace=True
+    )
+    assert _snapshot(changed) != json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def test_builtins_are_read_through_the_extension_path():
+    assert Registry.empty().with_vocabulary(DATA) == Registry.builtin()
+    folder = Path(str(DATA))
+    assert Registry.empty().with_vocabulary(folder) == Registry.builtin()
+    assert Registry.empty().with_vocabulary(str(folder)) == Registry.builtin()
+
+
+def test_one_file_per_kind():
+    names = {item.name for item in DATA.iterdir() if item.name.endswith(".toml")}
+    assert names == set(KIND_FILES.values())
+    for kind, name in KIND_FILES.items():
+        entries = read_vocabulary_text((DATA / name).read_text(encoding="utf-8"), source=name)
+        assert {entry.registry_kind for entry in entries} == {kind}
+        assert entries == Registry.builtin().all(kind)
+
+
+def test_builtin_constants_are_the_registry_kinds():
+    registry = Registry.builtin()
+    for kind, entries in ALL_KINDS.items():
+        assert entries == registry.all(kind)
+    assert registry.criteria == crokit.vocabulary.BUILTIN_CRITERIA
+    assert registry.questions == crokit.vocabulary.BUILTIN_QUESTIONS
+    with pytest.raises(AttributeError):
+        _ = crokit.vocabulary.BUILTIN_NOTHING
+
+
+def test_every_entry_field_has_a_reader():
+    for cls in VOCABULARY_CLASSES.values():
+        assert set(_READERS[cls]) == {field.name for field in attrs.fields(cls)}
+
+
+def _round_trip(entry: Any) -> Any:
+    tomli_w = pytest.importorskip("tomli_w")
+    text = tomli_w.dumps({entry.registry_kind: [vocabulary_table(entry)]})
+    (read,) = read_vocabulary_text(text, source="round-trip.toml")
+    return read
+
+
+def test_every_builtin_entry_round_trips_through_its_table():
+    for kind in Registry.builtin().kinds():
+        for entry in Registry.builtin().all(kind):
+            assert _round_trip(entry) == entry
+
+
+_ANY_ENTRY = st.one_of(
+    services(),
+    cro_categories(),
+    therapeutic_areas(),
+    regulators(),
+    submissions(),
+    engagement_models(),
+    selection_criteria(),
+    questions(),
+)
+
+
+@given(_ANY_ENTRY)
+def test_any_entry_round_trips_through_a_vocabulary_file(entry):
+    assert _round_trip(entry) == entry
+
+
+def test_vocabulary_table_refuses_what_is_not_an_entry():
+    with pytest.raises(ValidationError, match="expected an entry of a vocabulary kind"):
+        vocabulary_table("crokit:edc")
+
+
+AREA = '[[area]]\nid = "acme:a"\nname = "A"\n'
+SERVICE = '[[service]]\nid = "acme:s"\nname = "S"\ndescription = "D"\nstages = ["phase-1"]\n'
+NUMBER_QUESTION = (
+    '[[question]]\nid = "acme:q"\ntext = "How many?"\ncriterion = "crokit:technology"\n'
+    'answer_type = "number"\nbetter = "higher"\nzero_at = "0"\none_at = "5"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[servise]]\nid = "acme:a"\n', "example.toml: servise: unknown kind of entry; did you mean 'service'?"),
+        ("service = 3\n", "example.toml: service: expected an array of tables written [[service]], got 3"),
+        ("area = [1]\n", "example.toml: area[0]: expected a table of fields, got 1"),
+        (AREA + 'nmae = "B"\n', "example.toml: area[0] (acme:a).nmae: unknown key for a area; did you mean 'name'?"),
+        ('[[area]]\nid = "acme:a"\n', "example.toml: area[0] (acme:a): missing key 'name'"),
+        (AREA + 'aliases = "a"\n', "example.toml: area[0] (acme:a).aliases: expected a list, got 'a'"),
+        (AREA + "aliases = [1]\n", "example.toml: area[0] (acme:a).aliases[0]: expected text, got 1"),
+        ('[[area]]\nid = "Acme A"\nname = "A"\n', "example.toml: area[0] (Acme A).id: expected a namespaced id"),
+        (AREA.replace('"A"', '"  "'), "example.toml: area[0] (acme:a).name: expected a non-empty text, got '  '"),
+        (
+            NUMBER_QUESTION + "weight = 0.5\n",
+            "example.toml: question[0] (acme:q).weight: expected a decimal number written as text (like '0.5')",
+        ),
+        (NUMBER_QUESTION + 'weight = "heavy"\n', "example.toml: question[0] (acme:q).weight: invalid amount 'heavy'"),
+        (NUMBER_QUESTION + 'weight = "0"\n', "example.toml: question[0] (acme:q).weight: expected a weight above 0"),
+        (
+            NUMBER_QUESTION.replace('"higher"', '"yes"'),
+            "example.toml: question[0] (acme:q).better: a number question needs better = 'higher' or 'lower'",
+        ),
+        (
+            NUMBER_QUESTION.replace('"number"', '"numeric"'),
+            (
+                "example.toml: question[0] (acme:q).answer_type: expected one of 'yes-no', 'scale-1-5', 'number', "
+                "'text', got 'numeric'; did you mean 'number'?"
+            ),
+        ),
+        (
+            '[[submission]]\nid = "acme:s"\nname = "S"\nshort_name = "S"\nregulators = ["crokit:fda"]\ngates = 1\n',
+            "example.toml: submission[0] (acme:s).gates: expected one of 'discovery', ",
+        ),
+        (
+            SERVICE.replace('["phase-1"]', '["phase-1", "phase-1"]'),
+            "example.toml: service[0] (acme:s).stages[1]: lists 'phase-1' twice",
+        ),
+        (
+            SERVICE + 'unit_bases = ["per-visit"]\n',
+            "example.toml: service[0] (acme:s).unit_bases[0]: expected one of 'per-study', ",
+        ),
+    ],
+)
+def test_malformed_data_names_the_file_key_path_and_value(text, message):
+    with pytest.raises(ValidationError) as info:
+        read_vocabulary_text(text, source="example.toml")
+    assert message in str(info.value)
+    assert isinstance(info.value, CrokitError)
+
+
+def test_a_rejected_value_is_never_listed_as_allowed():
+    with pytest.raises(ValidationError) as info:
+        read_vocabulary_text(NUMBER_QUESTION.replace('"higher"', '"best"'), source="example.toml")
+    allowed = str(info.value).split("expected one of ")[1].split(", got")[0]
+    assert "'best'" not in allowed
+
+
+def test_every_problem_is_reported_at_once():
+    text = AREA + 'nmae = "B"\n[[area]]\nid = "acme:b"\n[[area]]\nid = "acme:c"\nname = "C"\nparent = 7\n'
+    with pytest.raises(ValidationError) as info:
+        read_vocabulary_text(text, source="example.toml")
+    assert [p.path for p in info.value.problems] == [
+        "example.toml: area[0] (acme:a).nmae",
+        "example.toml: area[1] (acme:b)",
+        "example.toml: area[2] (acme:c).parent",
+    ]
+
+
+def test_invalid_toml_names_the_file_and_line():
+    with pytest.raises(FormatError, match=r"example\.toml: invalid TOML: .*line 2"):
+        read_vocabulary_text('[[area]]\nid = "acme:a\n', source="example.toml")
+
+
+def test_a_folder_is_read_in_name_order_with_file_names_in_errors(tmp_path):
+    (tmp_path / "b.toml").write_text(AREA.replace("acme:a", "acme:b"))
+    (tmp_path / "a.toml").write_text(AREA)
+    (tmp_path / "README.md").write_text("not vocabulary")
+    assert [entry.id for entry in read_vocabulary(tmp_path)] == ["acme:a", "acme:b"]
+    (tmp_path / "c.toml").write_text(AREA + "parent = 7\n")
+    with pytest.raises(ValidationError, match=r"acme-data/c\.toml: area\[0\] \(acme:a\)\.parent: .*got 7"):
+        read_vocabulary(tmp_path, label="acme-data")
+
+
+def test_duplicate_ids_name_both_places(tmp_path):
+    (tmp_path / "a.toml").write_text(AREA)
+    (tmp_path / "b.toml").write_text(AREA)
+    with pytest.raises(
+        ValidationError, match=r"b\.toml: area\[0\]\.id: 'acme:a' is already given at .*a\.toml: area\[0\]"
+    ):
+        Registry.empty().with_vocabulary(tmp_path)
+    assert len(Registry.empty().with_vocabulary(tmp_path, replace=True).areas) == 1
+    (tmp_path / "b.toml").unlink()
+    (tmp_path / "a.toml").write_text(AREA.replace("acme:a", "crokit:oncology"))
+    with pytest.raises(ValidationError, match="'crokit:oncology' is already in the registry"):
+        Registry.builtin().with_vocabulary(tmp_path)
+
+
+def test_a_file_that_is_not_utf8_is_a_format_error(tmp_path):
+    (tmp_path / "a.toml").write_bytes(b'[[area]]\nid = "acme:a"\nname = "\xff"\n')
+    with pytest.raises(FormatError, match=r"acme/a\.toml: invalid TOML: not UTF-8 text"):
+        read_vocabulary(tmp_path, label="acme")
+
+
+def test_a_source_that_is_not_a_folder_is_refused(tmp_path):
+    (tmp_path / "a.toml").write_text(AREA)
+    with pytest.raises(InputFileError, match=r"expected a folder of vocabulary \.toml files"):
+        read_vocabulary(tmp_path / "a.toml")
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_data_and_reads_it_from_the_zip(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            str(root),
+            "-w",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("crokit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"crokit/vocabulary/data/{name}" for name in KIND_FILES.values()} <= names
+    # A wheel is a zip that Python can import from: the data must load from inside it.
+    code = (
+        "import json, sys, crokit; from crokit import Registry; r = Registry.builtin();"
+        "print(crokit.__file__.startswith(sys.argv[1]), json.dumps({k: len(r.all(k)) for k in r.kinds()}))"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(wheel), "CROKIT_NO_EXTENSIONS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(wheel)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    inside, counts = result.stdout.split(" ", 1)
+    assert inside == "True"
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert json.loads(counts) == {kind: len(entries) for kind, entries in expected.items()}

@@ -9,37 +9,32 @@ unknown id raises :class:`~crokit.errors.UnknownIdError` with the closest valid 
 Pass a registry explicitly where it matters. :func:`default_registry` is a documented
 convenience: the built-ins plus every installed extension, loaded lazily, once.
 
-Extensions are callables declared in the ``crokit.extensions`` entry-point group; each
-takes a Registry and returns a new Registry::
+crokit's own vocabulary is data: TOML files in ``crokit/vocabulary/data``, read by
+:meth:`Registry.with_vocabulary` on first use (``import crokit`` reads none of it). An
+extension is declared in the ``crokit.extensions`` entry-point group and points either
+to a callable that takes a Registry and returns a new Registry, or to a package holding
+vocabulary TOML files of the same format as crokit's own, read the same way::
 
     [project.entry-points."crokit.extensions"]
-    acme = "acme_crokit:extend"
+    acme = "acme_crokit:extend"       # Python: a callable
+    acme-data = "acme_crokit_data"    # data: a package of *.toml files
 
-Set ``CROKIT_NO_EXTENSIONS=1`` to run without them.
+Set ``CROKIT_NO_EXTENSIONS=1`` to run without them. See ``docs/extending.md``.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
-from typing import Any, ClassVar, Final, Protocol, TypeVar, cast, runtime_checkable
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 
 from crokit._convert import to_tuple
-from crokit.errors import DuplicateIdError, ExtensionError, Problem, UnknownIdError, ValidationError
-from crokit.vocabulary.builtin import (
-    BUILTIN_AREAS,
-    BUILTIN_CATEGORIES,
-    BUILTIN_ENGAGEMENT_MODELS,
-    BUILTIN_REGULATORS,
-    BUILTIN_SERVICES,
-    BUILTIN_SUBMISSIONS,
-)
-from crokit.vocabulary.criteria import BUILTIN_CRITERIA, BUILTIN_QUESTIONS, Question, SelectionCriterion
+from crokit.errors import CrokitError, DuplicateIdError, ExtensionError, Problem, UnknownIdError, ValidationError
+from crokit.vocabulary.criteria import Question, SelectionCriterion
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.terms import (
     CroCategory,
@@ -49,6 +44,11 @@ from crokit.vocabulary.terms import (
     Submission,
     TherapeuticArea,
 )
+
+if TYPE_CHECKING:
+    import importlib.metadata
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -64,6 +64,8 @@ ENTRY_POINT_GROUP: Final = "crokit.extensions"
 """The entry-point group crokit extensions are declared in."""
 KILL_SWITCH: Final = "CROKIT_NO_EXTENSIONS"
 """Set this environment variable to ``1`` to skip every installed extension."""
+BUILTIN_DATA: Final = "data"
+"""The folder of ``crokit.vocabulary`` that holds crokit's own vocabulary files."""
 
 
 @runtime_checkable
@@ -159,6 +161,53 @@ class Registry:
                 raise DuplicateIdError(kind, entry.id)
             items[entry.id] = entry
         return attrs.evolve(self, entries=merged)
+
+    def with_vocabulary(
+        self, source: Traversable | Path | str, *, label: str | None = None, replace: bool = False
+    ) -> Registry:
+        """Return a new registry that also holds the entries of the vocabulary files in *source*.
+
+        *source* is a folder of ``*.toml`` files in the format of crokit's own vocabulary
+        (``crokit/vocabulary/data``; see ``docs/extending.md``), given as a path or as an
+        :mod:`importlib.resources` traversable, so that a package's data can be read even
+        from a zip. Files are read in name order and entries in file order. References
+        between entries are not checked here: call :meth:`check_references` once every
+        vocabulary is in.
+
+        Args:
+            source: The folder.
+            label: How to name the folder in error messages (default: its path or name).
+            replace: Whether an entry may replace one with the same id.
+
+        Raises:
+            InputFileError: If *source* is not a folder.
+            FormatError: If a file is not valid TOML, naming the file, line and column.
+            ValidationError: Listing every problem with its file, key path and bad value
+                (a duplicate id among them, unless ``replace`` is true).
+
+        >>> import importlib.resources
+        >>> data = importlib.resources.files("crokit.vocabulary") / "data"
+        >>> Registry.empty().with_vocabulary(data) == Registry.builtin()
+        True
+        """
+        from crokit.vocabulary.loader import read_located
+
+        located = read_located(source, label=label)
+        if not replace:
+            problems: list[Problem] = []
+            seen: dict[tuple[str, str], str] = {}
+            for path, entry in located:
+                key = (entry.registry_kind, entry.id)
+                if entry.id in self.entries.get(entry.registry_kind, {}):
+                    problems.append(
+                        Problem(path=f"{path}.id", message=f"{entry.id!r} is already in the registry (a duplicate id)")
+                    )
+                elif key in seen:
+                    problems.append(Problem(path=f"{path}.id", message=f"{entry.id!r} is already given at {seen[key]}"))
+                seen.setdefault(key, path)
+            if problems:
+                raise ValidationError(problems)
+        return self.with_entries(*(entry for _, entry in located), replace=replace)
 
     def with_extension(self, info: ExtensionInfo) -> Registry:
         """Return a new registry that records *info* among its loaded extensions."""
@@ -332,15 +381,11 @@ def combine(*registries: Registry, replace: bool = False) -> Registry:
 
 @functools.cache
 def _builtin() -> Registry:
-    registry = Registry.empty().with_entries(
-        *BUILTIN_CATEGORIES,
-        *BUILTIN_SERVICES,
-        *BUILTIN_AREAS,
-        *BUILTIN_REGULATORS,
-        *BUILTIN_SUBMISSIONS,
-        *BUILTIN_ENGAGEMENT_MODELS,
-        *BUILTIN_CRITERIA,
-        *BUILTIN_QUESTIONS,
+    # crokit's own vocabulary goes through the same reader as an extension's data files.
+    from importlib.resources import files
+
+    registry = Registry.empty().with_vocabulary(
+        files("crokit.vocabulary") / BUILTIN_DATA, label=f"crokit.vocabulary/{BUILTIN_DATA}"
     )
     registry.check_references()
     return registry
@@ -353,16 +398,34 @@ def _distribution_of(entry_point: importlib.metadata.EntryPoint) -> tuple[str, s
     return (dist.metadata["Name"] or dist.name, dist.version)
 
 
+def _with_package_data(registry: Registry, package: ModuleType, name: str, label: str) -> Registry:
+    from importlib.resources import files
+
+    if not hasattr(package, "__path__"):
+        raise ExtensionError(
+            name, label, f"{package.__name__} is a module, not a package holding vocabulary .toml files"
+        )
+    try:
+        return registry.with_vocabulary(files(package), label=package.__name__.replace(".", "/"))
+    except CrokitError as exc:
+        raise ExtensionError(name, label, str(exc)) from exc
+
+
 def load_extensions(registry: Registry, *, group: str = ENTRY_POINT_GROUP) -> Registry:
     """Apply every installed extension in *group* to *registry*, in name order.
 
-    Each entry point must name a callable taking a Registry and returning a Registry.
+    Each entry point names either a callable taking a Registry and returning a
+    Registry, or a package (``acme_crokit_data``, no ``:attribute``) whose ``*.toml``
+    files hold vocabulary entries, read with :meth:`Registry.with_vocabulary`.
 
     Raises:
         ExtensionError: Naming the entry point and its distribution, if one fails to
-            import, raises, or returns something other than a Registry, or leaves a
-            reference dangling.
+            import, raises, returns something other than a Registry, ships a
+            vocabulary file with a problem (naming the file, key path and bad value),
+            or leaves a reference dangling.
     """
+    import importlib.metadata
+
     for entry_point in sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name):
         dist, version = _distribution_of(entry_point)
         label = f"{dist} {version}"
@@ -370,12 +433,17 @@ def load_extensions(registry: Registry, *, group: str = ENTRY_POINT_GROUP) -> Re
             extend = entry_point.load()
         except Exception as exc:
             raise ExtensionError(entry_point.name, label, f"could not be imported: {exc!r}") from exc
-        if not callable(extend):
-            raise ExtensionError(entry_point.name, label, f"{entry_point.value} is not callable")
-        try:
-            result: Any = cast("Callable[[Registry], object]", extend)(registry)
-        except Exception as exc:
-            raise ExtensionError(entry_point.name, label, f"raised {exc!r}") from exc
+        if isinstance(extend, ModuleType):
+            result: Any = _with_package_data(registry, extend, entry_point.name, label)
+        elif not callable(extend):
+            raise ExtensionError(
+                entry_point.name, label, f"{entry_point.value} is not callable (nor a package of vocabulary files)"
+            )
+        else:
+            try:
+                result = cast("Callable[[Registry], object]", extend)(registry)
+            except Exception as exc:
+                raise ExtensionError(entry_point.name, label, f"raised {exc!r}") from exc
         if not isinstance(result, Registry):
             raise ExtensionError(
                 entry_point.name, label, f"returned {type(result).__name__}, expected a crokit Registry"

@@ -11,14 +11,17 @@ Two open vocabularies, filed in the :class:`~crokit.Registry` like services and 
   questionnaire ("questions to ask a CRO"), tied to one criterion, with the type of
   answer it expects and which answers are better.
 
-:data:`BUILTIN_CRITERIA` are the five criteria of the product brief; :data:`BUILTIN_QUESTIONS`
-are the usual questions to ask a CRO, each tied to one of them. This module imports no
-selection code (and no NumPy): the selection layer maps :class:`CriterionDirection` onto
-its own direction.
+crokit's own criteria (the five of the product brief) and questions (the usual questions
+to ask a CRO, each tied to one of them) are data: ``criteria.toml`` and ``questions.toml``
+in ``crokit/vocabulary/data``, read into the built-in registry on first use.
+:data:`BUILTIN_CRITERIA` and :data:`BUILTIN_QUESTIONS` are the built-in registry's
+``criteria`` and ``questions``. This module imports no selection code (and no NumPy):
+the selection layer maps :class:`CriterionDirection` onto its own direction.
 
->>> [c.id for c in BUILTIN_CRITERIA][:2]
+>>> from crokit import Registry
+>>> [c.id for c in Registry.builtin().criteria][:2]
 ['crokit:therapeutic-expertise', 'crokit:geographic-reach']
->>> BUILTIN_QUESTIONS[0].answer_type.value
+>>> Registry.builtin().questions[0].answer_type.value
 'number'
 """
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 import enum
 import re
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final
 
 import attrs
 
@@ -211,245 +214,21 @@ class Question:
             )
 
 
-_RULES: Final = "crokit.selection.rules"
-
-BUILTIN_CRITERIA: Final[tuple[SelectionCriterion, ...]] = (
-    SelectionCriterion(
-        id="crokit:therapeutic-expertise",
-        name="Therapeutic expertise",
-        description="Studies the CRO has run in the study's therapeutic area and phase, and what it says about them.",
-        why="Deep scientific understanding of the disease area.",
-        rule=f"{_RULES}:therapeutic_expertise",
-    ),
-    SelectionCriterion(
-        id="crokit:geographic-reach",
-        name="Geographic reach",
-        description="The share of the study's countries the CRO runs studies in.",
-        why="Needed for multi-country and global trials.",
-        rule=f"{_RULES}:geographic_reach",
-    ),
-    SelectionCriterion(
-        id="crokit:technology",
-        name="Technology",
-        description="The share of the platforms the study needs that the CRO runs; validated ones count in full.",
-        why="Data quality, automation, compliance.",
-        rule=f"{_RULES}:technology",
-    ),
-    SelectionCriterion(
-        id="crokit:team-experience",
-        name="Team experience",
-        description="The proposed team's years of experience, the CRO's staff turnover and whether the team is named.",
-        why="Avoids delays and protocol deviations.",
-        rule=f"{_RULES}:team_experience",
-    ),
-    SelectionCriterion(
-        id="crokit:pricing-fit",
-        name="Pricing fit",
-        description="The quoted budget against the sponsor's ceiling, and the share priced in the preferred models.",
-        why="Must fit the sponsor's budget.",
-        rule=f"{_RULES}:pricing_fit",
-    ),
-)
-"""The five criteria of the product brief, each scored by a rule in :mod:`crokit.selection.rules`."""
-
-_EXPERTISE = "crokit:therapeutic-expertise"
-_REACH = "crokit:geographic-reach"
-_TECHNOLOGY = "crokit:technology"
-_TEAM = "crokit:team-experience"
-_PRICING = "crokit:pricing-fit"
+if TYPE_CHECKING:
+    BUILTIN_CRITERIA: tuple[SelectionCriterion, ...]
+    """The five criteria of the product brief, each scored by a rule in :mod:`crokit.selection.rules`."""
+    BUILTIN_QUESTIONS: tuple[Question, ...]
+    """Due-diligence questions to ask a CRO, each tied to one of :data:`BUILTIN_CRITERIA`."""
 
 
-def _q(  # noqa: PLR0917 - a private table builder, one call per row
-    id_: str,
-    text: str,
-    criterion: str,
-    answer_type: AnswerType,
-    better: Better,
-    help_: str,
-    *,
-    weight: str = "1",
-    zero_at: str | None = None,
-    one_at: str | None = None,
-) -> Question:
-    return Question(
-        id=id_,
-        text=text,
-        criterion=criterion,
-        answer_type=answer_type,
-        better=better,
-        weight=Decimal(weight),
-        help=help_,
-        zero_at=None if zero_at is None else Decimal(zero_at),
-        one_at=None if one_at is None else Decimal(one_at),
-    )
+def __getattr__(name: str) -> tuple[Any, ...]:
+    """Read ``BUILTIN_CRITERIA`` and ``BUILTIN_QUESTIONS`` from the built-in registry on first use."""
+    if name == "BUILTIN_CRITERIA":
+        from crokit.registry import Registry
 
+        return Registry.builtin().criteria
+    if name == "BUILTIN_QUESTIONS":
+        from crokit.registry import Registry
 
-_YES, _SCALE, _NUMBER, _TEXT = AnswerType.YES_NO, AnswerType.SCALE_1_5, AnswerType.NUMBER, AnswerType.TEXT
-
-# The number bounds below (zero_at, one_at) are illustrative defaults chosen for this
-# questionnaire, not published figures; replace the questions to use your own.
-BUILTIN_QUESTIONS: Final[tuple[Question, ...]] = (
-    _q(
-        "crokit:dd-indication-phase-studies",
-        "How many studies in this indication and phase have you run in the last five years?",
-        _EXPERTISE,
-        _NUMBER,
-        Better.HIGHER,
-        "Ask for a reference list; 0 scores 0 and 5 or more score 1 (illustrative).",
-        weight="2",
-        zero_at="0",
-        one_at="5",
-    ),
-    _q(
-        "crokit:dd-key-opinion-leaders",
-        "Do you work with key opinion leaders and investigator networks in this disease area?",
-        _EXPERTISE,
-        _YES,
-        Better.YES,
-        "Established investigator relationships speed up site selection in small populations.",
-    ),
-    _q(
-        "crokit:dd-medical-expertise",
-        "How strong is your in-house medical and scientific expertise in this indication (1 weak to 5 strong)?",
-        _EXPERTISE,
-        _SCALE,
-        Better.HIGHER,
-        "Medical monitors and scientists who know the disease catch safety signals and protocol issues early.",
-    ),
-    _q(
-        "crokit:dd-recruitment-track-record",
-        "What share of your recent studies met their enrolment target on time (percent)?",
-        _REACH,
-        _NUMBER,
-        Better.HIGHER,
-        "Recruitment track record; 50% scores 0 and 100% scores 1 (illustrative).",
-        weight="2",
-        zero_at="50",
-        one_at="100",
-    ),
-    _q(
-        "crokit:dd-local-regulatory",
-        "Do you have staff with local regulatory experience in every country of the study?",
-        _REACH,
-        _YES,
-        Better.YES,
-        "Local submissions and ethics committees are where multi-country timelines slip.",
-    ),
-    _q(
-        "crokit:dd-subcontracting",
-        "Will any part of the work in the study's countries be subcontracted to another provider?",
-        _REACH,
-        _YES,
-        Better.NO,
-        "Subcontracted work adds a party to oversee (21 CFR 312.52 and ICH E6 keep the sponsor accountable).",
-    ),
-    _q(
-        "crokit:dd-systems-validated",
-        "Are the systems you will use (EDC, IRT, eTMF, safety database) validated for 21 CFR Part 11 and EU Annex 11?",
-        _TECHNOLOGY,
-        _YES,
-        Better.YES,
-        "Ask for the validation summary of each system.",
-        weight="2",
-    ),
-    _q(
-        "crokit:dd-inspection-findings",
-        "How many critical or major findings did inspections and sponsor audits raise in the last five years?",
-        _TECHNOLOGY,
-        _NUMBER,
-        Better.LOWER,
-        "Audit and inspection history; 0 findings score 1 and 5 or more score 0 (illustrative).",
-        zero_at="5",
-        one_at="0",
-    ),
-    _q(
-        "crokit:dd-data-ownership",
-        "Does the sponsor own all study data and get it back in a standard format (CDISC) at any time?",
-        _TECHNOLOGY,
-        _YES,
-        Better.YES,
-        "Data ownership and portability protect the sponsor if the relationship ends.",
-    ),
-    _q(
-        "crokit:dd-business-continuity",
-        "Do you have a tested business-continuity and disaster-recovery plan for study systems and data?",
-        _TECHNOLOGY,
-        _YES,
-        Better.YES,
-        "Ask when it was last tested.",
-    ),
-    _q(
-        "crokit:dd-named-team",
-        "Who will actually work on the study: will the contract name the project lead and key staff?",
-        _TEAM,
-        _YES,
-        Better.YES,
-        "The team presented in the bid defence is not always the team that runs the study.",
-        weight="2",
-    ),
-    _q(
-        "crokit:dd-team-turnover",
-        "What was the annual turnover of your clinical staff last year (percent)?",
-        _TEAM,
-        _NUMBER,
-        Better.LOWER,
-        "High turnover means handovers and lost study knowledge; 0% scores 1 and 40% or more 0 (illustrative).",
-        weight="2",
-        zero_at="40",
-        one_at="0",
-    ),
-    _q(
-        "crokit:dd-project-lead-experience",
-        "How many years of project-management experience does the proposed project lead have?",
-        _TEAM,
-        _NUMBER,
-        Better.HIGHER,
-        "0 years score 0 and 10 or more score 1 (illustrative).",
-        zero_at="0",
-        one_at="10",
-    ),
-    _q(
-        "crokit:dd-escalation",
-        "How well defined are the escalation and governance paths between the sponsor and the CRO (1 to 5)?",
-        _TEAM,
-        _SCALE,
-        Better.HIGHER,
-        "A joint steering committee and named escalation contacts.",
-    ),
-    _q(
-        "crokit:dd-change-orders",
-        "Are change orders priced from the contract's rate card, with no new rates after signature?",
-        _PRICING,
-        _YES,
-        Better.YES,
-        "How change orders are priced decides what the study finally costs.",
-        weight="2",
-    ),
-    _q(
-        "crokit:dd-rate-escalation",
-        "What annual rate escalation does the proposal apply to multi-year work (percent)?",
-        _PRICING,
-        _NUMBER,
-        Better.LOWER,
-        "0% scores 1 and 6% or more score 0 (illustrative).",
-        zero_at="6",
-        one_at="0",
-    ),
-    _q(
-        "crokit:dd-pass-through-fees",
-        "Are pass-through costs billed at cost, without a management fee?",
-        _PRICING,
-        _YES,
-        Better.YES,
-        "Management fees on investigator grants and travel add up over a study.",
-    ),
-    _q(
-        "crokit:dd-budget-assumptions",
-        "Which assumptions (sites, patients, visits, monitoring frequency) is the budget built on?",
-        _PRICING,
-        _TEXT,
-        Better.NONE,
-        "Recorded as evidence for the bid grid; not scored.",
-    ),
-)
-"""Due-diligence questions to ask a CRO, each tied to one of :data:`BUILTIN_CRITERIA`."""
+        return Registry.builtin().questions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
