@@ -6,20 +6,29 @@ argument, so ``st.from_type`` can use it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from crokit.engagement.actuals import Actuals, Invoice, InvoiceLine, MilestoneReached, WorkDone
 from crokit.engagement.ledger import ObligationLedger, Transfer
 from crokit.engagement.obligations import Obligation, builtin_obligations
 from crokit.engagement.parties import Agreement, Party, PartyKind
 from crokit.engagement.scope import Raci, ScopeAssignment, ScopeMatrix
+from crokit.money import Money
 from crokit.registry import Registry
-from crokit.testing._core import namespaced_ids
-from crokit.vocabulary.lifecycle import Stage
+from crokit.testing._core import amounts, currencies, namespaced_ids
+from crokit.vocabulary.lifecycle import Milestone, Stage
+from crokit.vocabulary.terms import UnitBasis
 
 __all__ = [
+    "actuals",
     "agreements",
+    "invoice_lines",
+    "invoices",
+    "milestones_reached",
+    "work_done",
     "obligation_ledgers",
     "obligations",
     "parties",
@@ -161,3 +170,88 @@ def scope_assignments() -> st.SearchStrategy[ScopeAssignment]:
 def scope_matrices(*, registry: Registry | None = None) -> st.SearchStrategy[ScopeMatrix]:
     """Valid :class:`~crokit.engagement.ScopeMatrix` values: one sponsor, providers with agreements."""
     return _matrix(registry)
+
+
+_DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+_QUANTITIES = amounts(min_value=Decimal(0), max_value=Decimal(100_000), places=2)
+
+
+def work_done() -> st.SearchStrategy[WorkDone]:
+    """:class:`~crokit.engagement.WorkDone` records: units of one basis in one month."""
+    return st.builds(
+        WorkDone,
+        month=_DAYS.map(lambda day: day.replace(day=1)),
+        basis=st.sampled_from(UnitBasis),
+        quantity=_QUANTITIES,
+        service=st.none() | st.sampled_from([service.id for service in Registry.builtin().services]),
+    )
+
+
+def milestones_reached() -> st.SearchStrategy[MilestoneReached]:
+    """:class:`~crokit.engagement.MilestoneReached` records."""
+    return st.builds(MilestoneReached, milestone=st.sampled_from(Milestone), on=_DAYS)
+
+
+@st.composite
+def _invoice_line(draw: st.DrawFn, currency: str) -> InvoiceLine:
+    quantity = draw(_QUANTITIES)
+    price = Money(draw(amounts(min_value=Decimal(0), max_value=Decimal(1_000_000))), currency).rounded()
+    return InvoiceLine(
+        service=draw(st.sampled_from([service.id for service in Registry.builtin().services])),
+        quantity=quantity,
+        unit_price=price,
+        amount=(price * quantity).rounded(),
+        basis=draw(st.none() | st.sampled_from(UnitBasis)),
+        description=draw(st.just("") | _TEXT),
+    )
+
+
+def invoice_lines(*, currency: str = "USD") -> st.SearchStrategy[InvoiceLine]:
+    """:class:`~crokit.engagement.InvoiceLine` values in *currency*, amounts consistent."""
+    return _invoice_line(currency)
+
+
+@st.composite
+def _invoice(draw: st.DrawFn, currency: str | None) -> Invoice:
+    code = currency if currency is not None else draw(currencies())
+    issued = draw(_DAYS)
+    paid = draw(st.none() | st.integers(min_value=0, max_value=120).map(lambda days: issued + timedelta(days=days)))
+    return Invoice(
+        number=draw(st.from_regex(r"\A[A-Z]{2}-[0-9]{4}\Z")),
+        issued=issued,
+        currency=code,
+        lines=draw(st.lists(_invoice_line(code), max_size=4)),
+        paid_on=paid,
+    )
+
+
+def invoices(*, currency: str | None = None) -> st.SearchStrategy[Invoice]:
+    """:class:`~crokit.engagement.Invoice` values, each line in the invoice's currency."""
+    return _invoice(currency)
+
+
+@st.composite
+def _actuals(draw: st.DrawFn) -> Actuals:
+    as_of = draw(_DAYS)
+    before = st.dates(min_value=date(2020, 1, 1), max_value=as_of)
+    done = draw(st.lists(work_done().filter(lambda item: item.month <= as_of), max_size=6))
+    reached = draw(
+        st.lists(
+            st.builds(MilestoneReached, milestone=st.sampled_from(Milestone), on=before),
+            max_size=4,
+            unique_by=lambda m: m.milestone,
+        )
+    )
+    bills = draw(
+        st.lists(
+            invoices().filter(lambda bill: bill.issued <= as_of and (bill.paid_on or as_of) <= as_of),
+            max_size=3,
+            unique_by=lambda bill: bill.number,
+        )
+    )
+    return Actuals(as_of=as_of, work=done, milestones=reached, invoices=bills)
+
+
+def actuals() -> st.SearchStrategy[Actuals]:
+    """Valid :class:`~crokit.engagement.Actuals`: nothing after the as-of date, invoice numbers unique."""
+    return _actuals()
