@@ -19,7 +19,9 @@ from crokit.testing._engagement import actuals, invoices, milestones_reached, wo
 
 SCENARIO = demo_scenario()
 START = SCENARIO.study.start_date
-BUDGET = evaluate(SCENARIO, seed=DEMO_SEED).candidate("helix-cro").budget
+_PRICED = evaluate(SCENARIO, seed=DEMO_SEED).candidate("helix-cro").budget
+assert _PRICED is not None
+BUDGET = _PRICED
 
 
 def usd(text: str) -> Money:
