@@ -57,6 +57,7 @@ __all__ = [
 
 _UNIT_KINDS: Final = frozenset({PricingKind.UNIT, PricingKind.FTE, PricingKind.GRANTS})
 _ZERO: Final = Decimal(0)
+_ESCALATION: Final = "Escalation"
 
 
 class FixedFeeRule(enum.Enum):
@@ -229,9 +230,20 @@ def _observed_prices(actuals: Actuals, currency: str) -> dict[tuple[str, UnitBas
 def _invoice_findings(budget: Budget, actuals: Actuals) -> tuple[InvoiceFinding, ...]:
     prices: dict[tuple[str, UnitBasis], set[Money]] = {}
     services = {line.service for line in budget.lines}
+    escalations = {
+        (line.service, line.quantity)
+        for line in budget.lines
+        if line.kind is PricingKind.ADJUSTMENT and line.description.startswith(_ESCALATION)
+    }
     for line in budget.lines:
         if line.basis is not None and line.kind in _UNIT_KINDS:
-            prices.setdefault((line.service, line.basis), set()).add(line.unit_price)
+            allowed = prices.setdefault((line.service, line.basis), set())
+            allowed.add(line.unit_price)
+            allowed.update(
+                (line.unit_price * (1 + factor)).rounded(POLICY)
+                for service, factor in escalations
+                if service == line.service
+            )
     findings: list[InvoiceFinding] = []
     for invoice in actuals.invoices:
         if invoice.currency != budget.currency:
