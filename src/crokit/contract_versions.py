@@ -14,8 +14,10 @@ version's own pricing. :func:`contract_versions` explains each delta line by lin
 line is a budget line's ``(service, description)``):
 
 - **scope**: a line priced under only one of the two versions, its whole remainder;
-- **volume**: the change in quantity at the old unit price, over the new remainder;
-- **rate**: the change in unit price at the new quantity, over the new remainder;
+- **volume**: the change in quantity at the old unit price, over the new remainder
+  (for an adjustment such as escalation: the change in the base it applies to);
+- **rate**: the change in unit price at the new quantity, over the new remainder
+  (for an adjustment: the change in its percentage);
 - **timing**: the old line's amount moved into or out of the remainder (a longer or
   shorter study spreads the same line over other months);
 - **rounding**: what spreading each line over its months in whole minor units adds.
@@ -46,7 +48,7 @@ from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
 from crokit.pricing.derive import derive_drivers
 from crokit.pricing.diff import ChangeKind
-from crokit.pricing.line_item import POLICY, LineItem
+from crokit.pricing.line_item import POLICY, LineItem, PricingKind
 from crokit.pricing.proposal import Proposal
 from crokit.registry import Registry
 from crokit.study import Study
@@ -217,6 +219,10 @@ def _explain(old: Budget, new: Budget, first: int, convert: _Converter) -> list[
         share_old, share_new = _share(was, first), _share(now, first)
         volume = convert(_times(was.unit_price * (now.quantity - was.quantity), share_new))
         rate = convert(_times((now.unit_price - was.unit_price) * now.quantity, share_new))
+        if now.kind is PricingKind.ADJUSTMENT:
+            # An adjustment's quantity is its percentage and its unit price the base it
+            # applies to: a new base is volume, a new percentage is rate.
+            volume, rate = rate, volume
         timing = convert(_times(was.unit_price * was.quantity, share_new - share_old))
         delta = new_rem - old_rem
         found.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import attrs
 import pytest
 
@@ -11,6 +13,7 @@ from crokit.engagement.document import Engagement, ProviderContract, obligations
 from crokit.engagement.ledger import Transfer
 from crokit.engagement.parties import Party
 from crokit.engagement.scope import ScopeAssignment
+from crokit.report import render_engagement, render_obligations
 from crokit.serialization import dumps, loads
 
 REGISTRY = Registry.builtin()
@@ -70,3 +73,26 @@ def test_refusals_name_their_paths() -> None:
 @pytest.mark.parametrize("fmt", ["json", "toml", "yaml"])
 def test_the_engagement_round_trips(fmt) -> None:
     assert loads(dumps(ENGAGEMENT, fmt), Engagement, fmt) == ENGAGEMENT
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_the_status_and_the_transfer_table_render_in_every_format(fmt) -> None:
+    report = status(ENGAGEMENT, registry=REGISTRY)
+    text = render_engagement(report, fmt, rich=False)
+    table = render_obligations(obligations(ENGAGEMENT), fmt, rich=False)
+    if fmt == "json":
+        data = json.loads(text)
+        (contract,) = data["contracts"]
+        assert [v["change_order"] for v in contract["versions"]] == [None, "co-1"]
+        assert contract["contract_value"] == {
+            "amount": str(report.contracts[0].versions[-1].value.amount),
+            "currency": "USD",
+        }
+        transfers = json.loads(table)
+        assert transfers["cro_involved"] is True
+        assert sum(1 for o in transfers["obligations"] if not o["transferred"]) == 5
+    else:
+        assert "estimate at completion (plan)" in text
+        assert "Governance KPIs" in text
+        assert "21 CFR 312.59" in table
+        assert "(retained)" in table

@@ -6,9 +6,10 @@ common set of assumptions (the sponsor's), the *normalised* total. :func:`normal
 prices a proposal both ways and explains the gap, line by line, as
 
 - **volume**: the change in quantities the assumptions drive (more patients screened,
-  more monitoring visits, a longer study), at the bid's unit prices;
-- **rate**: changes in unit prices that come with the assumptions (a percentage
-  adjustment such as escalation or a management fee applied to a different base);
+  more monitoring visits, a longer study), at the bid's unit prices (an adjustment
+  such as escalation or a management fee applied to a larger or smaller base counts
+  here too);
+- **rate**: changes in unit prices, and in an adjustment's percentage;
 - **scope**: lines priced under one set of assumptions and not the other;
 - **rounding**: what rounding each line once to the minor unit adds,
 
@@ -27,7 +28,8 @@ from crokit.money import Money
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
 from crokit.pricing.derive import derive_drivers
-from crokit.pricing.diff import BudgetDiff, ChangeKind
+from crokit.pricing.diff import BudgetDiff, ChangeKind, LineChange
+from crokit.pricing.line_item import PricingKind
 from crokit.pricing.proposal import Proposal
 from crokit.registry import Registry
 from crokit.study import Study
@@ -60,19 +62,32 @@ class Normalisation:
 
     @property
     def volume(self) -> Money:
-        """Quantity changes of lines priced both ways, at the bid's unit prices."""
+        """Quantity changes of lines priced both ways at the bid's unit prices, and adjustments' changed bases."""
         return _sum(
-            (change.volume_effect for change in self.diff.lines if change.change is ChangeKind.CHANGED),
+            (
+                change.rate_effect if self._adjustment(change) else change.volume_effect
+                for change in self.diff.lines
+                if change.change is ChangeKind.CHANGED
+            ),
             self.quoted.currency,
         )
 
     @property
     def rate(self) -> Money:
-        """Unit-price changes of lines priced both ways (percentage adjustments on another base)."""
+        """Unit-price changes of lines priced both ways, and adjustments' changed percentages."""
         return _sum(
-            (change.rate_effect for change in self.diff.lines if change.change is ChangeKind.CHANGED),
+            (
+                change.volume_effect if self._adjustment(change) else change.rate_effect
+                for change in self.diff.lines
+                if change.change is ChangeKind.CHANGED
+            ),
             self.quoted.currency,
         )
+
+    def _adjustment(self, change: LineChange) -> bool:
+        """Whether *change* is of an adjustment line: its quantity is a percentage, its unit price a base."""
+        line = next((line for line in self.normalised.lines if line.key == change.key), None)
+        return line is not None and line.kind is PricingKind.ADJUSTMENT
 
     @property
     def scope(self) -> Money:

@@ -187,8 +187,12 @@ class EngagementStatus:
         return self.earned_to_date - self.invoiced_to_date
 
 
+def _zero(currency: str) -> Money:
+    return Money.zero(currency).rounded(POLICY)
+
+
 def _sum(amounts: Iterable[Money], currency: str) -> Money:
-    result = Money.zero(currency)
+    result = _zero(currency)
     for amount in amounts:
         result = result + amount
     return result
@@ -319,7 +323,7 @@ def _earned(  # noqa: PLR0911 - one return per documented earning rule
         if reached is not None and milestone is not None and month_index(start, reached) <= last:
             return line.amount, None, f"milestone {milestone.label} reached on {reached}"
         what = milestone.label if milestone is not None else "its milestone"
-        return Money.zero(currency), None, f"{what} not reached"
+        return _zero(currency), None, f"{what} not reached"
     if line.kind is PricingKind.PASS_THROUGH and line.basis is UnitBasis.PASS_THROUGH:
         invoiced = _sum(
             (
@@ -332,7 +336,7 @@ def _earned(  # noqa: PLR0911 - one return per documented earning rule
             currency,
         )
         return invoiced, None, "pass-through: as invoiced, at cost"
-    return Money.zero(currency), None, ""  # follows the work: filled in by the caller
+    return _zero(currency), None, ""  # follows the work: filled in by the caller
 
 
 @in_crokit_context
@@ -440,8 +444,8 @@ def _variances(budget: Budget, accruals: list[LineAccrual], actuals: Actuals) ->
             ),
             currency,
         )
-        rate = Money.zero(currency)
-        invoiced = Money.zero(currency)
+        rate = _zero(currency)
+        invoiced = _zero(currency)
         for invoice in actuals.invoices:
             if invoice.currency != currency:
                 continue

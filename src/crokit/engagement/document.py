@@ -20,7 +20,7 @@ from crokit._validators import non_empty_text
 from crokit.change_orders import Contract
 from crokit.contract_versions import ContractVersion, contract_versions
 from crokit.engagement.accruals import EngagementStatus, FixedFeeRule, engagement_status
-from crokit.engagement.actuals import Actuals
+from crokit.engagement.actuals import Actuals, month_index
 from crokit.engagement.kpis import KpiObservation, KpiResult, KpiThreshold, evaluate_kpis
 from crokit.engagement.ledger import ObligationLedger, Transfer, TransferTable, transfer_table
 from crokit.engagement.obligations import Obligation, obligation_catalogue
@@ -198,8 +198,10 @@ class EngagementReport:
 def status(engagement: Engagement, *, registry: Registry) -> EngagementReport:
     """Each contract's versions and accruals, the scope's gaps and overlaps, and the KPIs.
 
-    Accruals are computed against the version in force (the last one): its prices and
-    plan apply to all work recorded. KPIs come from the first contract with actuals.
+    Each line is earned at the prices of the version in force (the last one), and its
+    plan to date is that version's; the contract value and the estimate at completion
+    on the plan are the version's month by month, so months before a change order took
+    effect stay as they were priced. KPIs come from the first contract with actuals.
     """
     contracts = []
     kpis: tuple[KpiResult, ...] = ()
@@ -221,6 +223,16 @@ def status(engagement: Engagement, *, registry: Registry) -> EngagementReport:
             result = engagement_status(
                 current.budget, item.actuals, start=engagement.study.start_date, fixed_fees=engagement.fixed_fees
             )
+            if result.currency == current.value.currency:
+                # The contract's value and remaining plan are the version's, month by month: months
+                # before its change orders took effect stay as they were priced then.
+                last = month_index(engagement.study.start_date, item.actuals.as_of)
+                remaining = [amount for month, amount in current.by_month if month > last]
+                result = attrs.evolve(
+                    result,
+                    contract_value=current.value,
+                    eac_plan=sum(remaining, result.earned_to_date),
+                )
             if not kpis and engagement.kpis:
                 kpis = evaluate_kpis(
                     engagement.kpis,
