@@ -1,6 +1,12 @@
-"""Change orders: amending a signed proposal's scope and price, with the history kept.
+"""Change orders: amending a signed proposal's scope, study and price, with the history kept.
 
-A :class:`ChangeOrder` removes, replaces and adds pricing items. Removed and replaced
+A :class:`ChangeOrder` removes, replaces and adds pricing items of any model (unit
+prices, pass-through costs, fixed fees, FTE time and materials, investigator grants),
+and may change the study (:class:`StudyChange`: patients, sites, countries, visits,
+screen-failure and dropout rates) and the planning assumptions (period lengths,
+monitoring frequency), from an **effective date**. Work before the effective date
+stays priced as it was; :mod:`crokit.contract_versions` prices every version and
+explains each change order's delta line by line. Removed and replaced
 items are named by their index in the proposal *as it stands before the change
 order*, so a change order means one thing whatever order its parts are listed in: the
 new items are the old ones in their old order, with replaced items swapped in place
@@ -35,19 +41,23 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._validators import is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
+from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget, BudgetDiff
 from crokit.pricing.drivers import CostDrivers
+from crokit.pricing.fte import FteTimeAndMaterials
+from crokit.pricing.grants import InvestigatorGrants
 from crokit.pricing.models import FixedFee, PassThrough, PricingModel, Proposal, UnitPrice
 from crokit.registry import Registry
-from crokit.study import Study
+from crokit.study import Study, Visit
 
-__all__ = ["ChangeOrder", "Contract", "ReasonCode", "Replacement"]
+__all__ = ["ChangeOrder", "Contract", "ReasonCode", "Replacement", "StudyChange"]
 
-_MODELS: Final = (UnitPrice, PassThrough, FixedFee)
+_MODELS: Final = (UnitPrice, PassThrough, FixedFee, FteTimeAndMaterials, InvestigatorGrants)
+_MODEL_NAMES: Final = "a UnitPrice, PassThrough, FixedFee, FteTimeAndMaterials or InvestigatorGrants"
 _HUNDRED: Final = Decimal(100)
 
 
@@ -76,7 +86,7 @@ def _reason(_instance: object, attribute: attrs.Attribute[Any], value: object) -
 
 def _model(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, _MODELS):
-        raise ValidationError.at(attribute.name, f"expected a UnitPrice, PassThrough or FixedFee, got {value!r}")
+        raise ValidationError.at(attribute.name, f"expected {_MODEL_NAMES}, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -95,9 +105,7 @@ class Replacement:
 def _models(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
     for index, item in enumerate(value):
         if not isinstance(item, _MODELS):
-            raise ValidationError.at(
-                f"{attribute.name}[{index}]", f"expected a UnitPrice, PassThrough or FixedFee, got {item!r}"
-            )
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected {_MODEL_NAMES}, got {item!r}")
 
 
 def _indexes(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -110,6 +118,68 @@ def _replacements(_instance: object, attribute: attrs.Attribute[Any], value: tup
     for index, item in enumerate(value):
         if not isinstance(item, Replacement):
             raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a Replacement, got {item!r}")
+
+
+def _optional(validator: Any) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            validator(instance, attribute, value)
+
+    return check
+
+
+def _optional_tuple(value: object) -> tuple[Any, ...] | None:
+    return None if value is None else to_tuple(value)  # type: ignore[arg-type]
+
+
+def _optional_rate(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, what="rate")
+
+
+@attrs.frozen(kw_only=True)
+class StudyChange:
+    """What a change order changes in the study; every field left ``None`` stays as it was.
+
+    Rates are fractions (``"0.2"`` for 20%), as on :class:`~crokit.Study`.
+
+    Attributes:
+        planned_patients: The new number of patients to enrol (the whole study's, not
+            the increase: 60 more than 60 is 120).
+        sites: The new number of sites.
+        countries: The new list of countries.
+        visits: The new visit schedule of one patient.
+        screen_failure_rate: The new screen-failure rate.
+        dropout_rate: The new dropout rate.
+
+    >>> StudyChange(planned_patients=120, sites=22).changed
+    ('planned_patients', 'sites')
+    """
+
+    planned_patients: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 10_000_000)))
+    sites: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 100_000)))
+    countries: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_tuple)
+    visits: tuple[Visit, ...] | None = attrs.field(default=None, converter=_optional_tuple)
+    screen_failure_rate: Decimal | None = attrs.field(default=None, converter=_optional_rate)
+    dropout_rate: Decimal | None = attrs.field(default=None, converter=_optional_rate)
+
+    def __attrs_post_init__(self) -> None:
+        """Require at least one change."""
+        if not self.changed:
+            raise ValidationError.at("", "a study change changes at least one field")
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """The names of the fields it changes, in field order."""
+        return tuple(field.name for field in attrs.fields(StudyChange) if getattr(self, field.name) is not None)
+
+    def apply(self, study: Study) -> Study:
+        """*study* with these changes, checked as any study is.
+
+        Raises:
+            ValidationError: If the changed study is invalid (more sites than patients,
+                a rate of 1, an unknown country), with the field's path.
+        """
+        return attrs.evolve(study, **{name: getattr(self, name) for name in self.changed})
 
 
 @attrs.frozen(kw_only=True)
@@ -125,6 +195,11 @@ class ChangeOrder:
         remove: Indexes (in the proposal before this change order) of items removed.
         replace: Items replaced in place, each by index in the proposal before this
             change order. An index is removed or replaced at most once.
+        effective: The day the change takes effect; work in study months before the
+            effective date's month stays priced as it was. ``None``: the signing date.
+        study: What it changes in the study, if anything.
+        assumptions: The planning assumptions from now on (period lengths, monitoring
+            frequency), if they change.
     """
 
     id: str = attrs.field(validator=slug)
@@ -134,11 +209,20 @@ class ChangeOrder:
     add: tuple[PricingModel, ...] = attrs.field(default=(), converter=to_tuple, validator=_models)
     remove: tuple[int, ...] = attrs.field(default=(), converter=to_tuple, validator=_indexes)
     replace: tuple[Replacement, ...] = attrs.field(default=(), converter=to_tuple, validator=_replacements)
+    effective: dt.date | None = attrs.field(default=None, validator=_optional(is_date))
+    study: StudyChange | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(StudyChange))
+    )
+    assumptions: Assumptions | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Assumptions))
+    )
 
     def __attrs_post_init__(self) -> None:
         """Require some change, and each index touched once."""
-        if not (self.add or self.remove or self.replace):
-            raise ValidationError.at("add", "a change order adds, removes or replaces at least one item")
+        if not (self.add or self.remove or self.replace or self.study or self.assumptions):
+            raise ValidationError.at(
+                "add", "a change order changes at least one item, the study or the planning assumptions"
+            )
         touched: dict[int, str] = {}
         named = [(f"remove[{n}]", index) for n, index in enumerate(self.remove)]
         named += [(f"replace[{n}].index", part.index) for n, part in enumerate(self.replace)]
@@ -191,6 +275,12 @@ def _change_orders(_instance: object, attribute: attrs.Attribute[Any], value: tu
             raise ValidationError.at(
                 f"{path}.date", f"change orders are in date order: {order.date} follows {previous.date}"
             )
+        if previous is not None and (order.effective or order.date) < (previous.effective or previous.date):
+            raise ValidationError.at(
+                f"{path}.effective",
+                f"a change order takes effect no earlier than the one before it: {order.effective or order.date} "
+                f"is before {previous.effective or previous.date}",
+            )
         previous = order
 
 
@@ -225,6 +315,11 @@ class Contract:
             except ValidationError as error:
                 raise error.with_prefix(f"change_orders[{index}]") from None
         object.__setattr__(self, "_history", tuple(proposals))
+
+    @property
+    def effective_dates(self) -> tuple[dt.date, ...]:
+        """Each change order's effective date (its signing date where it states none)."""
+        return tuple(order.effective or order.date for order in self.change_orders)
 
     @property
     def history(self) -> tuple[Proposal, ...]:

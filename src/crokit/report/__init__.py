@@ -24,9 +24,22 @@ from crokit.report._json import REPORT_SCHEMA_VERSION, json_report, money_json
 from crokit.report._render import rich_available, to_html, to_markdown, to_rich_text, to_text
 
 if TYPE_CHECKING:
+    from crokit.engagement.document import EngagementReport
+    from crokit.engagement.ledger import TransferTable
+    from crokit.report._document import Block
     from crokit.scenario import Evaluation
 
-__all__ = ["FORMATS", "REPORT_SCHEMA_VERSION", "ReportFormat", "format_money", "json_report", "money_json", "render"]
+__all__ = [
+    "FORMATS",
+    "REPORT_SCHEMA_VERSION",
+    "ReportFormat",
+    "format_money",
+    "json_report",
+    "money_json",
+    "render",
+    "render_engagement",
+    "render_obligations",
+]
 
 ReportFormat = Literal["text", "markdown", "html", "json"]
 """The formats :func:`render` writes."""
@@ -60,3 +73,46 @@ def render(
     if format == "html":
         return to_html(blocks, standalone=standalone)
     raise ValidationError.at("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
+
+
+def _render_blocks(blocks: list[Block], data: object, format: ReportFormat, *, rich: bool | None) -> str:  # noqa: A002
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if format == "text":
+        use_rich = rich_available() if rich is None else rich
+        return to_rich_text(blocks) if use_rich else to_text(blocks)
+    if format == "markdown":
+        return to_markdown(blocks)
+    if format == "html":
+        return to_html(blocks, standalone=True)
+    raise ValidationError.at("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
+
+
+@in_crokit_context
+def render_engagement(
+    report: EngagementReport,
+    format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
+    *,
+    rich: bool | None = None,
+) -> str:
+    """An engagement's status (versions, accruals, variance, estimates, KPIs) in *format*."""
+    from crokit.report._engagement import engagement_blocks, engagement_json
+
+    return _render_blocks(
+        engagement_blocks(report), engagement_json(report) if format == "json" else None, format, rich=rich
+    )
+
+
+@in_crokit_context
+def render_obligations(
+    table: TransferTable,
+    format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
+    *,
+    rich: bool | None = None,
+) -> str:
+    """A transfer-of-obligations table (Form FDA 1571; eCTD Module 1.3.1.4) in *format*."""
+    from crokit.report._engagement import obligations_blocks, obligations_json
+
+    return _render_blocks(
+        obligations_blocks(table), obligations_json(table) if format == "json" else None, format, rich=rich
+    )

@@ -1,0 +1,257 @@
+"""Hypothesis strategies for the engagement models: parties, obligations, ledgers, scope.
+
+Public through :mod:`crokit.testing`; see there. Every strategy takes no required
+argument, so ``st.from_type`` can use it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from crokit.engagement.actuals import Actuals, Invoice, InvoiceLine, MilestoneReached, WorkDone
+from crokit.engagement.ledger import ObligationLedger, Transfer
+from crokit.engagement.obligations import Obligation, builtin_obligations
+from crokit.engagement.parties import Agreement, Party, PartyKind
+from crokit.engagement.scope import Raci, ScopeAssignment, ScopeMatrix
+from crokit.money import Money
+from crokit.registry import Registry
+from crokit.testing._core import amounts, currencies, namespaced_ids
+from crokit.vocabulary.lifecycle import Milestone, Stage
+from crokit.vocabulary.terms import UnitBasis
+
+__all__ = [
+    "actuals",
+    "agreements",
+    "invoice_lines",
+    "invoices",
+    "milestones_reached",
+    "work_done",
+    "obligation_ledgers",
+    "obligations",
+    "parties",
+    "scope_assignments",
+    "scope_matrices",
+    "transfers",
+]
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+    str.strip
+)
+_PARTY_ID = st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,15}\Z")
+_PROVIDER_KINDS = [kind for kind in PartyKind if kind is not PartyKind.SPONSOR]
+
+
+def obligations() -> st.SearchStrategy[Obligation]:
+    """:class:`~crokit.engagement.Obligation` entries, as an extension would add them."""
+    return st.builds(
+        Obligation,
+        id=namespaced_ids(),
+        name=_TEXT,
+        citation=_TEXT,
+        summary=_TEXT,
+        ich_e6_r3=st.lists(_TEXT, max_size=2).map(tuple),
+    )
+
+
+def agreements() -> st.SearchStrategy[Agreement]:
+    """Written :class:`~crokit.engagement.Agreement` values."""
+    return st.builds(
+        Agreement,
+        title=_TEXT,
+        signed=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+        reference=st.none() | _TEXT,
+    )
+
+
+def parties(*, kind: PartyKind | None = None) -> st.SearchStrategy[Party]:
+    """:class:`~crokit.engagement.Party` values; a provider always has a written agreement."""
+    kinds = st.just(kind) if kind is not None else st.sampled_from(PartyKind)
+
+    def build(chosen: PartyKind) -> st.SearchStrategy[Party]:
+        return st.builds(
+            Party,
+            id=_PARTY_ID,
+            name=_TEXT,
+            kind=st.just(chosen),
+            address=st.none() | _TEXT,
+            agreement=st.none() if chosen is PartyKind.SPONSOR else agreements(),
+        )
+
+    return kinds.flatmap(build)
+
+
+def transfers() -> st.SearchStrategy[Transfer]:
+    """Single :class:`~crokit.engagement.Transfer` values of built-in obligations."""
+    return st.builds(
+        Transfer,
+        obligation=st.sampled_from([obligation.id for obligation in builtin_obligations()]),
+        party=_PARTY_ID,
+        written_in=_TEXT,
+        oversight=st.lists(_TEXT, max_size=2).map(tuple),
+    )
+
+
+@st.composite
+def _ledger(draw: st.DrawFn, max_providers: int) -> ObligationLedger:
+    sponsor = draw(parties(kind=PartyKind.SPONSOR))
+    kinds = draw(st.lists(st.sampled_from(_PROVIDER_KINDS), min_size=1, max_size=max_providers))
+    ids = draw(
+        st.lists(_PARTY_ID.filter(lambda i: i != sponsor.id), min_size=len(kinds), max_size=len(kinds), unique=True)
+    )
+    providers = [
+        Party(id=i, name=draw(_TEXT), kind=kind, address=draw(st.none() | _TEXT), agreement=draw(agreements()))
+        for kind, i in zip(kinds, ids, strict=True)
+    ]
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from([o.id for o in builtin_obligations()]), st.sampled_from(ids)),
+            unique=True,
+            max_size=12,
+        )
+    )
+    moved = [
+        Transfer(
+            obligation=obligation,
+            party=party,
+            written_in=draw(_TEXT),
+            oversight=tuple(draw(st.lists(_TEXT, max_size=2))),
+        )
+        for obligation, party in pairs
+    ]
+    return ObligationLedger(study=draw(_TEXT), sponsor=sponsor, providers=providers, transfers=moved)
+
+
+def obligation_ledgers(*, max_providers: int = 3) -> st.SearchStrategy[ObligationLedger]:
+    """Valid :class:`~crokit.engagement.ObligationLedger` values over the built-in obligations."""
+    return _ledger(max_providers)
+
+
+@st.composite
+def _matrix(draw: st.DrawFn, registry: Registry | None) -> ScopeMatrix:
+    known = registry if registry is not None else Registry.builtin()
+    sponsor = draw(parties(kind=PartyKind.SPONSOR))
+    count = draw(st.integers(min_value=0, max_value=3))
+    ids = draw(st.lists(_PARTY_ID.filter(lambda i: i != sponsor.id), min_size=count, max_size=count, unique=True))
+    providers = [
+        Party(id=i, name=draw(_TEXT), kind=draw(st.sampled_from(_PROVIDER_KINDS)), agreement=draw(agreements()))
+        for i in ids
+    ]
+    everyone = [sponsor.id, *ids]
+    services = [service.id for service in known.services]
+    assignments = draw(
+        st.lists(
+            st.builds(
+                ScopeAssignment,
+                service=st.sampled_from(services),
+                party=st.sampled_from(everyone),
+                roles=st.frozensets(st.sampled_from(Raci), min_size=1),
+                stage=st.none() | st.sampled_from(Stage),
+            ),
+            max_size=8,
+        )
+    )
+    return ScopeMatrix(parties=[sponsor, *providers], assignments=assignments)
+
+
+def scope_assignments() -> st.SearchStrategy[ScopeAssignment]:
+    """Single :class:`~crokit.engagement.ScopeAssignment` values over the built-in services."""
+    return st.builds(
+        ScopeAssignment,
+        service=st.sampled_from([service.id for service in Registry.builtin().services]),
+        party=_PARTY_ID,
+        roles=st.frozensets(st.sampled_from(Raci), min_size=1),
+        stage=st.none() | st.sampled_from(Stage),
+    )
+
+
+def scope_matrices(*, registry: Registry | None = None) -> st.SearchStrategy[ScopeMatrix]:
+    """Valid :class:`~crokit.engagement.ScopeMatrix` values: one sponsor, providers with agreements."""
+    return _matrix(registry)
+
+
+_DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+_QUANTITIES = amounts(min_value=Decimal(0), max_value=Decimal(100_000), places=2)
+
+
+def work_done() -> st.SearchStrategy[WorkDone]:
+    """:class:`~crokit.engagement.WorkDone` records: units of one basis in one month."""
+    return st.builds(
+        WorkDone,
+        month=_DAYS.map(lambda day: day.replace(day=1)),
+        basis=st.sampled_from(UnitBasis),
+        quantity=_QUANTITIES,
+        service=st.none() | st.sampled_from([service.id for service in Registry.builtin().services]),
+    )
+
+
+def milestones_reached() -> st.SearchStrategy[MilestoneReached]:
+    """:class:`~crokit.engagement.MilestoneReached` records."""
+    return st.builds(MilestoneReached, milestone=st.sampled_from(Milestone), on=_DAYS)
+
+
+@st.composite
+def _invoice_line(draw: st.DrawFn, currency: str) -> InvoiceLine:
+    quantity = draw(_QUANTITIES)
+    price = Money(draw(amounts(min_value=Decimal(0), max_value=Decimal(1_000_000))), currency).rounded()
+    return InvoiceLine(
+        service=draw(st.sampled_from([service.id for service in Registry.builtin().services])),
+        quantity=quantity,
+        unit_price=price,
+        amount=(price * quantity).rounded(),
+        basis=draw(st.none() | st.sampled_from(UnitBasis)),
+        description=draw(st.just("") | _TEXT),
+    )
+
+
+def invoice_lines(*, currency: str = "USD") -> st.SearchStrategy[InvoiceLine]:
+    """:class:`~crokit.engagement.InvoiceLine` values in *currency*, amounts consistent."""
+    return _invoice_line(currency)
+
+
+@st.composite
+def _invoice(draw: st.DrawFn, currency: str | None) -> Invoice:
+    code = currency if currency is not None else draw(currencies())
+    issued = draw(_DAYS)
+    paid = draw(st.none() | st.integers(min_value=0, max_value=120).map(lambda days: issued + timedelta(days=days)))
+    return Invoice(
+        number=draw(st.from_regex(r"\A[A-Z]{2}-[0-9]{4}\Z")),
+        issued=issued,
+        currency=code,
+        lines=draw(st.lists(_invoice_line(code), max_size=4)),
+        paid_on=paid,
+    )
+
+
+def invoices(*, currency: str | None = None) -> st.SearchStrategy[Invoice]:
+    """:class:`~crokit.engagement.Invoice` values, each line in the invoice's currency."""
+    return _invoice(currency)
+
+
+@st.composite
+def _actuals(draw: st.DrawFn) -> Actuals:
+    as_of = draw(_DAYS)
+    before = st.dates(min_value=date(2020, 1, 1), max_value=as_of)
+    done = draw(st.lists(work_done().filter(lambda item: item.month <= as_of), max_size=6))
+    reached = draw(
+        st.lists(
+            st.builds(MilestoneReached, milestone=st.sampled_from(Milestone), on=before),
+            max_size=4,
+            unique_by=lambda m: m.milestone,
+        )
+    )
+    bills = draw(
+        st.lists(
+            invoices().filter(lambda bill: bill.issued <= as_of and (bill.paid_on or as_of) <= as_of),
+            max_size=3,
+            unique_by=lambda bill: bill.number,
+        )
+    )
+    return Actuals(as_of=as_of, work=done, milestones=reached, invoices=bills)
+
+
+def actuals() -> st.SearchStrategy[Actuals]:
+    """Valid :class:`~crokit.engagement.Actuals`: nothing after the as-of date, invoice numbers unique."""
+    return _actuals()
