@@ -6,7 +6,9 @@
   its output, and must be what it prints (unless cut with a ``...`` line).
 - Every ``crokit ...`` command in a ``console`` block (lines starting with ``$ ``) or a
   ``sh``/``shell`` block (every line but comments) runs in-process through
-  :func:`crokit.cli.main` and must exit 0 with nothing on stderr. The commands of one
+  :func:`crokit.cli.main` and must exit 0 with nothing on stderr. In a ``console``
+  block, the lines after a command are its output and must be what it prints; a line
+  ``...`` stands for any number of lines (none included), as in a doctest. The commands of one
   page run in order in one temporary folder, so ``--output`` files land there and later
   commands can read them; an argument naming a file or folder of the repository
   (``examples/...``, ``tests/data/...``) is turned into its absolute path.
@@ -65,21 +67,26 @@ def python_blocks(page: str) -> list[tuple[int, str, str | None]]:
             continue
         expected = None
         if index + 1 < len(listed) and listed[index + 1][0] == "text" and not following.strip():
-            output = listed[index + 1][2]
-            expected = None if "..." in output.splitlines() else output
+            expected = listed[index + 1][2]
         found.append((line, code, expected))
     return found
 
 
-def commands(page: str) -> list[tuple[int, list[str]]]:
-    """``(line number, argv)`` of every ``crokit`` command shown in *page*, ``crokit`` itself left out."""
-    found: list[tuple[int, list[str]]] = []
+def commands(page: str) -> list[tuple[int, list[str], list[str]]]:
+    """``(line number, argv, output shown)`` of every ``crokit`` command in *page*, ``crokit`` itself left out.
+
+    The output shown is the lines after a ``$ `` command of a ``console`` block, up to the
+    next command or the end of the block (empty where none is shown).
+    """
+    found: list[tuple[int, list[str], list[str]]] = []
     for start, code in blocks(page, frozenset({"console", "sh", "shell"})):
         console = any(line.startswith("$ ") for line in code.splitlines())
         for offset, raw in enumerate(code.splitlines()):
             line = raw.strip()
             if console:
                 if not raw.startswith("$ "):
+                    if found and found[-1][0] >= start:
+                        found[-1][2].append(raw)
                     continue  # output
                 line = raw[2:].strip()
             if not line or line.startswith("#"):
@@ -91,8 +98,32 @@ def commands(page: str) -> list[tuple[int, list[str]]]:
                 continue
             shell = _SHELL_SYNTAX.intersection(argv)
             assert not shell, f"{page}:{start + offset}: {line!r} uses {sorted(shell)}; show it in a ```text block"
-            found.append((start + offset, argv[1:]))
+            found.append((start + offset, argv[1:], []))
     return found
+
+
+def shown_matches(shown: list[str], printed: list[str]) -> bool:
+    """Whether *printed* lines are the *shown* lines, where a line ``...`` stands for any run of lines."""
+    shown = [line.rstrip() for line in shown]
+    printed = [line.rstrip() for line in printed]
+    # reachable[j]: the shown lines so far can match the first j printed lines.
+    reachable = [True] + [False] * len(printed)
+    for expected in shown:
+        if expected.strip() == "...":
+            for j in range(1, len(printed) + 1):
+                reachable[j] = reachable[j] or reachable[j - 1]
+        else:
+            reachable = [False] + [reachable[j - 1] and printed[j - 1] == expected for j in range(1, len(printed) + 1)]
+    return reachable[-1]
+
+
+def test_shown_matches_elides_with_dots() -> None:
+    assert shown_matches(["a", "...", "d"], ["a", "b", "c", "d"])
+    assert shown_matches(["a", "...", "b"], ["a", "b"])
+    assert shown_matches(["..."], [])
+    assert not shown_matches(["a", "...", "d"], ["a", "b", "c"])
+    assert not shown_matches(["a", "b"], ["a", "c"])
+    assert not shown_matches(["a"], ["a", "b"])
 
 
 def in_repo(argument: str) -> str:
@@ -120,7 +151,10 @@ def test_python_blocks_run(page: str, monkeypatch: pytest.MonkeyPatch, capsys: p
         exec(compile(code, f"{DOCS / page}:{line}", "exec"), namespace)  # noqa: S102 - running the docs is the test
         printed = capsys.readouterr().out
         if expected is not None:
-            assert printed.rstrip() == expected.rstrip(), f"docs/{page}:{line}: the output shown is not the output"
+            shown = expected.rstrip("\n").splitlines()
+            assert shown_matches(shown, printed.rstrip("\n").splitlines()), (
+                f"docs/{page}:{line}: the output shown is not the output; it printed:\n{printed}"
+            )
 
 
 @pytest.mark.parametrize("page", COMMAND_PAGES)
@@ -128,7 +162,7 @@ def test_crokit_commands_run(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for line, argv in commands(page):
+    for line, argv, expected in commands(page):
         out, err = io.StringIO(), io.StringIO()
         code = main([in_repo(argument) for argument in argv], out=out, err=err)
         printed = capsys.readouterr()  # --version and --help print through argparse
@@ -136,6 +170,11 @@ def test_crokit_commands_run(
         assert code == 0, f"{shown} exited {code}: {err.getvalue()}{printed.err}"
         assert not err.getvalue(), f"{shown} wrote to stderr: {err.getvalue()}"
         assert out.getvalue() or printed.out or "--output" in argv, f"{shown} printed nothing"
+        if expected:
+            text = (out.getvalue() + printed.out).replace(f"{ROOT}/", "")
+            assert shown_matches(expected, text.rstrip("\n").splitlines()), (
+                f"docs/{shown}: the output shown is not the output; it printed:\n{text}"
+            )
 
 
 def test_scenario_reference_toml_is_valid() -> None:
