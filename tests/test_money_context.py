@@ -139,6 +139,33 @@ def test_a_budget_by_month_sums_to_its_total_under_a_six_digit_context():
     assert sum(exact(m) for m in months.values()) == exact(budget.total)
 
 
+def _clf_line(description: str, amount: str) -> LineItem:
+    return LineItem(
+        service="crokit:on-site-monitoring",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.UNIT,
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        description=description,
+        basis=UnitBasis.PER_MONITORING_VISIT,
+        quantity=Decimal(1),
+        unit_price=Money(amount, "CLF"),
+        amount=Money(amount, "CLF"),
+        months=(0,),
+        derivation=f"1 visit x {amount} CLF",
+    )
+
+
+def test_budget_roll_ups_are_exact_for_four_decimal_currencies_at_the_top_of_the_range():
+    budget = Budget(
+        currency="CLF",
+        lines=(_clf_line("Large", "1000000000000000000000000000000.0000"), _clf_line("Small", "0.0001")),
+    )
+    assert budget.total == Money("1000000000000000000000000000000.0001", "CLF")
+    assert budget.by_month() == {0: budget.total}
+    assert budget.by_service() == {"crokit:on-site-monitoring": budget.total}
+    assert budget.by_stage() == {Stage.PHASE_2: budget.total}
+
+
 # Refused rather than rounded -------------------------------------------------------------------
 
 
