@@ -146,8 +146,10 @@ def _parse_json(text: str, source: str) -> object:
 
 def _prefer_libyaml() -> bool:
     """Whether PyYAML was built with LibYAML, whose C parser and emitter crokit then uses."""
-    import yaml
-
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - the yaml extra is part of dev
+        return False
     return bool(getattr(yaml, "__with_libyaml__", False))
 
 
@@ -361,9 +363,9 @@ def _parse_yaml(text: str, source: str, *, libyaml: bool | None = None) -> objec
     restore = _placeholders(text)
     for original, stand_in in restore.items():
         text = text.replace(original, stand_in)
-    import yaml
-
     loader = _yaml_loader(_prefer_libyaml() if libyaml is None else libyaml)(text)
+    import yaml  # present: the loader class was built from it
+
     try:
         node = loader.get_single_node()
         if node is None:
