@@ -3,8 +3,10 @@
 ``to_decimal`` accepts ``int``, ``Decimal`` and decimal text, and refuses ``float``,
 ``bool``, NaN, infinities and numbers too large or too small to be a price, a rate or a
 count, with an :class:`~crokit.errors.InvalidAmountError` that says why. Arithmetic runs
-in :data:`CONTEXT`, crokit's own decimal context, so results never depend on the
-caller's global decimal settings.
+in crokit's own decimal contexts, so results never depend on the caller's decimal
+settings: :data:`CONTEXT` (34 digits) for rates, ratios and factors, :data:`MONEY`
+(62 digits) for money products and quotients, and :data:`EXACT` for sums, which are
+exact or refused (:func:`exact_add`, :func:`exact_sum`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ from typing import Final, ParamSpec, TypeVar
 
 from crokit.errors import InvalidAmountError
 
-__all__ = ["CONTEXT", "MAX_EXPONENT", "exact_sum", "in_crokit_context", "to_decimal"]
+__all__ = [
+    "CONTEXT",
+    "EXACT",
+    "EXACT_DIGITS",
+    "MAX_EXPONENT",
+    "MONEY",
+    "MONEY_DIGITS",
+    "exact_add",
+    "exact_sum",
+    "in_crokit_context",
+    "to_decimal",
+]
 
 CONTEXT: Final = decimal.Context(
     prec=34,
@@ -34,6 +47,35 @@ MAX_EXPONENT: Final = 30
 """Numbers whose magnitude is at or beyond 10**31, or non-zero and below 10**-30, are
 refused: no price, rate or count in this domain is that large or that small, and
 allowing them would let a typo silently exhaust decimal precision."""
+
+MONEY_DIGITS: Final = 2 * (MAX_EXPONENT + 1)
+"""Significant digits of money products and quotients (62): every amount of the range
+(below 10**31) keeps 31 digits after the point, far below any currency's minor unit
+(CLF and UYW have the smallest, 0.0001), so rounding to the minor unit afterwards is
+right at every magnitude."""
+
+MONEY: Final = decimal.Context(
+    prec=MONEY_DIGITS,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""The context of money products, quotients and rounding: :data:`MONEY_DIGITS` digits."""
+
+EXACT_DIGITS: Final = 100
+"""Sums of money are exact; one that would need more significant digits than this
+(only possible with amounts of absurdly many digits) is refused rather than rounded."""
+
+EXACT: Final = decimal.Context(
+    prec=EXACT_DIGITS,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+"""The context of sums and differences: :data:`EXACT_DIGITS` digits, and an inexact
+result raises instead of being rounded (use :func:`exact_add` and :func:`exact_sum`)."""
 
 NumberLike = int | str | Decimal
 """What crokit accepts wherever it needs an exact number."""
@@ -86,22 +128,48 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     if not result.is_finite():
         raise InvalidAmountError(value, f"the {what} must be a finite number")
     if result and not -MAX_EXPONENT <= result.adjusted() <= MAX_EXPONENT:
-        raise InvalidAmountError(value, f"the {what} is out of range (magnitude 1e-30 to 1e30)")
+        raise InvalidAmountError(value, f"the {what} is out of range (magnitudes from 1e-30 to below 1e31)")
     return result
 
 
+def exact_add(left: Decimal, right: Decimal, *, what: str = "sum") -> Decimal:
+    """``left + right``, exactly, whatever the caller's decimal context.
+
+    Raises:
+        InvalidAmountError: If the exact result needs more than :data:`EXACT_DIGITS`
+            significant digits (it is refused, never rounded).
+
+    >>> exact_add(Decimal("1E+30"), Decimal("0.0001"))
+    Decimal('1000000000000000000000000000000.0001')
+    """
+    try:
+        return EXACT.add(left, right)
+    except decimal.Inexact:
+        raise InvalidAmountError(
+            f"{left} + {right}",
+            f"the {what} needs more than {EXACT_DIGITS} significant digits to be exact; "
+            "round the amounts to their minor unit first",
+        ) from None
+
+
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
-    """The sum of *values* in :data:`CONTEXT`, whatever the caller's decimal context.
+    """The exact sum of *values*, whatever the caller's decimal context.
 
     Use this instead of ``sum(values, Decimal(0))``, which adds in the thread's current
-    context (28 digits by default, and whatever a caller set).
+    context (28 digits by default, and whatever a caller set) and rounds silently.
+
+    Raises:
+        InvalidAmountError: If the sum needs more than :data:`EXACT_DIGITS` significant
+            digits to be exact.
 
     >>> exact_sum([Decimal("0.1"), Decimal("0.2")])
     Decimal('0.3')
+    >>> exact_sum([Decimal("1E+30"), Decimal("0.0001"), Decimal("-1E+30")])
+    Decimal('0.0001')
     """
     result = Decimal(0)
     for value in values:
-        result = CONTEXT.add(result, value)
+        result = exact_add(result, value)
     return result
 
 

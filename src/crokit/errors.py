@@ -20,6 +20,7 @@ __all__ = [
     "CrokitError",
     "CurrencyMismatchError",
     "DuplicateIdError",
+    "DuplicateKeyError",
     "ExtensionError",
     "FormatError",
     "InputFileError",
@@ -347,3 +348,24 @@ class InputFileError(CrokitError, OSError):
         self.path = str(path)
         self.detail = detail
         super().__init__(f"{self.path}: {detail}")
+
+
+class DuplicateKeyError(FormatError):
+    """A JSON or YAML document gives the same key twice in one table.
+
+    The parsers behind JSON and YAML keep the last value silently; crokit refuses the
+    document instead, as TOML does, so no value is lost unnoticed.
+
+    Attributes:
+        paths: The path of each repeated key (``candidates[0].amount``), in document order.
+        occurrences: For each path, how it appears (``"twice"``, ``"3 times"``), with the
+            lines of every occurrence where the parser knows them.
+    """
+
+    def __init__(self, format: str, duplicates: Sequence[tuple[str, str]], *, source: str = "") -> None:  # noqa: A002 - "format" is the domain word
+        """Record each repeated key's path and how often (and where) it appears."""
+        self.paths: tuple[str, ...] = tuple(path for path, _ in duplicates)
+        self.occurrences: tuple[str, ...] = tuple(where for _, where in duplicates)
+        shown = "; ".join(f"{path or '(the document)'} appears {where}" for path, where in duplicates[:10])
+        more = f"; and {len(duplicates) - 10} more" if len(duplicates) > 10 else ""  # noqa: PLR2004 - keep messages short
+        super().__init__(format, f"duplicate key: {shown}{more}; each key may be given once", source=source)

@@ -14,16 +14,17 @@ to the whole.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
-from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Final
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any, Final, cast
 
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._currencies import MINOR_UNITS
-from crokit._decimal import CONTEXT, MAX_EXPONENT, NumberLike, to_decimal
+from crokit._decimal import CONTEXT, EXACT, MAX_EXPONENT, MONEY, NumberLike, exact_add, to_decimal
 from crokit.errors import (
     CurrencyMismatchError,
     InvalidAmountError,
@@ -146,18 +147,18 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money._trusted(CONTEXT.add(self.amount, other.amount), self.currency)
+        return Money._trusted(exact_add(self.amount, other.amount), self.currency)
 
     def __sub__(self, other: object) -> Money:
         """Subtract an amount of the same currency."""
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money._trusted(CONTEXT.subtract(self.amount, other.amount), self.currency)
+        return Money._trusted(exact_add(self.amount, EXACT.minus(other.amount), what="difference"), self.currency)
 
     def __neg__(self) -> Money:
         """The same amount with the opposite sign."""
-        return Money._trusted(CONTEXT.minus(self.amount), self.currency)
+        return Money._trusted(self.amount.copy_negate(), self.currency)
 
     def __pos__(self) -> Money:
         """The amount itself."""
@@ -165,23 +166,25 @@ class Money:
 
     def __abs__(self) -> Money:
         """The amount without its sign."""
-        return Money(CONTEXT.abs(self.amount), self.currency)
+        return Money._trusted(self.amount.copy_abs(), self.currency)
 
     def __mul__(self, factor: object) -> Money:
-        """Multiply by an ``int`` or ``Decimal`` (never a float or another Money)."""
-        return Money(CONTEXT.multiply(self.amount, _factor(factor)), self.currency)
+        """Multiply by an ``int`` or ``Decimal`` (never a float or another Money), to 62 significant digits."""
+        return Money(MONEY.multiply(self.amount, _factor(factor)), self.currency)
 
     __rmul__ = __mul__
 
     def __truediv__(self, divisor: object) -> Money:
-        """Divide by a number; ``Money / Money`` of one currency is not allowed here, use :meth:`ratio`."""
+        """Divide by a number, to 62 significant digits; for ``Money / Money`` use :meth:`ratio`."""
         value = _factor(divisor)
         if not value:
             raise ValidationError.at("divisor", "cannot divide money by zero")
-        return Money(CONTEXT.divide(self.amount, value), self.currency)
+        return Money(MONEY.divide(self.amount, value), self.currency)
 
     def ratio(self, other: Money) -> Decimal:
-        """``self / other`` as a plain Decimal (same currency, *other* not zero)."""
+        """``self / other`` as a plain Decimal to 34 significant digits (same currency, *other* not zero)."""
+        if not isinstance(other, Money):
+            raise ValidationError.at("other", f"expected Money in {self.currency}, got {other!r}")
         self._same(other, "divide")
         if not other.amount:
             raise ValidationError.at("divisor", "cannot divide by a zero amount")
@@ -237,18 +240,16 @@ class Money:
         >>> Money("0.125", "USD").rounded(RoundingPolicy.HALF_UP)
         Money(amount=Decimal('0.13'), currency='USD')
         """
-        return Money(
-            self.amount.quantize(self._quantum(), rounding=policy.decimal_mode, context=CONTEXT), self.currency
-        )
+        given: object = policy
+        if not isinstance(given, RoundingPolicy):
+            choices = ", ".join(repr(p.value) for p in RoundingPolicy)
+            raise ValidationError.at("policy", f"expected a RoundingPolicy ({choices}), got {policy!r}")
+        return Money(self.amount.quantize(self._quantum(), rounding=policy.decimal_mode, context=MONEY), self.currency)
 
     def is_rounded(self) -> bool:
         """Whether the amount has no digits below the currency's minor unit."""
-        quantum = self._quantum()
-        exponent = self.amount.as_tuple().exponent
-        unit_exponent = quantum.as_tuple().exponent
-        if isinstance(exponent, int) and isinstance(unit_exponent, int) and exponent >= unit_exponent:
-            return True  # no digit is written below the minor unit
-        return self.amount == self.amount.quantize(quantum, rounding=ROUND_FLOOR, context=CONTEXT)
+        self._quantum()
+        return _minor_units(self.amount, MINOR_UNITS[self.currency] or 0) is not None
 
     def allocate(self, weights: Sequence[NumberLike]) -> tuple[Money, ...]:
         """Split into parts proportional to *weights* that add up exactly to this amount.
@@ -266,19 +267,23 @@ class Money:
         >>> [str(m) for m in Money("100.00", "USD").allocate([1, 1, 1])]
         ['33.34 USD', '33.33 USD', '33.33 USD']
         """
-        quantum = self._quantum()
-        if not self.is_rounded():
+        self._quantum()
+        unit = MINOR_UNITS[self.currency] or 0
+        units = _minor_units(self.amount.copy_abs(), unit)
+        if units is None:
             raise ValidationError.at(
                 "amount",
                 f"{self} has digits below the {self.currency} minor unit; call .rounded() before allocating",
             )
+        given: object = weights
+        if not isinstance(given, Sequence) or isinstance(given, str):
+            raise ValidationError.at("weights", f"expected a list of weights, got {weights!r}")
         if not weights:
             raise ValidationError.at("weights", "expected at least one weight")
         whole_weights = _whole_weights(weights)
         whole = sum(whole_weights)
         if whole == 0:
             raise ValidationError.at("weights", "expected at least one weight above zero, all are zero")
-        units = int(CONTEXT.divide(abs(self.amount), quantum))
         count = len(whole_weights)
         if whole_weights.count(whole_weights[0]) == count:
             # Equal weights: equal remainders, so the earliest parts take the units left over.
@@ -295,15 +300,42 @@ class Money:
             # A stable sort on the remainder alone keeps earlier parts first among equals.
             for i in sorted(range(count), key=lambda i: -remainders[i])[:left]:
                 parts[i] += 1
-        sign = -1 if self.amount < 0 else 1
+        sign = 1 if self.amount < 0 else 0
         made: dict[int, Money] = {}  # equal parts share one immutable value
         result = []
         for part in parts:
             money = made.get(part)
             if money is None:
-                money = made[part] = Money._trusted((sign * part) * quantum, self.currency)
+                # Built from its digits: exact, whatever the decimal context.
+                digits = tuple(int(d) for d in str(part))
+                money = made[part] = Money._trusted(Decimal((sign, digits, -unit)), self.currency)
             result.append(money)
         return tuple(result)
+
+
+def _scaled(value: Decimal, places: int) -> int:
+    """``value * 10**places`` as an int, exactly (*value* has at most *places* decimals)."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - to_decimal lets only finite numbers through
+    coefficient = int("".join(map(str, digits)) or "0")
+    if not coefficient:
+        return 0
+    shift = exponent + places
+    whole = coefficient * 10**shift if shift >= 0 else coefficient // 10**-shift
+    return int(-whole if sign else whole)
+
+
+def _minor_units(amount: Decimal, unit: int) -> int | None:
+    """*amount* as a whole number of minor units (10**-*unit*), or ``None`` if it has digits below them.
+
+    Computed from the digits, so exact at every magnitude and in any decimal context.
+    """
+    _sign, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - Money amounts are finite
+    below = -unit - exponent  # how many written digits lie below the minor unit
+    if below > 0 and any(digits[-below:]):
+        return None
+    return _scaled(amount, unit)
 
 
 def _whole_weights(weights: Sequence[NumberLike]) -> list[int]:
@@ -312,9 +344,9 @@ def _whole_weights(weights: Sequence[NumberLike]) -> list[int]:
         whole = [int(w) for w in weights]
     else:
         exact = [to_decimal(w, what="weight") for w in weights]
-        exponents = [e for w in exact if isinstance(e := w.as_tuple().exponent, int)]
+        exponents = [e for w in exact if w and isinstance(e := w.as_tuple().exponent, int)]
         scale = max(0, *(-e for e in exponents))
-        whole = [int(w.scaleb(scale, context=CONTEXT)) for w in exact]
+        whole = [_scaled(w, scale) for w in exact]
     for index, weight in enumerate(whole):
         if weight < 0:
             raise ValidationError.at(f"weights[{index}]", f"expected a weight >= 0, got {weights[index]!r}")
@@ -331,13 +363,16 @@ def total(items: Iterable[Money], *, currency: str) -> Money:
     Money(amount=Decimal('3.30'), currency='EUR')
     """
     validate_currency(currency)
+    given: object = items
+    if not isinstance(given, Iterable) or isinstance(given, str | Money):
+        raise ValidationError.at("items", f"expected an iterable of Money, got {items!r}")
     amount = Decimal(0)
     for item in items:
         if not isinstance(item, Money):
             raise ValidationError.at("items", f"expected Money, got {item!r}")
         if item.currency != currency:
             raise CurrencyMismatchError(currency, item.currency, operation="add")
-        amount = CONTEXT.add(amount, item.amount)
+        amount = exact_add(amount, item.amount)
     return Money._trusted(amount, currency)  # noqa: SLF001 - same module
 
 
@@ -350,9 +385,50 @@ def _rate(value: NumberLike) -> Decimal:
     return to_decimal(value, what="rate")
 
 
-def _source(_instance: object, _attribute: object, value: str) -> None:
+def _source(_instance: object, _attribute: object, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError.at("source", f"expected the rate's source as text, got {value!r}")
     if not value.strip():
         raise ValidationError.at("source", "expected the rate's source (a publisher or contract), got an empty text")
+
+
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> date:
+    """An ISO 8601 calendar date text (``2027-01-04``) as a date; anything else unchanged, for :func:`_a_date`."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return cast("date", value)  # checked by _a_date
+
+
+def _a_date(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, datetime):
+        raise ValidationError.at(
+            attribute.name,
+            f"expected a date like 2027-01-04, got the datetime {value.isoformat()} "
+            "(a rate is in force from a calendar day: pass its .date())",
+        )
+    if not isinstance(value, date):
+        raise ValidationError.at(attribute.name, f"expected a date like 2027-01-04, got {value!r}")
+
+
+def _rate_tuple(value: object) -> tuple[FxRate, ...]:
+    """A list or other iterable of rates as a tuple; anything else unchanged, for :func:`_fx_rates`."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | FxRate):
+        return to_tuple(value)
+    return cast("tuple[FxRate, ...]", value)  # refused by _fx_rates
+
+
+def _fx_rates(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, tuple):
+        raise ValidationError.at("rates", f"expected a list of FxRate, got {value!r}")
+    for index, item in enumerate(value):
+        if not isinstance(item, FxRate):
+            raise ValidationError.at(f"rates[{index}]", f"expected an FxRate, got {item!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -370,8 +446,8 @@ class FxRate:
     base: str = attrs.field(validator=lambda _i, _a, v: validate_currency(v))
     quote: str = attrs.field(validator=lambda _i, _a, v: validate_currency(v))
     rate: Decimal = attrs.field(converter=_rate, validator=_positive_rate)
-    as_of: date = attrs.field(validator=attrs.validators.instance_of(date))
-    source: str = attrs.field(validator=[attrs.validators.instance_of(str), _source])
+    as_of: date = attrs.field(converter=_iso_date, validator=_a_date)
+    source: str = attrs.field(validator=_source)
 
     def __attrs_post_init__(self) -> None:
         """Refuse a rate from a currency to itself."""
@@ -391,7 +467,7 @@ class FxTable:
         rates: The rates, any order; one rate per pair and date.
     """
 
-    rates: tuple[FxRate, ...] = attrs.field(default=(), converter=to_tuple)
+    rates: tuple[FxRate, ...] = attrs.field(default=(), converter=_rate_tuple, validator=_fx_rates)
 
     def __attrs_post_init__(self) -> None:
         """Refuse two rates for the same pair on the same date."""
@@ -404,6 +480,12 @@ class FxTable:
                     f"a {fx.base}->{fx.quote} rate for {fx.as_of} is already given at rates[{seen[key]}]",
                 )
             seen[key] = index
+
+    @staticmethod
+    def _date(on: object) -> date:
+        if not isinstance(on, date) or isinstance(on, datetime):
+            raise ValidationError.at("on", f"expected a date like 2027-01-04, got {on!r}")
+        return on
 
     def with_rate(self, rate: FxRate) -> FxTable:
         """Return a new table that also holds *rate*."""
@@ -421,6 +503,7 @@ class FxTable:
         """
         validate_currency(base)
         validate_currency(quote)
+        on = self._date(on)
         if base == quote:
             return Decimal(1)
         direct = self._latest(base, quote, on)
@@ -440,7 +523,11 @@ class FxTable:
 
         Converting into the same currency returns *money* unchanged.
         """
+        if not isinstance(money, Money):
+            raise ValidationError.at("money", f"expected Money, got {money!r}")
+        validate_currency(to)
+        self._date(on)
         if money.currency == to:
             return money
         rate = self.rate(money.currency, to, on)
-        return Money(CONTEXT.multiply(money.amount, rate), to).rounded(policy)
+        return Money(MONEY.multiply(money.amount, rate), to).rounded(policy)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT
+from crokit._decimal import exact_add
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, total, validate_currency
 from crokit.pricing.diff import BudgetDiff, ChangeKind, LineChange, ServiceChange
@@ -110,7 +110,7 @@ class Budget:
         sums: dict[K, Decimal] = {}
         for line in self.lines:
             group = key(line)
-            sums[group] = CONTEXT.add(sums.get(group, Decimal(0)), line.amount.amount)
+            sums[group] = exact_add(sums.get(group, Decimal(0)), line.amount.amount)
         return {group: Money._trusted(sums[group], self.currency) for group in sorted(sums, key=order)}  # noqa: SLF001
 
     def by_service(self) -> dict[str, Money]:
@@ -156,7 +156,7 @@ class Budget:
         sums: dict[int, Decimal] = {}
         for line in self.lines:
             for month, part in line._monthly:  # noqa: SLF001 - the cached split of the line
-                sums[month] = CONTEXT.add(sums.get(month, Decimal(0)), part.amount)
+                sums[month] = exact_add(sums.get(month, Decimal(0)), part.amount)
         return {month: Money._trusted(sums[month], self.currency) for month in sorted(sums)}  # noqa: SLF001
 
     def cost_per_patient(self, patients: int) -> Money:

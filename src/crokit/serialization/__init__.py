@@ -34,8 +34,13 @@ Every problem in a document is reported at once, each with its path
 :class:`~crokit.errors.ValidationError`. Malformed input of any shape raises a
 :class:`~crokit.errors.CrokitError` subclass, never a bare exception.
 
-YAML is read only with a safe loader, which also keeps ``NO``, ``yes`` and ``on`` as
-strings (YAML 1.1 would turn them into booleans).
+A key given twice in one table is refused in every format
+(:class:`~crokit.errors.DuplicateKeyError`, naming its path), and one leading
+byte-order mark is accepted in every format. YAML is read only with a safe loader
+(LibYAML's when available), as YAML 1.2's core schema reads it: ``NO``, ``yes`` and
+``on`` stay strings, only decimal whole numbers are integers (``012``, ``0x3C`` and
+``1:00`` stay text rather than being re-based), and NEL, U+2028 and U+2029 are kept as
+characters of text.
 """
 
 from crokit.serialization._codec import dumps, loads, structure, unstructure

@@ -26,7 +26,9 @@ MAX_INT: Final = 10**15
 """Whole numbers in documents are refused beyond this magnitude."""
 
 
-def _describe(value: object) -> str:
+def _describe(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
+    if isinstance(value, _FloatText) and not value.is_finite():
+        return f"{value}, which is not a finite number"
     if isinstance(value, _FloatText):
         return f"the float {value}"
     if isinstance(value, bool):
@@ -42,6 +44,8 @@ def _describe(value: object) -> str:
 
 
 def _structure_decimal(value: object, _type: object) -> Decimal:
+    if isinstance(value, _FloatText) and not value.is_finite():
+        raise ValidationError.at("", f'expected a decimal written as a string, like "12.50", got {_describe(value)}')
     if isinstance(value, _FloatText):
         raise ValidationError.at(
             "", f'expected a decimal written as a string, like "{value}", got {_describe(value)} (floats are inexact)'
@@ -61,10 +65,18 @@ def _structure_int(value: object, _type: object) -> int:
 
 def _structure_float(value: object, _type: object) -> float:
     """Floats appear only in decision scores and weights, never in money; read them exactly from their text."""
-    if isinstance(value, _FloatText | int) and not isinstance(value, bool):
-        number = float(value)
+    if isinstance(value, _FloatText) and value.is_finite():
+        try:
+            number = float(value)
+        except ValueError:  # pragma: no cover - every reader hands over only number text
+            number = math.nan
         if math.isfinite(number):
             return number
+    elif isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            pass
     raise ValidationError.at("", f"expected a finite number, got {_describe(value)}")
 
 
