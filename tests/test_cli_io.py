@@ -10,6 +10,7 @@ import re
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,46 @@ def test_python_m_crokit_needs_nothing_on_path(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "phase-2-3" in result.stdout
+
+
+def test_an_import_holding_a_lone_surrogate_writes_nothing(tmp_path: Path) -> None:
+    text = PILOT.read_text(encoding="utf-8")
+    at = text.index('"name": "') + len('"name": "')
+    source = tmp_path / "x.json"
+    source.write_text(text[:at] + "\\ud800" + text[at:], encoding="utf-8")
+    output = tmp_path / "study.toml"
+    code, out, err = run("import", "usdm", str(source), "--output", str(output))
+    assert (code, out) == (EXIT_INVALID, "")
+    assert "lone surrogate U+D800" in one_clean_line(err)
+    assert not output.exists()
+    assert leftovers(tmp_path) == []
+
+
+# --- properties of the file layer ---
+
+
+@given(data=st.binary(max_size=3000), limit=st.integers(min_value=1, max_value=4000))
+def test_what_is_written_is_read_back_within_the_limit(data: bytes, limit: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.bin"
+        write_atomic(path, data)
+        assert sorted(p.name for p in Path(folder).iterdir()) == ["file.bin"]
+        if len(data) <= limit:
+            assert read_bytes(path, limit=limit) == data
+        else:
+            with pytest.raises(InputFileError, match=f"more than the input limit of {limit} bytes"):
+                read_bytes(path, limit=limit)
+
+
+@given(
+    text=st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
+    surrogate=st.integers(min_value=0xD800, max_value=0xDFFF),
+    data=st.data(),
+)
+def test_only_text_with_a_lone_surrogate_is_refused(text: str, surrogate: int, data: st.DataObject) -> None:
+    document = {"study": {"name": text, "tags": [text, {"note": text}]}}
+    _files.refuse_surrogates(document)
+    at = data.draw(st.integers(min_value=0, max_value=len(text)))
+    document["study"]["tags"][1] = {"note": text[:at] + chr(surrogate) + text[at:]}  # type: ignore[index]
+    with pytest.raises(ValidationError, match=rf"^study\.tags\[1\]\.note: .*U\+{surrogate:04X} at character {at + 1},"):
+        _files.refuse_surrogates(document)
