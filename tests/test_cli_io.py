@@ -280,6 +280,21 @@ def test_a_closed_pipe_as_a_subprocess() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/bin/sh").exists(), reason="needs /bin/sh to start a command with stdout closed")
+def test_a_command_started_with_stdout_closed(tmp_path: Path) -> None:
+    closed = ["/bin/sh", "-c", 'exec "$@" >&-', "sh", *COMMAND]
+    printed = subprocess.run([*closed, "template", "scenario"], capture_output=True, text=True, check=False)
+    assert printed.returncode == EXIT_CLOSED_OUTPUT
+    assert "standard output was closed" in one_clean_line(printed.stderr)
+    target = tmp_path / "s.toml"
+    written = subprocess.run(
+        [*closed, "template", "scenario", "--output", str(target)], capture_output=True, text=True, check=False
+    )
+    assert written.returncode == 0, written.stderr
+    assert target.read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.slow
 def test_sigint_as_a_subprocess() -> None:
     code = (
         "import signal, sys\n"

@@ -18,6 +18,8 @@ link or a symbolic link to it) and writes atomically (see
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from crokit.serialization._files import (
     encode_text,
     file_session,
     parse_size,
+    session_inputs,
     write_atomic,
 )
 
@@ -39,6 +42,7 @@ __all__ = [
     "EXIT_INVALID",
     "EXIT_OK",
     "EXIT_USAGE",
+    "ClosedOutput",
     "add_input_limit",
     "emit",
     "refuse_output_over",
@@ -109,15 +113,12 @@ def write_output(output: str, text: str) -> None:
         InputFileError: If *output* is an input, or cannot be written.
         ValidationError: If *text* cannot be written as UTF-8.
     """
-    from crokit.serialization._files import _SESSION
-
-    session = _SESSION.get()
     try:
         info = Path(output).stat()
     except OSError:
         info = None
-    if session is not None and info is not None:
-        for path, device, inode in session.inputs:
+    if info is not None:
+        for path, device, inode in session_inputs():
             if (info.st_dev, info.st_ino) == (device, inode):
                 raise _refusal(output, path)
     write_atomic(output, text)
@@ -134,6 +135,14 @@ def emit(text: str, output: str | None, out: TextIO) -> None:
     else:
         encode_text(text, what="standard output")
         out.write(text)
+
+
+class ClosedOutput(io.StringIO):
+    """Standard output when the process started with it closed: writing to it is a broken pipe."""
+
+    def write(self, _text: str) -> int:
+        """Refuse, as a closed pipe would."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def _message(exc: BaseException) -> str:

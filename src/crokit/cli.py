@@ -8,12 +8,13 @@ argparse); 130 interrupted (Ctrl-C); 141 standard output closed by its reader.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
-from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, add_input_limit, run
+from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, run
 from crokit._cli_scenario import add_commands
 from crokit._version import __version__
 from crokit.registry import Registry, default_registry
@@ -201,8 +202,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line with *argv* and return the exit code."""
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
+    out = out if out is not None else (sys.stdout or ClosedOutput())  # None when started with stdout closed
+    err = err if err is not None else (sys.stderr or io.StringIO())
     try:
         parser = _parser()
         args = parser.parse_args(argv)

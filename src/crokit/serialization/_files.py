@@ -46,6 +46,7 @@ __all__ = [
     "read_text",
     "refuse_surrogates",
     "require_format",
+    "session_inputs",
     "write_atomic",
     "write_atomic_with",
 ]
@@ -324,8 +325,8 @@ def _umask() -> int:
     return 0o022
 
 
-def _destination(path: str | os.PathLike[str]) -> tuple[Path, int]:
-    """The file to replace (a symbolic link's target) and the mode the new file gets."""
+def _destination(path: str | os.PathLike[str]) -> tuple[Path, int, os.stat_result | None]:
+    """The file to replace (a symbolic link's target), the mode the new file gets, and the old file's status."""
     target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     try:
         info = target.stat()
@@ -340,23 +341,39 @@ def _destination(path: str | os.PathLike[str]) -> tuple[Path, int]:
     folder = target.parent
     if not folder.is_dir():
         raise InputFileError(path, f"the folder {folder} does not exist")
-    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
-    return target, mode
+    mode = info.st_mode & 0o777 if info is not None else 0o666 & ~_umask()
+    return target, mode, info
+
+
+def _keep_owner(temporary: str, old: os.stat_result) -> None:
+    """Give the new file the replaced file's group (and owner, when allowed), as far as permitted."""
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):
+            os.chown(temporary, old.st_uid, old.st_gid)
+        with contextlib.suppress(OSError):
+            os.chown(temporary, -1, old.st_gid)
+
+
+def session_inputs() -> tuple[tuple[str, int, int], ...]:
+    """``(path, device, inode)`` of every file read in the current :func:`file_session` (none outside one)."""
+    session = _SESSION.get()
+    return tuple(session.inputs) if session is not None else ()
 
 
 def write_atomic_with(path: str | os.PathLike[str], write: Callable[[str], None]) -> Path:
     """Have *write* fill a temporary file in *path*'s folder, then move it over *path* in one step.
 
-    The new file keeps the mode of the file it replaces, or gets ``0o666 & ~umask``;
-    if *path* is a symbolic link, the file it points to is replaced and the link kept.
-    On any failure (even an interrupt) the temporary file is removed and *path* is
-    left as it was. Returns the path written (the link's target for a link).
+    The new file keeps the permission bits (and, as far as allowed, the owner and
+    group) of the file it replaces, or gets ``0o666 & ~umask``; if *path* is a
+    symbolic link, the file it points to is replaced and the link kept. On any failure
+    (even an interrupt) the temporary file is removed and *path* is left as it was.
+    Returns the path written (the link's target for a link).
 
     Raises:
         InputFileError: If *path* is a folder or not a regular file, its folder does not
             exist, or the file cannot be written (permission, read-only or full disk).
     """
-    target, mode = _destination(path)
+    target, mode, old = _destination(path)
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
@@ -366,6 +383,8 @@ def write_atomic_with(path: str | os.PathLike[str], write: Callable[[str], None]
         write(temporary)
         with open(temporary, "rb+") as stream:  # noqa: PTH123 - fsync needs the descriptor
             os.fsync(stream.fileno())
+        if old is not None:
+            _keep_owner(temporary, old)
         Path(temporary).chmod(mode)  # mkstemp makes the file private; give it the mode a new file gets
         Path(temporary).replace(target)
     except BaseException as exc:
