@@ -337,6 +337,15 @@ def test_a_link_to_dev_zero_is_refused(tmp_path: Path) -> None:
     assert "is a character device" in one_clean_line(err)
 
 
+def test_a_read_error_gives_one_line(tmp_path: Path) -> None:
+    # /proc/self/mem is a regular file whose first page cannot be read: EIO, even for root.
+    link = tmp_path / "mem.toml"
+    link.symlink_to("/proc/self/mem")
+    code, _, err = run("validate", str(link))
+    assert code == EXIT_INVALID
+    assert one_clean_line(err) == f"crokit: error: {link}: cannot be read ({os.strerror(errno.EIO)})\n"
+
+
 def test_a_file_over_the_limit_is_refused(scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     size = scenario.stat().st_size
     assert run("validate", str(scenario), "--max-input-size", str(size))[0] == 0
