@@ -256,6 +256,13 @@ def test_a_closed_output_gives_one_line_and_141() -> None:
     assert "standard output was closed" in one_clean_line(err.getvalue())
 
 
+def test_help_into_a_closed_pipe_gives_141(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", _Closed())
+    err = io.StringIO()
+    assert main(["--help"], err=err) == EXIT_CLOSED_OUTPUT
+    assert "standard output was closed" in one_clean_line(err.getvalue())
+
+
 def test_ctrl_c_gives_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*_args: object, **_kwargs: object) -> object:
         raise KeyboardInterrupt

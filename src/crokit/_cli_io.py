@@ -44,6 +44,7 @@ __all__ = [
     "EXIT_USAGE",
     "ClosedOutput",
     "add_input_limit",
+    "closed_output",
     "emit",
     "refuse_output_over",
     "run",
@@ -162,6 +163,14 @@ def _silence_stdout() -> None:
         pass
 
 
+def closed_output(out: TextIO, err: TextIO) -> int:
+    """Report that *out* was closed by its reader, and return :data:`EXIT_CLOSED_OUTPUT`."""
+    if out is sys.stdout:
+        _silence_stdout()
+    err.write("crokit: error: standard output was closed before everything was written\n")
+    return EXIT_CLOSED_OUTPUT
+
+
 def run(handler: Handler, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run *handler* in a file session and turn every failure into one line on *err* and an exit code."""
     source = getattr(args, "file", None)
@@ -174,10 +183,7 @@ def run(handler: Handler, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         err.write("crokit: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        if out is sys.stdout:
-            _silence_stdout()
-        err.write("crokit: error: standard output was closed before everything was written\n")
-        return EXIT_CLOSED_OUTPUT
+        return closed_output(out, err)
     except (CrokitError, OSError, MemoryError) as exc:
         message = _message(exc) if not isinstance(exc, MemoryError) else "not enough memory"
         if source and isinstance(exc, CrokitError) and source not in message:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
-from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, run
+from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, closed_output, run
 from crokit._cli_scenario import add_commands
 from crokit._version import __version__
 from crokit.registry import Registry, default_registry
@@ -212,5 +212,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except KeyboardInterrupt:
         err.write("crokit: interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # --help or --version into a closed pipe
+        return closed_output(sys.stdout, err)
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     return run(handler, args, out, err)
