@@ -248,6 +248,9 @@ class _Closed(io.StringIO):
     def write(self, _text: str) -> int:
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
 
+    def flush(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
 
 def test_a_closed_output_gives_one_line_and_141() -> None:
     err = io.StringIO()

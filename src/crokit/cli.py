@@ -207,12 +207,15 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     try:
         parser = _parser()
         args = parser.parse_args(argv)
-    except SystemExit as exc:
+    except SystemExit as exc:  # --help, --version or a usage error
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # argparse ignores a failed write; the flush says whether the reader went away
+        except BrokenPipeError:
+            return closed_output(sys.stdout, err)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         err.write("crokit: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # --help or --version into a closed pipe
-        return closed_output(sys.stdout, err)
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     return run(handler, args, out, err)
