@@ -433,6 +433,20 @@ def test_text_that_utf8_cannot_hold_is_never_half_written(tmp_path: Path) -> Non
     assert out.getvalue() == ""
 
 
+def test_a_report_standard_output_cannot_show_gives_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crokit.template
+
+    monkeypatch.setattr(crokit.template, "scenario_template", lambda: "# Caf\u00e9 \u2500\n")
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    err = io.StringIO()
+    code = main(["template", "scenario"], out=out, err=err)
+    assert code == EXIT_INVALID
+    assert "standard output: its encoding ascii cannot show '\u00e9' (U+00E9)" in one_clean_line(err.getvalue())
+    assert "PYTHONIOENCODING=utf-8" in err.getvalue()
+    out.flush()
+    assert out.buffer.getvalue() == b""
+
+
 # --- tests run anywhere (issue 8, section 5) ---
 
 

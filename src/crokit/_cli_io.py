@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, TextIO
 
-from crokit.errors import CrokitError, InputFileError
+from crokit.errors import CrokitError, InputFileError, ValidationError
 from crokit.serialization._files import (
     MAX_INPUT_ENV,
     encode_text,
@@ -129,13 +129,26 @@ def emit(text: str, output: str | None, out: TextIO) -> None:
     """Write *text* to the file *output* (see :func:`write_output`), or to *out* without one.
 
     Raises:
-        ValidationError: If *text* cannot be written as UTF-8 (a lone surrogate).
+        ValidationError: If *text* cannot be written as UTF-8 (a lone surrogate), or
+            standard output's encoding cannot show it.
     """
     if output:
         write_output(output, text)
-    else:
-        encode_text(text, what="standard output")
-        out.write(text)
+        return
+    encode_text(text, what="standard output")
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        raise ValidationError.at(
+            "standard output",
+            f"its encoding {encoding} cannot show {bad!r} (U+{ord(bad):04X}): "
+            "set PYTHONIOENCODING=utf-8, or write to a file with --output",
+        ) from None
+    except LookupError:  # pragma: no cover - an encoding Python does not know: let the stream decide
+        pass
+    out.write(text)
 
 
 class ClosedOutput(io.StringIO):
