@@ -389,6 +389,13 @@ def test_a_file_growing_past_the_limit_is_refused(tmp_path: Path) -> None:
         read_bytes(tmp_path)
 
 
+def test_a_file_name_with_a_nul_character_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="is not a valid file name"):
+        read_bytes("bad\0name.toml")
+    with pytest.raises(InputFileError, match="is not a valid file name"):
+        write_atomic(str(tmp_path / "bad\0name.toml"), "x")
+
+
 @given(st.integers(min_value=1, max_value=10**12), st.sampled_from(["", "B", "k", "KB", "KiB", "M", "MiB", "G", "GiB"]))
 def test_parse_size_reads_every_unit(number: int, unit: str) -> None:
     factor = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 10**6, "mib": 2**20, "g": 10**9, "gib": 2**30}

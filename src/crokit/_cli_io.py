@@ -85,7 +85,7 @@ def add_input_limit(parser: argparse.ArgumentParser) -> None:
 def _same_file(output: str, path: str) -> bool:
     try:
         mine, theirs = Path(output).stat(), Path(path).stat()
-    except OSError:
+    except (OSError, ValueError):
         return False
     return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 

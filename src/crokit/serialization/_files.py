@@ -198,6 +198,8 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
         info = Path(path).stat()
     except OSError as exc:
         raise _os_error(path, exc, "read") from None
+    except ValueError:  # a NUL character in the path
+        raise InputFileError(repr(str(path)), "is not a valid file name") from None
     _regular(path, info)
     if info.st_size > limit:
         raise _too_large(path, str(info.st_size), limit)
@@ -327,13 +329,15 @@ def _umask() -> int:
 
 def _destination(path: str | os.PathLike[str]) -> tuple[Path, int, os.stat_result | None]:
     """The file to replace (a symbolic link's target), the mode the new file gets, and the old file's status."""
-    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     try:
+        target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
         info = target.stat()
     except FileNotFoundError:
         info = None
     except OSError as exc:
         raise _os_error(path, exc, "written") from None
+    except ValueError:  # a NUL character in the path
+        raise InputFileError(repr(str(path)), "is not a valid file name") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise InputFileError(path, "is a directory, expected a file name")
     if info is not None and not stat.S_ISREG(info.st_mode):
