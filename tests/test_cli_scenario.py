@@ -178,7 +178,7 @@ def test_unknown_extension_and_usage_errors(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_subprocess_demo_and_bad_file(tmp_path: Path) -> None:
-    demo = subprocess.run(["crokit", "demo"], capture_output=True, text=True, check=False)
+    demo = subprocess.run([sys.executable, "-m", "crokit", "demo"], capture_output=True, text=True, check=False)
     assert demo.returncode == 0, demo.stderr
     assert "Recommended:" in demo.stdout
     bad = tmp_path / "bad.toml"

@@ -26,11 +26,11 @@ from crokit.excel import (
     read_rate_card,
     write_rate_card_template,
 )
-from crokit.excel._book import _umask
 from crokit.excel._export import calendar_month, months_text, put_money
 from crokit.excel._numbers import cell_ref, describe, fits_excel, money_format
 from crokit.pricing import RateCard, RateCardEntry, RatePer
 from crokit.scenario import Evaluation, evaluate
+from crokit.serialization._files import _umask
 
 USD = '#,##0.00 "USD"'
 

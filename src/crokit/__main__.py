@@ -2,6 +2,10 @@
 
 import sys
 
-from crokit.cli import main
+try:
+    from crokit.cli import main
+except KeyboardInterrupt:  # pragma: no cover - Ctrl-C while Python is still importing crokit
+    sys.stderr.write("crokit: interrupted\n")
+    sys.exit(130)
 
 sys.exit(main())

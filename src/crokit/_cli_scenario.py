@@ -1,7 +1,8 @@
 """The scenario commands of the command line: demo, evaluate, validate, template, import.
 
 Every file is read through :mod:`crokit.serialization`, so each problem comes back as a
-:class:`~crokit.errors.CrokitError` with its location; outputs are written through a
+:class:`~crokit.errors.CrokitError` with its location; outputs go through
+:func:`crokit._cli_io.emit`, which never writes over an input and writes through a
 temporary file and a rename, so a failure never leaves a partial file.
 """
 
@@ -11,9 +12,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from crokit._cli_io import emit
 from crokit.errors import ValidationError
 from crokit.registry import default_registry
-from crokit.serialization import dumps, format_for, loads, read_text, write_atomic
+from crokit.serialization import dumps, load
 
 if TYPE_CHECKING:
     from crokit.scenario import Evaluation, Scenario
@@ -26,14 +28,11 @@ _REPORT_FORMATS = ("text", "markdown", "html", "json")
 def _load_scenario(path: str) -> Scenario:
     from crokit.scenario import Scenario
 
-    return loads(read_text(path), Scenario, format_for(path), registry=default_registry(), source=path)
+    return load(path, Scenario, registry=default_registry())
 
 
 def _emit(text: str, output: str | None, out: TextIO) -> None:
-    if output:
-        write_atomic(output, text)
-    else:
-        out.write(text)
+    emit(text, output, out)
 
 
 def _evaluate(scenario: Scenario, seed: int | None) -> Evaluation:

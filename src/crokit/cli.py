@@ -1,21 +1,22 @@
 """The ``crokit`` command line.
 
-Exit codes: 0 success, 1 invalid input (a :class:`~crokit.errors.CrokitError`, with
-its message on stderr and no traceback), 2 usage error (from argparse).
+Exit codes (see ``docs/cli.md``): 0 success; 1 invalid input, a refused output or an
+operating-system error (one message on stderr, no traceback); 2 usage error (from
+argparse); 130 interrupted (Ctrl-C); 141 standard output closed by its reader.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
+from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, closed_output, run
 from crokit._cli_scenario import add_commands
 from crokit._version import __version__
-from crokit.errors import CrokitError
 from crokit.registry import Registry, default_registry
 from crokit.vocabulary.lifecycle import Milestone, Stage
 from crokit.vocabulary.terms import ProviderKind
@@ -127,6 +128,8 @@ SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str,
     "questions": ("Due-diligence questions", _questions, ("id", "criterion", "answer_type", "text")),
 }
 _DEFAULT_SECTIONS: Final = ("services", "categories", "stages")
+_READERS: Final = ("evaluate", "validate", "import")
+"""The commands that read files, and so take ``--max-input-size``."""
 
 
 def _cell(value: object) -> str:
@@ -192,29 +195,27 @@ def _parser() -> argparse.ArgumentParser:
     plugins.add_argument("--format", choices=("text", "json"), default="text")
     plugins.set_defaults(handler=_plugins)
     add_commands(commands)
+    for name in _READERS:
+        add_input_limit(commands.choices[name])
     return parser
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line with *argv* and return the exit code."""
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
-    parser = _parser()
+    out = out if out is not None else (sys.stdout or ClosedOutput())  # None when started with stdout closed
+    err = err if err is not None else (sys.stderr or io.StringIO())
     try:
+        parser = _parser()
         args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
+    except SystemExit as exc:  # --help, --version or a usage error
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # argparse ignores a failed write; the flush says whether the reader went away
+        except BrokenPipeError:
+            return closed_output(sys.stdout, err)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("crokit: interrupted\n")
+        return EXIT_INTERRUPTED
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
-    try:
-        return handler(args, out)
-    except CrokitError as exc:
-        source = getattr(args, "file", None)
-        message = str(exc)
-        if source and source not in message:
-            message = f"{source}: {message}"
-        err.write(f"crokit: error: {message}\n")
-        return 1
-    except BrokenPipeError:  # pragma: no cover - the reader (e.g. `head`) went away; nothing left to say
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+    return run(handler, args, out, err)

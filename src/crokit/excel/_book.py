@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, cast
 
-from crokit.errors import InputFileError, MissingDependencyError
+from crokit.errors import MissingDependencyError
+from crokit.serialization._files import write_atomic_with
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -36,43 +36,21 @@ def require_openpyxl() -> None:
         raise MissingDependencyError("openpyxl", "excel") from None
 
 
-def _umask() -> int:
-    """The process's file-creation mask, read without changing it (Linux); 0o022 where it cannot be read."""
-    try:
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o022
-
-
 def save_atomic(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
     """Save *workbook* to *path* through a temporary file in the same folder and a rename.
 
     If saving fails, the temporary file is removed and whatever was at *path* before is
-    left untouched, so no partial workbook is ever left behind.
+    left untouched, so no partial workbook is ever left behind. The file keeps the mode
+    of the file it replaces, or gets ``0o666 & ~umask`` (``0644`` by default); a
+    symbolic link is written through to its target (see
+    :func:`crokit.serialization._files.write_atomic_with`).
 
     Raises:
-        InputFileError: If *path* is a folder or its folder does not exist.
+        InputFileError: If *path* is a folder or not a regular file, its folder does not
+            exist, or it cannot be written.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise InputFileError(path, "is a directory, expected a file name")
-    directory = target.parent
-    if not directory.is_dir():
-        raise InputFileError(path, f"the folder {directory} does not exist")
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        Path(temporary).chmod(mode)  # mkstemp makes the file private; give it the mode a new file gets
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    write_atomic_with(path, workbook.save)
+    return Path(path)
 
 
 def cell_at(sheet: Worksheet, row: int, column: int) -> Cell:

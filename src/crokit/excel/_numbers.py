@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from crokit.money import minor_units
@@ -28,6 +28,9 @@ __all__ = [
 
 EXCEL_DIGITS: Final = 15
 """Significant digits Excel keeps and shows: any decimal with at most this many survives a round trip."""
+
+_WHOLE_LIMIT: Final = 10.0**EXCEL_DIGITS
+"""Whole floats below this are taken as they are; larger ones keep only the digits Excel shows."""
 
 # Text that does not change how many decimals a format shows: quoted text, escaped
 # characters, [colour]/[locale] blocks, _x spacing and *x fill.
@@ -67,8 +70,9 @@ def decimal_from_cell(value: float | Decimal, number_format: str | None = None) 
     the decimal a person typed (or sees) is recovered from the float's text, never from
     its binary value (``Decimal(0.1)`` would be ``0.1000000000000000055...``):
 
-    1. An ``int`` (or ``Decimal``) is taken as it is; a float with a whole value
-       becomes that whole number (``2027.0`` -> ``2027``).
+    1. An ``int`` (or ``Decimal``) is taken as it is; a float with a whole value of
+       at most 15 digits becomes that whole number (``2027.0`` -> ``2027``); a larger
+       one is read by rule 2 (``1e300`` -> ``1E+300``, not its binary expansion).
     2. Otherwise the float's shortest round-trip text, ``repr(value)``, is read
        (``1850.1`` -> ``1850.1``). If that text has more than 15 significant digits,
        the extra digits are float noise from a calculation that Excel itself does
@@ -79,7 +83,8 @@ def decimal_from_cell(value: float | Decimal, number_format: str | None = None) 
        adds zeros (``1850.1`` under ``0.00`` -> ``1850.10``, ``15000`` -> ``15000.00``).
        A number with more decimals than its format shows keeps all of them
        (``1850.125`` under ``0.00`` stays ``1850.125``): the format hides digits,
-       it does not remove them.
+       it does not remove them. A number too long to pad (``1e300`` under ``0.00``)
+       is left as it is.
 
     Raises:
         ValueError: For NaN or an infinity.
@@ -93,7 +98,7 @@ def decimal_from_cell(value: float | Decimal, number_format: str | None = None) 
         number = Decimal(value)
     elif not math.isfinite(value):
         raise ValueError(f"{value!r} is not a finite number")
-    elif value.is_integer():
+    elif value.is_integer() and abs(value) < _WHOLE_LIMIT:
         number = Decimal(int(value))
     else:
         number = Decimal(repr(value))
@@ -101,7 +106,10 @@ def decimal_from_cell(value: float | Decimal, number_format: str | None = None) 
             number = Decimal(format(value, f".{EXCEL_DIGITS}g"))
     decimals = fixed_decimals(number_format)
     if decimals is not None and number.is_finite():
-        padded = number.quantize(Decimal(1).scaleb(-decimals))
+        try:
+            padded = number.quantize(Decimal(1).scaleb(-decimals))
+        except InvalidOperation:  # too many digits to pad (1e300 under "0.00"): the number stays as it is
+            return number
         if padded == number:
             return padded
     return number

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
+import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -17,6 +20,7 @@ from crokit.errors import CrokitError, InputFileError, Problem, ValidationError,
 from crokit.excel._book import finish_sheet, require_openpyxl, save_atomic, write_header
 from crokit.excel._numbers import (
     cell_ref,
+    column_letter,
     decimal_from_cell,
     describe,
     display_decimals,
@@ -27,9 +31,11 @@ from crokit.excel._numbers import (
 )
 from crokit.money import CURRENCIES, Money
 from crokit.pricing.fte import RateCard, RateCardEntry, RatePer
+from crokit.serialization._files import MAX_INPUT_ENV, max_input_bytes, read_bytes
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 __all__ = ["COLUMNS", "read_rate_card", "write_rate_card_template"]
 
@@ -40,6 +46,10 @@ _YEARS: Final = (1990, 2100)
 _PER_CHOICES: Final = ", ".join(f'"{per.value}"' for per in RatePer)
 _TEMPLATE_ROWS: Final = 500
 """Rows of a template the ``per`` drop-down list covers."""
+MAX_ROWS: Final = 100_000
+"""The most rows :func:`read_rate_card` reads from a sheet (header included); a longer sheet is refused."""
+MAX_MEMBERS: Final = 10_000
+"""The most parts (zip members) a workbook may have before it is opened."""
 
 
 @attrs.frozen
@@ -203,22 +213,45 @@ def _header(sheet: str, cells: Sequence[object]) -> dict[str, int]:
     return columns
 
 
+def _unpacked_size(path: str | os.PathLike[str], data: bytes, limit: int) -> None:
+    """Refuse a workbook whose zip members would unpack to more than *limit* bytes, before openpyxl reads it.
+
+    A member never yields more than the size its header declares (``zipfile`` stops
+    there and checks the CRC), so the declared sizes bound what can be unpacked.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # noqa: BLE001 - a damaged archive may fail in many ways; all mean "not a workbook"
+        raise InputFileError(path, f"is not an Excel .xlsx workbook ({_detail(exc)})") from None
+    if len(members) > MAX_MEMBERS:
+        raise InputFileError(path, f"has {len(members)} parts, more than the {MAX_MEMBERS} an .xlsx workbook may have")
+    total = sum(member.file_size for member in members)
+    if total > limit:
+        raise InputFileError(
+            path,
+            f"would unpack to {total} bytes, more than the input limit of {limit} bytes "
+            f"(raise it with --max-input-size or {MAX_INPUT_ENV})",
+        )
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _open(path: str | os.PathLike[str]) -> Workbook:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    file = Path(path)
-    if not file.exists():
-        raise InputFileError(path, "no such file")
-    if file.is_dir():
-        raise InputFileError(path, "is a directory, expected an .xlsx file")
+    limit = max_input_bytes()
+    data = read_bytes(path, limit=limit)
+    _unpacked_size(path, data, limit)
     try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputFileError(path, f"is not an Excel .xlsx workbook ({detail})") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many types; all mean "cannot read"
+        raise InputFileError(path, f"is not a readable Excel .xlsx workbook ({_detail(exc)})") from None
 
 
 def _find_sheet(path: str | os.PathLike[str], names: Sequence[str], sheet: str) -> str:
@@ -231,19 +264,94 @@ def _find_sheet(path: str | os.PathLike[str], names: Sequence[str], sheet: str) 
     raise InputFileError(path, f"has no sheet {sheet!r} (its sheets: {listed})")
 
 
-def _rows(lines: Iterator[Sequence[object]], columns: dict[str, int]) -> list[_Row]:
-    rows: list[_Row] = []
-    for number, cells in enumerate(lines, start=2):
-        values: dict[str, object] = {}
-        formats: dict[str, str | None] = {}
-        for name, column in columns.items():
-            cell = cells[column - 1] if column <= len(cells) else None
-            value = getattr(cell, "value", None)
-            values[name] = None if isinstance(value, str) and not value.strip() else value
-            formats[name] = getattr(cell, "number_format", None)
-        if any(value is not None for value in values.values()):
-            rows.append(_Row(number=number, values=values, formats=formats))
-    return rows
+def _row(number: int, cells: Sequence[object], columns: dict[str, int]) -> _Row | None:
+    values: dict[str, object] = {}
+    formats: dict[str, str | None] = {}
+    for name, column in columns.items():
+        cell = cells[column - 1] if column <= len(cells) else None
+        value = getattr(cell, "value", None)
+        values[name] = None if isinstance(value, str) and not value.strip() else value
+        formats[name] = getattr(cell, "number_format", None)
+    if any(value is not None for value in values.values()):
+        return _Row(number=number, values=values, formats=formats)
+    return None
+
+
+def _failed_at(exc: BaseException) -> str | None:
+    """The cell (``C7``) or row (``7:7``) openpyxl's sheet parser was reading when *exc* was raised, if known."""
+    where: str | None = None
+    trace = exc.__traceback__
+    while trace is not None:
+        local = trace.tb_frame.f_locals
+        parser = local.get("self")
+        row = getattr(parser, "row_counter", None)
+        if trace.tb_frame.f_code.co_name == "parse_cell":
+            coordinate = local.get("coordinate")
+            column = getattr(parser, "col_counter", None)
+            if isinstance(coordinate, str) and coordinate.isalnum():
+                where = coordinate.upper()
+            elif isinstance(row, int) and isinstance(column, int):
+                where = f"{column_letter(column + 1)}{row}"
+        elif isinstance(row, int) and where is None and row > 0:
+            where = f"{row}:{row}"
+        trace = trace.tb_next
+    return where
+
+
+def _unreadable(path: str | os.PathLike[str], sheet: str, exc: BaseException, last_row: int) -> InputFileError:
+    where = _failed_at(exc) or f"{last_row + 1}:{last_row + 1}"
+    return InputFileError(path, f"cannot read {sheet_ref(sheet)}!{where} ({_detail(exc)})")
+
+
+_PARSE_ERRORS: Final = (
+    zlib.error,
+    zipfile.BadZipFile,
+    EOFError,
+    NotImplementedError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError (and lxml's) derive from it
+    ValueError,  # text in a number cell, a bad row number; defusedxml's refusals derive from it
+    IndexError,  # a shared-string index past the table
+    KeyError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,  # decimal.InvalidOperation, OverflowError
+    OSError,
+)
+
+
+def _read_sheet(
+    path: str | os.PathLike[str], worksheet: ReadOnlyWorksheet, name: str, currency: str | None
+) -> tuple[dict[str, int], list[_Row]]:
+    """The header's columns and every non-blank row, whatever dimension the sheet declares."""
+    worksheet.reset_dimensions()  # read-only mode trusts the declared dimension and drops rows past it
+    number = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. a date cell out of range, which openpyxl reads as an error value
+            header = next(worksheet.iter_rows(min_row=1, max_row=1), ())  # type: ignore[misc] # shared with Worksheet
+            columns = _header(name, [getattr(cell, "value", None) for cell in header])
+            if "currency" not in columns and currency is None:
+                raise ValidationError.at(
+                    f"{sheet_ref(name)}!1:1", "no 'currency' column: add one, or pass currency= (such as 'USD')"
+                )
+            number = 1
+            rows: list[_Row] = []
+            for number, cells in enumerate(
+                worksheet.iter_rows(min_row=2, max_col=max(columns.values())),  # type: ignore[misc]
+                start=2,
+            ):
+                if number > MAX_ROWS:
+                    raise InputFileError(
+                        path, f"the sheet {name!r} has more than {MAX_ROWS} rows, more than a rate card may have"
+                    )
+                row = _row(number, cells, columns)
+                if row is not None:
+                    rows.append(row)
+    except CrokitError:
+        raise
+    except _PARSE_ERRORS as exc:
+        raise _unreadable(path, name, exc, number) from None
+    return columns, rows
 
 
 def read_rate_card(path: str | os.PathLike[str], *, sheet: str = "Rates", currency: str | None = None) -> RateCard:
@@ -278,13 +386,7 @@ def read_rate_card(path: str | os.PathLike[str], *, sheet: str = "Rates", curren
         worksheet = book[name]
         if not isinstance(worksheet, ReadOnlyWorksheet):
             raise InputFileError(path, f"the sheet {name!r} is not a worksheet")
-        lines = iter(worksheet.rows)
-        columns = _header(name, [getattr(cell, "value", None) for cell in next(lines, ())])
-        if "currency" not in columns and currency is None:
-            raise ValidationError.at(
-                f"{sheet_ref(name)}!1:1", "no 'currency' column: add one, or pass currency= (such as 'USD')"
-            )
-        rows = _rows(lines, columns)
+        columns, rows = _read_sheet(path, worksheet, name, currency)
     finally:
         book.close()
     reader = _Reader(name, columns, currency)

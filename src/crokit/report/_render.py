@@ -11,6 +11,7 @@ import importlib.util
 import io
 from collections.abc import Sequence
 
+from crokit.errors import MissingDependencyError
 from crokit.report._document import Block, Bullets, Heading, Paragraph
 
 __all__ = ["to_html", "to_markdown", "to_rich_text", "to_text"]
@@ -60,10 +61,17 @@ def rich_available() -> bool:
 
 
 def to_rich_text(blocks: Sequence[Block], *, width: int = 120) -> str:
-    """Text with rich's box-drawn tables (rich must be installed), without colour codes."""
-    from rich.console import Console
-    from rich.table import Table as RichTable
-    from rich.text import Text
+    """Text with rich's box-drawn tables (rich must be installed), without colour codes.
+
+    Raises:
+        MissingDependencyError: If rich is not installed (``pip install 'crokit[rich]'``).
+    """
+    try:
+        from rich.console import Console
+        from rich.table import Table as RichTable
+        from rich.text import Text
+    except ImportError:
+        raise MissingDependencyError("rich", "rich") from None
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False)
