@@ -9,8 +9,13 @@ A record (``GET https://clinicaltrials.gov/api/v2/studies/{nctId}``) holds a
 - ``phase``: ``designModule.phases`` through :func:`~crokit.vocabulary.codes.stage_from_ctgov`
   (``["PHASE1", "PHASE2"]`` is Phase 1/2);
 - ``indication``: ``conditionsModule.conditions``, joined with ``"; "``;
-- ``therapeutic_area``: a condition or keyword the registry knows as an area, else a word
-  of :data:`~crokit.interop._lookup.AREA_KEYWORDS` in them (reported in the notes);
+- ``therapeutic_area``: ``crokit:rare-disease`` if ClinicalTrials.gov files the record
+  under its derived "Rare Diseases" browse branch
+  (``derivedSection.conditionBrowseModule.browseBranches``); else a condition or keyword
+  the registry knows as an area; else the condition MeSH terms
+  (``conditionBrowseModule.meshes``, then ``ancestors``) through crokit's cited area code
+  table (``crokit/interop/area_codes.toml``); else a word of
+  :data:`~crokit.interop._lookup.AREA_KEYWORDS` in them (each reported in the notes);
 - ``planned_patients``: ``designModule.enrollmentInfo.count``;
 - ``sites`` and ``countries``: ``contactsLocationsModule.locations``; each distinct
   facility (facility, city, state, country) is a site, and each country name is turned
@@ -34,6 +39,7 @@ from typing import Any, Final
 import attrs
 
 from crokit.errors import ValidationError
+from crokit.interop._area_codes import area_table
 from crokit.interop._collect import Collector
 from crokit.interop._lookup import area_from_keywords, country_from_name, resolve_area
 from crokit.interop._node import Node, describe, first_text, load_json
@@ -204,28 +210,76 @@ class _CtgovReader:
                 found.append((item.path, text))
         return found
 
-    def _area(self, module: Node, conditions: list[tuple[str, str]]) -> TherapeuticArea:
+    def _mesh_area(self) -> tuple[TherapeuticArea, str] | None:
+        """The area of the record's condition MeSH terms (in order), else of their ancestors (most specific row)."""
+        browse = self.root["derivedSection"]["conditionBrowseModule"]
+        table = area_table()
+        for mesh in browse["meshes"].objects():
+            row = table.match("MeSH", mesh["id"].text())
+            area = resolve_area(self.registry, row.area) if row is not None else None
+            if row is not None and area is not None:
+                return area, f"from {mesh.path}: {row} in crokit's area code table ({row.source})"
+        ranked: list[tuple[int, TherapeuticArea, str]] = []
+        for ancestor in browse["ancestors"].objects():
+            row = table.match("MeSH", ancestor["id"].text())
+            area = resolve_area(self.registry, row.area) if row is not None else None
+            if row is not None and area is not None:
+                ranked.append(
+                    (row.rank, area, f"from {ancestor.path}: {row} in crokit's area code table ({row.source})")
+                )
+        if ranked:
+            _, area, how = min(ranked, key=lambda entry: entry[0])
+            return area, how
+        return None
+
+    def _rare_flag(self) -> str | None:
+        """The path of the derived "Rare Diseases" browse branch, if the record has one."""
+        branches = self.root["derivedSection"]["conditionBrowseModule"]["browseBranches"]
+        for branch in branches.objects():
+            name = branch["name"].text()
+            if name is not None and name.casefold() == "rare diseases":
+                return branch.path
+        return None
+
+    def _area_from_record(self, module: Node, conditions: list[tuple[str, str]]) -> tuple[TherapeuticArea, str] | None:
         keywords = [(item.path, text) for item in module["keywords"].items() if (text := item.text()) is not None]
         candidates = [*conditions, *keywords]
         for path, text in candidates:
             area = resolve_area(self.registry, text)
             if area is not None:
-                self.collect.notes.append(f"therapeutic_area {area.id} from {path} {text!r}")
-                return area
+                return area, f"from {path} {text!r}"
+        found = self._mesh_area()
+        if found is not None:
+            return found
         for path, text in candidates:
             match = area_from_keywords(self.registry, text)
             if match is not None:
                 area, word = match
-                self.collect.notes.append(
-                    f"therapeutic_area {area.id} mapped from the word {word!r} in {path} {text!r} "
-                    "(crokit's keyword table: ClinicalTrials.gov records name conditions, not areas)"
+                return area, (
+                    f"mapped from the word {word!r} in {path} {text!r} "
+                    "(crokit's keyword table: the record names no area or MeSH term crokit knows)"
                 )
-                return area
+        return None
+
+    def _area(self, module: Node, conditions: list[tuple[str, str]]) -> TherapeuticArea:
+        found = self._area_from_record(module, conditions)
+        flag = self._rare_flag()
+        rare = resolve_area(self.registry, "crokit:rare-disease") if flag is not None else None
+        if rare is not None:
+            other = f"; the conditions alone would give {found[0].id} ({found[1]})" if found is not None else ""
+            self.collect.notes.append(
+                f"therapeutic_area {rare.id}: {flag} is ClinicalTrials.gov's 'Rare Diseases' category{other}"
+            )
+            return rare
+        if found is not None:
+            area, how = found
+            self.collect.notes.append(f"therapeutic_area {area.id} {how}")
+            return area
         fallback = self.collect.defaults.therapeutic_area
         if fallback is None:
             raise module["conditions"].fail(
-                "no therapeutic area could be mapped from the conditions or keywords; "
-                "pass defaults=ImportDefaults(therapeutic_area=...)"
+                "no therapeutic area could be mapped from the conditions, keywords or MeSH terms; "
+                "pass defaults=ImportDefaults(therapeutic_area=...) (crokit import --area ID)"
             )
         area = self.registry.area(fallback, path="defaults.therapeutic_area")
         self.collect.assume("therapeutic_area", area.id, "no area could be mapped from the conditions; the defaults")
