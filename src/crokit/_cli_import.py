@@ -108,6 +108,20 @@ def _report(kind: str, file: str, defaults: ImportDefaults) -> ImportReport:
     return loader(file, registry=default_registry(), defaults=defaults)
 
 
+def _report_lines(report: ImportReport) -> list[str]:
+    lines: list[str] = []
+    if report.filled:
+        lines.append("Filled in by crokit (check these):")
+        lines += [f"  {a.field} = {a.value}: {a.reason}" for a in report.filled]
+    if report.unread:
+        lines.append("Not read from the file:")
+        lines += [f"  {item}" for item in report.unread]
+    if report.notes:
+        lines.append("Notes:")
+        lines += [f"  {note}" for note in report.notes]
+    return lines
+
+
 def import_text(report: ImportReport, *, kind: str, scenario: bool = False, template: Scenario | None = None) -> str:
     """The TOML text ``crokit import`` writes for *report*: a study document, or a whole scenario.
 
@@ -130,7 +144,7 @@ def import_text(report: ImportReport, *, kind: str, scenario: bool = False, temp
         ]
         body = render_scenario(built.scenario, registry)
     else:
-        header += report.summary().splitlines()[1:]
+        header += _report_lines(report)
         body = dumps(report.study, "toml", registry=registry)
     text = comment_lines(header) + "\n" + body
     if tomllib.loads(text) != tomllib.loads(body):  # pragma: no cover - comment_lines guarantees it

@@ -99,12 +99,7 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     fmt = format_for(args.file)
     kind = args.kind or detect_kind(parse(text, fmt, source=args.file))
     label = _LABELS.get(kind, kind)
-    try:
-        document = loads(text, _types()[kind], fmt, registry=registry, source=args.file)
-    except ValidationError:
-        if args.kind is None:
-            out.write(f"{args.file}: read as a {label} document (from its keys; use --as to choose another)\n")
-        raise
+    document = loads(text, _types()[kind], fmt, registry=registry, source=args.file)
     if kind == "scenario":
         evaluation = evaluate(document, registry=registry)  # prices every proposal: their problems are input problems
         eligible = sum(1 for result in evaluation.candidates if result.eligible)
