@@ -46,7 +46,7 @@ def describe(value: object) -> str:
         return "null"
     if isinstance(value, int) and value.bit_length() > 200:  # noqa: PLR2004 - too long to print (or even to convert)
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value)
+    text = str(value) if isinstance(value, Decimal) else repr(value)  # a Decimal as the file wrote it: 0.0
     return text if len(text) <= 60 else text[:57] + "..."  # noqa: PLR2004 - keep messages short
 
 

@@ -227,7 +227,7 @@ def _enrolment_scope(enrollment: Node, collect: Collector) -> Node | None:
         count = _count(enrollment["quantity"])[0]
         _, label = _country(scope["code"])
         if scope["code"].mapping() is None:
-            label = (read_code(scope["type"])[1] or "an unnamed scope").lower()
+            label = f"the {(read_code(scope['type'])[1] or 'unnamed').lower()} scope"
     except CrokitError as error:
         collect.not_read(error, "an amendment's enrolment (crokit has no per-country enrolment)")
         return None
