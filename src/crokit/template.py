@@ -59,6 +59,9 @@ _COMMENTS: Final = {
 }
 
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TEMPLATE_YEARS: Final = (1990, 2095)
+"""Start years the built-in template can be moved to: its rate cards span three years from the
+start, and crokit's rate cards take years from 1990 to 2100."""
 _CEILING_STEP: Final = Decimal(10_000)
 """Budget ceilings of the adapted template are rounded up to a multiple of this (in the study's currency)."""
 
@@ -204,6 +207,13 @@ def _adapt(study: Study, base: Scenario, registry: Registry, adaptations: list[s
         )
     days = (study.start_date - base.study.start_date).days
     years = study.start_date.year - base.study.start_date.year
+    first, last = _TEMPLATE_YEARS
+    if not first <= study.start_date.year <= last:
+        raise ValidationError.at(
+            "study.start_date",
+            f"the built-in template's rate cards can follow a study starting from {first} to {last}, "
+            f"not {study.start_date}; pass a template scenario of your own (--scenario TEMPLATE)",
+        )
     data = unstructure(base, registry=registry)
     for key in ("candidates", "milestones"):
         if data.get(key) is not None:

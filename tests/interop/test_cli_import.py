@@ -297,3 +297,22 @@ def test_validate_refuses_a_file_of_no_known_type(tmp_path: Path) -> None:
     assert code == 1
     assert "not a crokit document" in err
     assert "colour" in err
+
+
+@pytest.mark.parametrize("start", ["0001-01-02", "1900-01-01", "2999-01-01", "9999-12-30"])
+def test_the_builtin_template_refuses_a_start_its_rate_cards_cannot_follow(start: str, tmp_path: Path) -> None:
+    source = write(tmp_path, pilot_with(((*VERSION, "dateValues", 0, "dateValue"), start)))
+    code, out, err = run("import", "usdm", str(source), "--scenario")
+    assert code == 1
+    assert out == ""
+    assert "study.start_date" in err
+    assert "--scenario TEMPLATE" in err
+    assert run("import", "usdm", str(source))[0] == 0  # the study alone imports
+
+
+@pytest.mark.parametrize("start", ["1990-01-01", "2095-12-31"])
+def test_the_builtin_template_follows_a_start_within_its_range(start: str, tmp_path: Path) -> None:
+    source = write(tmp_path, pilot_with(((*VERSION, "dateValues", 0, "dateValue"), start)))
+    code, out, err = run("import", "usdm", str(source), "--scenario")
+    assert code == 0, err
+    assert evaluate(loads(out, Scenario, "toml")).winner is not None

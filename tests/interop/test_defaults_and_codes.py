@@ -215,3 +215,11 @@ def test_ctgov_huge_exponent_and_bom() -> None:
     with pytest.raises(CrokitError, match="too large"):
         read_ctgov(text.replace('"count": 120', '"count": 1e9999999999999999999', 1))
     assert read_ctgov("\ufeff" + text).study == read_ctgov(text).study
+
+
+def test_arms_of_the_wrong_shape_are_not_read_rather_than_fatal() -> None:
+    usdm = read_usdm(changed(PILOT_DATA, (*DESIGN, "arms", 0, "label"), 7))
+    assert any("arms[0].label: the design's arms" in item and "not read" in item for item in usdm.unread)
+    groups: JsonPath = ("protocolSection", "armsInterventionsModule", "armGroups")
+    ctgov = read_ctgov(changed(CTGOV_DATA, groups, "three arms"))
+    assert any(item.startswith("protocolSection.armsInterventionsModule.armGroups") for item in ctgov.unread)

@@ -38,7 +38,7 @@ from typing import Any, Final
 
 import attrs
 
-from crokit.errors import ValidationError
+from crokit.errors import CrokitError, ValidationError
 from crokit.interop._area_codes import area_table
 from crokit.interop._collect import Collector
 from crokit.interop._lookup import area_from_keywords, country_from_name, resolve_area
@@ -165,10 +165,7 @@ class _CtgovReader:
         patients = self._patients(design)
         sites, countries = self._locations(section["contactsLocationsModule"], patients)
         start, end = self._dates(section["statusModule"])
-        arms = [first_text(a["label"]) for a in section["armsInterventionsModule"]["armGroups"].objects()]
-        if arms:
-            names = ", ".join(a for a in arms if a)
-            self.collect.notes.append(f"{len(arms)} arm groups: {names} (a crokit Study has no arms)")
+        self._note_arms(section["armsInterventionsModule"]["armGroups"])
         self.collect.assume(
             "visits", "(none)", "ClinicalTrials.gov records have no visit schedule; add visits to price per-visit work"
         )
@@ -190,6 +187,17 @@ class _CtgovReader:
             protocol_id=protocol_id,
             sponsor=sponsor,
         )
+
+    def _note_arms(self, groups: Node) -> None:
+        """Note the arm groups: a crokit Study has none, so groups of the wrong shape are only listed as not read."""
+        try:
+            arms = [first_text(a["label"]) for a in groups.objects()]
+        except CrokitError as error:
+            self.collect.not_read(error, "the arm groups (a crokit Study has no arms)")
+            return
+        if arms:
+            names = ", ".join(a for a in arms if a)
+            self.collect.notes.append(f"{len(arms)} arm groups: {names} (a crokit Study has no arms)")
 
     def _phase(self, design: Node) -> Stage:
         phases = design["phases"]
