@@ -137,12 +137,13 @@ def import_text(report: ImportReport, *, kind: str, scenario: bool = False, temp
     header = [f"Imported from {report.source or 'data'} ({kind}, {report.format}) by crokit import."]
     if scenario:
         intro = f"Study imported from {report.source or 'data'} ({report.format}) by crokit import."
-        built = scenario_for_study(report.study, template=template, registry=registry, notes=[intro, report.summary()])
+        notes = [intro, report.summary()]
+        built, _ = scenario_for_study(report.study, template=template, registry=registry, notes=notes)
         header += [
             "The import report (every assumption, what was not read, notes) and the changes made to the",
             "template for this study are in the `notes` field below. Check them before relying on a result.",
         ]
-        body = render_scenario(built.scenario, registry)
+        body = render_scenario(built, registry)
     else:
         header += _report_lines(report)
         body = dumps(report.study, "toml", registry=registry)

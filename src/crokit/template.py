@@ -35,7 +35,7 @@ from crokit.serialization import structure, unstructure
 if TYPE_CHECKING:
     from crokit.study import Study
 
-__all__ = ["StudyScenario", "render_scenario", "scenario_for_study", "scenario_template"]
+__all__ = ["render_scenario", "scenario_for_study", "scenario_template"]
 
 _HEADER: Final = """\
 # A crokit scenario: one outsourcing decision in one file.
@@ -111,26 +111,13 @@ def scenario_template(registry: Registry | None = None) -> str:
     return render_scenario(_template(), registry)
 
 
-@attrs.frozen(kw_only=True)
-class StudyScenario:
-    """A scenario built around a study, and what was changed to fit it.
-
-    Attributes:
-        scenario: The scenario, ready for :func:`~crokit.evaluate`.
-        adaptations: Each change made to the template for the study, as a sentence.
-    """
-
-    scenario: Scenario
-    adaptations: tuple[str, ...] = ()
-
-
 def scenario_for_study(
     study: Study,
     *,
     template: Scenario | None = None,
     registry: Registry | None = None,
     notes: Sequence[str] = (),
-) -> StudyScenario:
+) -> tuple[Scenario, tuple[str, ...]]:
     """A complete scenario around *study*: the built-in template adapted to it, or *template* with its study replaced.
 
     Args:
@@ -141,7 +128,8 @@ def scenario_for_study(
         notes: Lines put first in the scenario's ``notes`` (an import report, say).
 
     Returns:
-        The scenario and the list of adaptations (also written into its ``notes``).
+        The scenario, ready for :func:`~crokit.evaluate`, and each change made to the
+        template for the study, as a sentence (also written into its ``notes``).
 
     Raises:
         ValidationError: If the built-in template cannot price the study's currency
@@ -174,7 +162,7 @@ def scenario_for_study(
     )
     kept = [part for part in (base.notes, text.strip("\n")) if part]
     scenario = attrs.evolve(scenario, notes="\n\n".join(kept) or None)
-    return StudyScenario(scenario=scenario, adaptations=tuple(adaptations))
+    return scenario, tuple(adaptations)
 
 
 def _shift(node: Any, *, days: int, years: int, old_stage: str, new_stage: str) -> Any:
