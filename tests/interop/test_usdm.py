@@ -98,6 +98,7 @@ def test_pilot_sites_and_countries_come_from_the_listed_study_site(pilot: Import
 def test_pilot_report_lists_every_assumption(pilot: ImportReport) -> None:
     fields = {a.field for a in pilot.filled}
     assert fields == {
+        "therapeutic_area",  # SNOMED CT 26929004 mapped through crokit's area code table
         "visits[*].crf_pages",
         "complexity",
         "currency",

@@ -105,8 +105,8 @@ def _rare_flags(design: Node) -> list[str]:
     ]
 
 
-def _area_from_file(design: Node, version: Node, registry: Registry) -> tuple[TherapeuticArea, str] | None:
-    """The area the file names or codes, or a keyword suggests, with how it was found."""
+def _area_from_file(design: Node, version: Node, registry: Registry) -> tuple[TherapeuticArea, str, str | None] | None:
+    """The area the file names or codes, or a keyword suggests: how it was found, and why it is an inference."""
     coded: list[tuple[str, str]] = []
     for holder, key in ((design, "therapeuticAreas"), (version, "businessTherapeuticAreas")):
         for item in holder[key].objects():
@@ -114,22 +114,24 @@ def _area_from_file(design: Node, version: Node, registry: Registry) -> tuple[Th
     for path, text in coded:
         area = resolve_area(registry, text)
         if area is not None:
-            return area, f"from {path} {text!r}"
+            return area, f"from {path} {text!r}", None
     table = area_table()
     for path, system, code in _coded(design):
         row = table.match(system, code)
         area = resolve_area(registry, row.area) if row is not None else None
         if row is not None and area is not None:
-            return area, f"from {path}: {row} in crokit's area code table ({row.source})"
+            how = f"from {path}: {row} in crokit's area code table ({row.source})"
+            return area, how, f"{row} at {path} falls under {area.id} in crokit's area code table"
     candidates = [(p, t) for p, t in coded if p.split(".")[-1].startswith("therapeuticAreas")]
     for path, text in [*candidates, *_indication_texts(design)]:
         match = area_from_keywords(registry, text)
         if match is not None:
             area, word = match
-            return area, (
+            how = (
                 f"mapped from the word {word!r} in {path} {text!r} "
                 "(crokit's keyword table: the file names no area or code crokit knows)"
             )
+            return area, how, f"the word {word!r} in {path} suggests {area.id} (crokit's keyword table)"
     return None
 
 
@@ -142,10 +144,13 @@ def read_area(design: Node, version: Node, registry: Registry, collect: Collecto
         other = f"; the area from the codes would be {found[0].id} ({found[1]})" if found is not None else ""
         verb = "is" if len(flags) == 1 else "are"
         collect.notes.append(f"therapeutic_area {rare.id}: {', '.join(flags)} {verb} true{other}")
+        collect.assume("therapeutic_area", rare.id, f"{flags[0]} is true: a rare disease is crokit's rare-disease area")
         return rare
     if found is not None:
-        area, how = found
+        area, how, inferred = found
         collect.notes.append(f"therapeutic_area {area.id} {how}")
+        if inferred is not None:
+            collect.assume("therapeutic_area", area.id, inferred)
         return area
     fallback = collect.defaults.therapeutic_area
     if fallback is None:

@@ -218,7 +218,7 @@ class _CtgovReader:
                 found.append((item.path, text))
         return found
 
-    def _mesh_area(self) -> tuple[TherapeuticArea, str] | None:
+    def _mesh_area(self) -> tuple[TherapeuticArea, str, str | None] | None:
         """The area of the record's condition MeSH terms (in order), else of their ancestors (most specific row)."""
         browse = self.root["derivedSection"]["conditionBrowseModule"]
         table = area_table()
@@ -226,18 +226,19 @@ class _CtgovReader:
             row = table.match("MeSH", mesh["id"].text())
             area = resolve_area(self.registry, row.area) if row is not None else None
             if row is not None and area is not None:
-                return area, f"from {mesh.path}: {row} in crokit's area code table ({row.source})"
-        ranked: list[tuple[int, TherapeuticArea, str]] = []
+                how = f"from {mesh.path}: {row} in crokit's area code table ({row.source})"
+                return area, how, f"{row} at {mesh.path} falls under {area.id} in crokit's area code table"
+        ranked: list[tuple[int, TherapeuticArea, str, str]] = []
         for ancestor in browse["ancestors"].objects():
             row = table.match("MeSH", ancestor["id"].text())
             area = resolve_area(self.registry, row.area) if row is not None else None
             if row is not None and area is not None:
-                ranked.append(
-                    (row.rank, area, f"from {ancestor.path}: {row} in crokit's area code table ({row.source})")
-                )
+                how = f"from {ancestor.path}: {row} in crokit's area code table ({row.source})"
+                why = f"the condition's MeSH ancestor {row} falls under {area.id} in crokit's area code table"
+                ranked.append((row.rank, area, how, why))
         if ranked:
-            _, area, how = min(ranked, key=lambda entry: entry[0])
-            return area, how
+            _, area, how, why = min(ranked, key=lambda entry: entry[0])
+            return area, how, why
         return None
 
     def _rare_flag(self) -> str | None:
@@ -249,13 +250,15 @@ class _CtgovReader:
                 return branch.path
         return None
 
-    def _area_from_record(self, module: Node, conditions: list[tuple[str, str]]) -> tuple[TherapeuticArea, str] | None:
+    def _area_from_record(
+        self, module: Node, conditions: list[tuple[str, str]]
+    ) -> tuple[TherapeuticArea, str, str | None] | None:
         keywords = [(item.path, text) for item in module["keywords"].items() if (text := item.text()) is not None]
         candidates = [*conditions, *keywords]
         for path, text in candidates:
             area = resolve_area(self.registry, text)
             if area is not None:
-                return area, f"from {path} {text!r}"
+                return area, f"from {path} {text!r}", None
         found = self._mesh_area()
         if found is not None:
             return found
@@ -263,10 +266,11 @@ class _CtgovReader:
             match = area_from_keywords(self.registry, text)
             if match is not None:
                 area, word = match
-                return area, (
+                how = (
                     f"mapped from the word {word!r} in {path} {text!r} "
                     "(crokit's keyword table: the record names no area or MeSH term crokit knows)"
                 )
+                return area, how, f"the word {word!r} in {path} suggests {area.id} (crokit's keyword table)"
         return None
 
     def _area(self, module: Node, conditions: list[tuple[str, str]]) -> TherapeuticArea:
@@ -278,10 +282,17 @@ class _CtgovReader:
             self.collect.notes.append(
                 f"therapeutic_area {rare.id}: {flag} is ClinicalTrials.gov's 'Rare Diseases' category{other}"
             )
+            self.collect.assume(
+                "therapeutic_area",
+                rare.id,
+                f"{flag} files the record under 'Rare Diseases': crokit's rare-disease area",
+            )
             return rare
         if found is not None:
-            area, how = found
+            area, how, inferred = found
             self.collect.notes.append(f"therapeutic_area {area.id} {how}")
+            if inferred is not None:
+                self.collect.assume("therapeutic_area", area.id, inferred)
             return area
         fallback = self.collect.defaults.therapeutic_area
         if fallback is None:
