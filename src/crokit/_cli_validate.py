@@ -43,6 +43,8 @@ DOCUMENT_KINDS: Final = ("scenario", "study", "proposal", "cro-profile", "evalua
 """The document types ``crokit validate`` recognises, in the order ties are broken."""
 
 _LABELS: Final = {"cro-profile": "CRO profile"}
+_REPORT_KEYS: Final = frozenset({"winner_reasons", "explanation", "sensitivity"})
+"""Top-level keys only the JSON report of ``crokit evaluate --format json`` has."""
 
 
 def detect_kind(data: object) -> str:
@@ -57,6 +59,12 @@ def detect_kind(data: object) -> str:
     if not isinstance(data, Mapping):
         raise ValidationError.at("", "expected a crokit document (a table of keys), got something else")
     keys = {str(key) for key in data} - {"schema_version"}
+    if keys >= _REPORT_KEYS:
+        raise ValidationError.at(
+            "",
+            "this is a JSON report written by `crokit evaluate --format json` (see docs/json-report.md): "
+            "an output crokit does not read back; validate the scenario it came from",
+        )
     types = _types()
     best: tuple[int, int, str] | None = None
     for kind in DOCUMENT_KINDS:

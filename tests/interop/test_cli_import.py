@@ -21,7 +21,8 @@ from crokit.serialization import dumps, loads
 from crokit.template import scenario_for_study, scenario_template
 from tests.interop._mutate import JsonPath, changed
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
 PILOT = DATA / "usdm" / "CDISC_Pilot_Study.json"
 CTGOV = DATA / "ctgov_fictional_sample.json"
 PILOT_DATA: dict[str, Any] = json.loads(PILOT.read_text(encoding="utf-8"))
@@ -315,3 +316,17 @@ def test_the_builtin_template_follows_a_start_within_its_range(start: str, tmp_p
     code, out, err = run("import", "usdm", str(source), "--scenario")
     assert code == 0, err
     assert evaluate(loads(out, Scenario, "toml")).winner is not None
+
+
+def test_validate_says_a_json_report_is_an_output(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    assert (
+        run(
+            "evaluate", str(ROOT / "examples" / "rare_disease_phase2.toml"), "--format", "json", "--output", str(report)
+        )[0]
+        == 0
+    )
+    code, _, err = run("validate", str(report))
+    assert code == 1
+    assert "JSON report written by `crokit evaluate --format json`" in err
+    assert "unknown key" not in err
