@@ -163,9 +163,10 @@ class ImportDefaults:
             derives it from the enrolment and :attr:`patients_per_site`.
         patients_per_site: Patients per site used to derive the number of sites
             (10, a round planning figure; at most one site per patient).
-        countries: ISO 3166 codes used if the source names no country (``("US",)``).
-        start_date: The start date, if the source has none. ``None`` (the default) uses
-            the day of the import.
+        countries: ISO 3166 codes used if neither the source nor the addresses of its
+            sites or sponsor name a country (``("US",)``); kept as alpha-2 codes.
+        start_date: The start date, if the source has none. ``None`` (the default) makes
+            a source without a usable date an error: crokit has no hidden "today".
         currency: The ISO 4217 currency the sponsor budgets in (``"USD"``); study
             protocols and registries never state one.
         complexity: The protocol complexity. ``None`` (the default) uses ``HIGH`` when the
