@@ -91,8 +91,10 @@ def _defaults(args: argparse.Namespace, template: Scenario | None) -> ImportDefa
             head = problem.path.split("[")[0]
             problems.append(Problem(path=_OPTIONS.get(head, problem.path), message=problem.message))
         raise ValidationError(problems) from None
-    except CrokitError as exc:
-        raise ValidationError.at("--country", str(exc)) from None
+    except CrokitError as exc:  # an unknown country code: its message starts with the code's path
+        message = str(exc)
+        path = str(getattr(exc, "path", ""))
+        raise ValidationError.at("--country", message.removeprefix(f"{path}: ") if path else message) from None
 
 
 def _template(path: str) -> Scenario:
