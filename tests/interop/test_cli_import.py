@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crokit._cli_import import comment_lines, import_text
+from crokit._cli_validate import detect_kind
 from crokit.cli import main
 from crokit.demo import demo_scenario
 from crokit.interop import read_usdm
+from crokit.pricing.proposal import Proposal
+from crokit.provider import CroProfile
 from crokit.scenario import Scenario, evaluate
-from crokit.serialization import dumps, loads
+from crokit.serialization import Format, dumps, loads, parse
+from crokit.study import Study
 from crokit.template import scenario_for_study, scenario_template
 from tests.interop._mutate import JsonPath, changed
 
@@ -330,3 +334,17 @@ def test_validate_says_a_json_report_is_an_output(tmp_path: Path) -> None:
     assert code == 1
     assert "JSON report written by `crokit evaluate --format json`" in err
     assert "unknown key" not in err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.tuples(st.just("study"), st.from_type(Study)),
+        st.tuples(st.just("cro-profile"), st.from_type(CroProfile)),
+        st.tuples(st.just("proposal"), st.from_type(Proposal)),
+    ),
+    st.sampled_from(["toml", "json"]),
+)
+def test_every_written_document_is_recognised_as_its_kind(drawn: tuple[str, object], fmt: Format) -> None:
+    kind, document = drawn
+    assert detect_kind(parse(dumps(document, fmt), fmt)) == kind

@@ -223,3 +223,14 @@ def test_arms_of_the_wrong_shape_are_not_read_rather_than_fatal() -> None:
     groups: JsonPath = ("protocolSection", "armsInterventionsModule", "armGroups")
     ctgov = read_ctgov(changed(CTGOV_DATA, groups, "three arms"))
     assert any(item.startswith("protocolSection.armsInterventionsModule.armGroups") for item in ctgov.unread)
+
+
+@given(
+    system=st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["SNOMED", "ICD-10-CM", "MeSH", "MedDRA"])),
+    code=st.one_of(st.none(), st.text(max_size=12), st.from_regex(r"[A-Z]\d\d(\.\d)?", fullmatch=True)),
+)
+def test_matching_any_text_never_fails_and_finds_only_rows_of_that_system(system: str | None, code: str | None) -> None:
+    table = area_table()
+    row = table.match(system, code)
+    if row is not None:
+        assert row.system == table.system(system)
