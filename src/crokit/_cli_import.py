@@ -209,5 +209,7 @@ def add_import_command(
         help="write a whole scenario around the study: from the built-in template, or from TEMPLATE "
         "(a scenario file whose study is replaced)",
     )
-    importer.add_argument("--output", type=output_type, help="write to this file instead of standard output")
+    importer.add_argument(
+        "--output", metavar="PATH", type=output_type, help="write to this file instead of standard output"
+    )
     importer.set_defaults(handler=functools.partial(run_import, emit=emit))
