@@ -12,10 +12,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from crokit._cli_import import add_import_command
 from crokit._cli_io import emit
-from crokit.errors import ValidationError
+from crokit._cli_validate import add_validate_command
 from crokit.registry import default_registry
-from crokit.serialization import dumps, load
+from crokit.serialization import load
 
 if TYPE_CHECKING:
     from crokit.scenario import Evaluation, Scenario
@@ -61,43 +62,10 @@ def _evaluate_command(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    scenario = _load_scenario(args.file)
-    evaluation = _evaluate(scenario, None)  # prices every proposal: their problems are input problems too
-    eligible = sum(1 for result in evaluation.candidates if result.eligible)
-    out.write(
-        f"{args.file}: valid scenario: {len(scenario.candidates)} candidates ({eligible} eligible), "
-        f"study {scenario.study.name!r}\n"
-    )
-    return 0
-
-
 def _template(args: argparse.Namespace, out: TextIO) -> int:
     from crokit.template import scenario_template
 
     _emit(scenario_template(), args.output, out)
-    return 0
-
-
-def _import(args: argparse.Namespace, out: TextIO) -> int:
-    from crokit.interop import load_ctgov, load_usdm
-    from crokit.study import Study
-
-    report = load_usdm(args.file) if args.kind == "usdm" else load_ctgov(args.file)
-    if not isinstance(report.study, Study):  # pragma: no cover - the readers always return a Study
-        raise ValidationError.at("study", "the reader returned no study")
-    lines = [f"# Imported from {args.file} ({args.kind}) by crokit."]
-    if report.filled:
-        lines.append("# Filled in by crokit (check these):")
-        lines += [f"#   {a.field} = {a.value}: {a.reason}" for a in report.filled]
-    if report.unread:
-        lines.append("# Not read from the file:")
-        lines += [f"#   {item}" for item in report.unread]
-    if report.notes:
-        lines.append("# Notes:")
-        lines += [f"#   {note}" for note in report.notes]
-    text = "\n".join(lines) + "\n" + dumps(report.study, "toml", registry=default_registry())
-    _emit(text, args.output, out)
     return 0
 
 
@@ -122,17 +90,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     evaluate.add_argument("--seed", type=int, help="seed for rank acceptabilities (none computed without one)")
     evaluate.set_defaults(handler=_evaluate_command)
 
-    validate = commands.add_parser("validate", help="check a scenario file and list every problem")
-    validate.add_argument("file")
-    validate.set_defaults(handler=_validate)
+    add_validate_command(commands)
 
     template = commands.add_parser("template", help="write a commented starting file")
     template.add_argument("what", choices=("scenario",))
     template.add_argument("--output", type=_checked_output, help="write to this file instead of standard output")
     template.set_defaults(handler=_template)
 
-    importer = commands.add_parser("import", help="turn a study definition into a crokit study (TOML)")
-    importer.add_argument("kind", choices=("usdm", "ctgov"), help="CDISC USDM JSON or ClinicalTrials.gov API v2 JSON")
-    importer.add_argument("file")
-    importer.add_argument("--output", type=_checked_output, help="write to this file instead of standard output")
-    importer.set_defaults(handler=_import)
+    add_import_command(commands, emit=_emit, output_type=_checked_output)

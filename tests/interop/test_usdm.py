@@ -98,6 +98,7 @@ def test_pilot_sites_and_countries_come_from_the_listed_study_site(pilot: Import
 def test_pilot_report_lists_every_assumption(pilot: ImportReport) -> None:
     fields = {a.field for a in pilot.filled}
     assert fields == {
+        "therapeutic_area",  # SNOMED CT 26929004 mapped through crokit's area code table
         "visits[*].crf_pages",
         "complexity",
         "currency",
@@ -115,7 +116,7 @@ def test_pilot_report_lists_every_assumption(pilot: ImportReport) -> None:
     assert pilot.study.complexity is Complexity.HIGH
     assert pilot.assumed("phase") is None
     assert any("3 arms" in note for note in pilot.notes)
-    assert any("keyword table" in note and "alzheimer" in note for note in pilot.notes)
+    assert any("area code table" in note and "SNOMED CT 26929004" in note for note in pilot.notes)
     assert "currency = USD" in pilot.summary()
 
 
@@ -154,8 +155,15 @@ def test_without_sites_or_countries_both_are_assumed() -> None:
     assert "10 patients per site" in sites.reason
     assert countries is not None
     assert countries.value == "US"
+    assert "sponsor's address (study.versions[0].organizations[0].legalAddress.country)" in countries.reason
     custom = read_usdm(data, defaults=ImportDefaults(sites=12, countries=("DE", "FR")))
+    assert (custom.study.sites, custom.study.countries) == (12, ("US",))  # the sponsor's address comes first
+    no_address = changed(data, ("study", "versions", 0, "organizations", 0, "legalAddress"), None)
+    custom = read_usdm(no_address, defaults=ImportDefaults(sites=12, countries=("DE", "FR")))
     assert (custom.study.sites, custom.study.countries) == (12, ("DE", "FR"))
+    assumed = custom.assumed("countries")
+    assert assumed is not None
+    assert "taken from the defaults" in assumed.reason
 
 
 def test_country_scopes_become_countries() -> None:

@@ -10,7 +10,10 @@ Each reader turns another format into a :class:`~crokit.Study` and returns an
 
 Malformed input raises a :class:`~crokit.errors.CrokitError` subclass whose message
 names the JSON path of the problem; missing facts that have a sensible default are
-filled from :class:`ImportDefaults` and reported, never invented silently.
+filled from :class:`ImportDefaults` and reported, never invented silently. Placeholders
+and invalid values in data crokit does not use are listed as not read, with their path,
+and never stop an import. Disease codes (SNOMED CT, ICD-10, MeSH, MedDRA) map to
+therapeutic areas through the cited table shipped as ``crokit/interop/area_codes.toml``.
 """
 
 from crokit.interop.ctgov import load_ctgov, read_ctgov

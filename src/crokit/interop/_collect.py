@@ -15,7 +15,7 @@ from datetime import date
 
 import attrs
 
-from crokit.errors import ValidationError
+from crokit.errors import CrokitError, ValidationError
 from crokit.interop.report import Assumption, ImportDefaults
 from crokit.study import Complexity
 from crokit.vocabulary.lifecycle import Stage
@@ -31,6 +31,19 @@ class Collector:
     filled: list[Assumption] = attrs.field(factory=list)
     unread: list[str] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
+
+    def not_read(self, error: CrokitError, what: str) -> None:
+        """Record that data crokit does not need (*what*) was skipped because of *error*.
+
+        Placeholders and invalid values in parts of a file crokit only reports on (an
+        amendment's enrolment of 0 participants, an arm without a name) never stop an
+        import: each is listed in :attr:`unread` with its path and the problem.
+        """
+        problems = error.problems if isinstance(error, ValidationError) else ()
+        if problems:
+            self.unread.extend(f"{p.path}: {what} not read ({p.message})" for p in problems)
+        else:
+            self.unread.append(f"{what} not read ({error})")
 
     def assume(self, field: str, value: object, reason: str) -> None:
         """Record that *field* was filled with *value* because of *reason*."""

@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 import attrs
@@ -46,22 +46,36 @@ def describe(value: object) -> str:
         return "null"
     if isinstance(value, int) and value.bit_length() > 200:  # noqa: PLR2004 - too long to print (or even to convert)
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value)
+    text = str(value) if isinstance(value, Decimal) else repr(value)  # a Decimal as the file wrote it: 0.0
     return text if len(text) <= 60 else text[:57] + "..."  # noqa: PLR2004 - keep messages short
+
+
+BOM: Final = "\ufeff"
+"""The byte-order mark: one at the start of a document is accepted and dropped, as every crokit reader does."""
 
 
 def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _decimal(text: str) -> Decimal:
+    """A JSON number with a fraction or exponent, read exactly; an exponent too large to hold is an error."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # an exponent beyond what Decimal can hold (1e9999999999999999999)
+        shown = text if len(text) <= 40 else text[:37] + "..."  # noqa: PLR2004 - keep messages short
+        raise ValueError(f"the number {shown} is too large to read") from None
+
+
 def load_json(data: object, *, source: str, what: str) -> object:
     """Parse *data* (text, bytes or already-parsed JSON) into plain data.
 
-    Floats are read as :class:`~decimal.Decimal`, never binary floats.
+    Floats are read as :class:`~decimal.Decimal`, never binary floats. A leading
+    byte-order mark (U+FEFF) is accepted and dropped, in text as in bytes.
 
     Raises:
         FormatError: If text or bytes are not JSON (invalid UTF-8, bad syntax, empty,
-            nested too deeply, a number too long to read).
+            nested too deeply, a number too long or with an exponent too large to read).
         ValidationError: If *data* is of no type a JSON document can be.
     """
     if isinstance(data, Mapping):
@@ -73,15 +87,16 @@ def load_json(data: object, *, source: str, what: str) -> object:
             raise FormatError("json", f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source) from None
     if not isinstance(data, str):
         raise ValidationError.at("", f"expected {what} as a JSON object, text or bytes, got {describe(data)}")
+    data = data.removeprefix(BOM)
     if not data.strip():
         raise FormatError("json", "the document is empty", source=source)
     try:
-        return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+        return json.loads(data, parse_float=_decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise FormatError("json", f"{exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
     except RecursionError:
         raise FormatError("json", "the document is nested too deeply", source=source) from None
-    except ValueError as exc:  # a number too long to convert, or NaN / Infinity
+    except ValueError as exc:  # a number too long or too large to convert, or NaN / Infinity
         raise FormatError("json", str(exc).splitlines()[0], source=source) from None
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from crokit.errors import CrokitError
+from crokit.interop._area_codes import area_table
 from crokit.interop._collect import Collector
 from crokit.interop._lookup import area_from_keywords, country_from_name, resolve_area
 from crokit.interop._node import Node, first_text, unique_texts
@@ -84,8 +86,27 @@ def read_indication(design: Node, collect: Collector) -> str:
     return collect.indication(design["indications"].path)
 
 
-def read_area(design: Node, version: Node, registry: Registry, collect: Collector) -> TherapeuticArea:
-    """The therapeutic area from the coded areas, else a keyword of the areas or indications, else the default."""
+def _coded(design: Node) -> list[tuple[str, str | None, str | None]]:
+    """``(path, codeSystem, code)`` of the design's coded areas, then of its indications' codes."""
+    found: list[tuple[str, str | None, str | None]] = []
+    nodes = [*design["therapeuticAreas"].objects()]
+    for ind in design["indications"].objects():
+        nodes.extend(ind["codes"].objects())
+    for node in nodes:
+        code_node = node["standardCode"] if node.has("standardCode") else node
+        found.append((code_node.path, code_node["codeSystem"].text(), code_node["code"].text()))
+    return found
+
+
+def _rare_flags(design: Node) -> list[str]:
+    """The paths of the indications flagged ``isRareDisease``."""
+    return [
+        f"{ind.path}.isRareDisease" for ind in design["indications"].objects() if ind["isRareDisease"].value is True
+    ]
+
+
+def _area_from_file(design: Node, version: Node, registry: Registry) -> tuple[TherapeuticArea, str, str | None] | None:
+    """The area the file names or codes, or a keyword suggests: how it was found, and why it is an inference."""
     coded: list[tuple[str, str]] = []
     for holder, key in ((design, "therapeuticAreas"), (version, "businessTherapeuticAreas")):
         for item in holder[key].objects():
@@ -93,23 +114,49 @@ def read_area(design: Node, version: Node, registry: Registry, collect: Collecto
     for path, text in coded:
         area = resolve_area(registry, text)
         if area is not None:
-            collect.notes.append(f"therapeutic_area {area.id} from {path} {text!r}")
-            return area
+            return area, f"from {path} {text!r}", None
+    table = area_table()
+    for path, system, code in _coded(design):
+        row = table.match(system, code)
+        area = resolve_area(registry, row.area) if row is not None else None
+        if row is not None and area is not None:
+            how = f"from {path}: {row} in crokit's area code table ({row.source})"
+            return area, how, f"{row} at {path} falls under {area.id} in crokit's area code table"
     candidates = [(p, t) for p, t in coded if p.split(".")[-1].startswith("therapeuticAreas")]
     for path, text in [*candidates, *_indication_texts(design)]:
         match = area_from_keywords(registry, text)
         if match is not None:
             area, word = match
-            collect.notes.append(
-                f"therapeutic_area {area.id} mapped from the word {word!r} in {path} {text!r} "
-                "(crokit's keyword table: the file names no therapeutic area crokit knows)"
+            how = (
+                f"mapped from the word {word!r} in {path} {text!r} "
+                "(crokit's keyword table: the file names no area or code crokit knows)"
             )
-            return area
+            return area, how, f"the word {word!r} in {path} suggests {area.id} (crokit's keyword table)"
+    return None
+
+
+def read_area(design: Node, version: Node, registry: Registry, collect: Collector) -> TherapeuticArea:
+    """The therapeutic area: rare-disease flag, else named area, else code table, else keyword, else the default."""
+    found = _area_from_file(design, version, registry)
+    flags = _rare_flags(design)
+    rare = resolve_area(registry, "crokit:rare-disease") if flags else None
+    if rare is not None:
+        other = f"; the area from the codes would be {found[0].id} ({found[1]})" if found is not None else ""
+        verb = "is" if len(flags) == 1 else "are"
+        collect.notes.append(f"therapeutic_area {rare.id}: {', '.join(flags)} {verb} true{other}")
+        collect.assume("therapeutic_area", rare.id, f"{flags[0]} is true: a rare disease is crokit's rare-disease area")
+        return rare
+    if found is not None:
+        area, how, inferred = found
+        collect.notes.append(f"therapeutic_area {area.id} {how}")
+        if inferred is not None:
+            collect.assume("therapeutic_area", area.id, inferred)
+        return area
     fallback = collect.defaults.therapeutic_area
     if fallback is None:
         raise design["therapeuticAreas"].fail(
-            "no therapeutic area crokit knows, and none could be mapped from the indications; "
-            "pass defaults=ImportDefaults(therapeutic_area=...)"
+            "no therapeutic area crokit knows, and none could be mapped from the codes or indications; "
+            "pass defaults=ImportDefaults(therapeutic_area=...) (crokit import --area ID)"
         )
     area = registry.area(fallback, path="defaults.therapeutic_area")
     collect.assume("therapeutic_area", area.id, "the file names no area crokit knows; taken from the defaults")
@@ -172,6 +219,30 @@ def _country(code_node: Node) -> tuple[str | None, str]:
     return None, decode or code or "?"
 
 
+def _enrolment_scope(enrollment: Node, collect: Collector) -> Node | None:
+    """The geographic scope of an amendment's enrolment, reporting the enrolment as not read.
+
+    crokit has no per-country enrolment, so the number is only reported; a placeholder
+    (0 participants, a name like ``XXX``) or an invalid value is listed as not read.
+    """
+    try:
+        scope = enrollment["forGeographicScope"]
+        if scope.mapping() is None:
+            return None
+        count = _count(enrollment["quantity"])[0]
+        _, label = _country(scope["code"])
+        if scope["code"].mapping() is None:
+            label = f"the {(read_code(scope['type'])[1] or 'unnamed').lower()} scope"
+    except CrokitError as error:
+        collect.not_read(error, "an amendment's enrolment (crokit has no per-country enrolment)")
+        return None
+    collect.unread.append(
+        f"{enrollment.path}: {count if count is not None else 'an unstated number of'} participants "
+        f"planned for {label} under this amendment (crokit has no per-country enrolment)"
+    )
+    return scope
+
+
 def _scopes(version: Node, collect: Collector) -> list[Node]:
     scopes: list[Node] = []
     for dated in version["dateValues"].objects():
@@ -179,24 +250,26 @@ def _scopes(version: Node, collect: Collector) -> list[Node]:
     for amendment in version["amendments"].objects():
         scopes.extend(amendment["geographicScopes"].objects())
         for enrollment in amendment["enrollments"].objects():
-            scope = enrollment["forGeographicScope"]
-            if scope.mapping() is not None:
+            scope = _enrolment_scope(enrollment, collect)
+            if scope is not None:
                 scopes.append(scope)
-                count = _count(enrollment["quantity"])[0]
-                _, label = _country(scope["code"])
-                collect.unread.append(
-                    f"{enrollment.path}: {count if count is not None else 'an unstated number of'} participants "
-                    f"planned for {label} under this amendment (crokit has no per-country enrolment)"
-                )
     return scopes
 
 
-def read_sites_and_countries(
-    version: Node, organizations: dict[str, Node], patients: int, collect: Collector
-) -> tuple[int, tuple[str, ...]]:
-    """The number of sites and the countries, from the study sites and geographic scopes, else the defaults."""
+def _address_country(org: Node) -> tuple[str | None, str]:
+    """The alpha-2 code of an organisation's legal address, and its path."""
+    address = org["legalAddress"]
+    if address.mapping() is None:
+        return None, address.path
+    alpha2, _ = _country(address["country"])
+    return alpha2, f"{address.path}.country"
+
+
+def _study_sites(organizations: dict[str, Node], collect: Collector) -> tuple[list[str], list[str], list[str]]:
+    """The ids of the study sites, their countries, and the countries inferred from addresses."""
     countries: list[str] = []
     sites: list[str] = []
+    inferred: list[str] = []
     for org in organizations.values():
         for site in org["managedSites"].objects():
             site_id = site["id"].text() or site.path
@@ -208,9 +281,18 @@ def read_sites_and_countries(
             if alpha2 is None:
                 if not site["country"].missing:
                     collect.unread.append(f"{site.path}.country: {label!r} is not a country crokit knows")
-            else:
+                alpha2, where = _address_country(org)
+                if alpha2 is not None:
+                    inferred.append(f"site {name!r} in {alpha2} from its organisation's address ({where})")
+            if alpha2 is not None:
                 countries.append(alpha2)
             collect.notes.append(f"study site {name!r} ({site.path}) in {alpha2 or 'an unknown country'}")
+    return sites, countries, inferred
+
+
+def _scope_countries(version: Node, collect: Collector) -> list[str]:
+    """The countries of the geographic scopes of type Country; regions and other scopes are reported."""
+    countries: list[str] = []
     for scope in _scopes(version, collect):
         if is_code(scope["type"], _COUNTRY_SCOPE, "country"):
             alpha2, label = _country(scope["code"])
@@ -224,7 +306,28 @@ def read_sites_and_countries(
         elif not is_code(scope["type"], _GLOBAL_SCOPE, "global"):
             _, kind = read_code(scope["type"])
             collect.unread.append(f"{scope.path}: geographic scope of type {kind!r} not understood")
+    return countries
+
+
+def read_sites_and_countries(
+    version: Node,
+    organizations: dict[str, Node],
+    patients: int,
+    collect: Collector,
+    *,
+    sponsor: Node | None = None,
+) -> tuple[int, tuple[str, ...]]:
+    """The number of sites and the countries, from the study sites and geographic scopes, else the defaults.
+
+    A site without a country is placed in the country of its organisation's legal
+    address, and a study with no country at all in the sponsor's; each such inference
+    is an assumption in the report.
+    """
+    sites, countries, inferred = _study_sites(organizations, collect)
+    countries.extend(_scope_countries(version, collect))
     unique = tuple(dict.fromkeys(countries))
+    if inferred:
+        collect.assume("countries", ", ".join(unique), "; ".join(inferred) + ": the site itself names no country")
     if sites:
         count = len(sites)
         collect.notes.append(
@@ -240,6 +343,15 @@ def read_sites_and_countries(
             count = patients
     else:
         count = collect.sites(patients)
+    if not unique and sponsor is not None:
+        alpha2, where = _address_country(sponsor)
+        if alpha2 is not None:
+            unique = (alpha2,)
+            collect.assume(
+                "countries",
+                alpha2,
+                f"the file names no study site or country; the sponsor's address ({where}) is used",
+            )
     if not unique:
         unique = collect.countries()
     return count, unique

@@ -16,6 +16,7 @@ from typing import Final
 
 import attrs
 
+from crokit.errors import CrokitError
 from crokit.interop._collect import Collector
 from crokit.interop._lookup import slugify
 from crokit.interop._node import Node, first_text, unique_texts
@@ -68,8 +69,12 @@ class _Timing:
 
 
 def note_arms(design: Node, collect: Collector) -> None:
-    """Note the design's arms: a crokit Study has none."""
-    arms = [first_text(arm["label"], arm["name"]) or arm.path for arm in design["arms"].objects()]
+    """Note the design's arms: a crokit Study has none, so arms of the wrong shape are only listed as not read."""
+    try:
+        arms = [first_text(arm["label"], arm["name"]) or arm.path for arm in design["arms"].objects()]
+    except CrokitError as error:
+        collect.not_read(error, "the design's arms (a crokit Study has none)")
+        return
     if arms:
         collect.notes.append(
             f"{len(arms)} arms: {', '.join(arms)} (a crokit Study has no arms; planned_patients covers them all)"

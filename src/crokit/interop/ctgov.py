@@ -9,8 +9,13 @@ A record (``GET https://clinicaltrials.gov/api/v2/studies/{nctId}``) holds a
 - ``phase``: ``designModule.phases`` through :func:`~crokit.vocabulary.codes.stage_from_ctgov`
   (``["PHASE1", "PHASE2"]`` is Phase 1/2);
 - ``indication``: ``conditionsModule.conditions``, joined with ``"; "``;
-- ``therapeutic_area``: a condition or keyword the registry knows as an area, else a word
-  of :data:`~crokit.interop._lookup.AREA_KEYWORDS` in them (reported in the notes);
+- ``therapeutic_area``: ``crokit:rare-disease`` if ClinicalTrials.gov files the record
+  under its derived "Rare Diseases" browse branch
+  (``derivedSection.conditionBrowseModule.browseBranches``); else a condition or keyword
+  the registry knows as an area; else the condition MeSH terms
+  (``conditionBrowseModule.meshes``, then ``ancestors``) through crokit's cited area code
+  table (``crokit/interop/area_codes.toml``); else a word of
+  :data:`~crokit.interop._lookup.AREA_KEYWORDS` in them (each reported in the notes);
 - ``planned_patients``: ``designModule.enrollmentInfo.count``;
 - ``sites`` and ``countries``: ``contactsLocationsModule.locations``; each distinct
   facility (facility, city, state, country) is a site, and each country name is turned
@@ -33,7 +38,8 @@ from typing import Any, Final
 
 import attrs
 
-from crokit.errors import ValidationError
+from crokit.errors import CrokitError, ValidationError
+from crokit.interop._area_codes import area_table
 from crokit.interop._collect import Collector
 from crokit.interop._lookup import area_from_keywords, country_from_name, resolve_area
 from crokit.interop._node import Node, describe, first_text, load_json
@@ -159,10 +165,7 @@ class _CtgovReader:
         patients = self._patients(design)
         sites, countries = self._locations(section["contactsLocationsModule"], patients)
         start, end = self._dates(section["statusModule"])
-        arms = [first_text(a["label"]) for a in section["armsInterventionsModule"]["armGroups"].objects()]
-        if arms:
-            names = ", ".join(a for a in arms if a)
-            self.collect.notes.append(f"{len(arms)} arm groups: {names} (a crokit Study has no arms)")
+        self._note_arms(section["armsInterventionsModule"]["armGroups"])
         self.collect.assume(
             "visits", "(none)", "ClinicalTrials.gov records have no visit schedule; add visits to price per-visit work"
         )
@@ -185,6 +188,17 @@ class _CtgovReader:
             sponsor=sponsor,
         )
 
+    def _note_arms(self, groups: Node) -> None:
+        """Note the arm groups: a crokit Study has none, so groups of the wrong shape are only listed as not read."""
+        try:
+            arms = [first_text(a["label"]) for a in groups.objects()]
+        except CrokitError as error:
+            self.collect.not_read(error, "the arm groups (a crokit Study has no arms)")
+            return
+        if arms:
+            names = ", ".join(a for a in arms if a)
+            self.collect.notes.append(f"{len(arms)} arm groups: {names} (a crokit Study has no arms)")
+
     def _phase(self, design: Node) -> Stage:
         phases = design["phases"]
         values = [item.text() or "" for item in phases.items()]
@@ -204,28 +218,87 @@ class _CtgovReader:
                 found.append((item.path, text))
         return found
 
-    def _area(self, module: Node, conditions: list[tuple[str, str]]) -> TherapeuticArea:
+    def _mesh_area(self) -> tuple[TherapeuticArea, str, str | None] | None:
+        """The area of the record's condition MeSH terms (in order), else of their ancestors (most specific row)."""
+        browse = self.root["derivedSection"]["conditionBrowseModule"]
+        table = area_table()
+        for mesh in browse["meshes"].objects():
+            row = table.match("MeSH", mesh["id"].text())
+            area = resolve_area(self.registry, row.area) if row is not None else None
+            if row is not None and area is not None:
+                how = f"from {mesh.path}: {row} in crokit's area code table ({row.source})"
+                return area, how, f"{row} at {mesh.path} falls under {area.id} in crokit's area code table"
+        ranked: list[tuple[int, TherapeuticArea, str, str]] = []
+        for ancestor in browse["ancestors"].objects():
+            row = table.match("MeSH", ancestor["id"].text())
+            area = resolve_area(self.registry, row.area) if row is not None else None
+            if row is not None and area is not None:
+                how = f"from {ancestor.path}: {row} in crokit's area code table ({row.source})"
+                why = f"the condition's MeSH ancestor {row} falls under {area.id} in crokit's area code table"
+                ranked.append((row.rank, area, how, why))
+        if ranked:
+            _, area, how, why = min(ranked, key=lambda entry: entry[0])
+            return area, how, why
+        return None
+
+    def _rare_flag(self) -> str | None:
+        """The path of the derived "Rare Diseases" browse branch, if the record has one."""
+        branches = self.root["derivedSection"]["conditionBrowseModule"]["browseBranches"]
+        for branch in branches.objects():
+            name = branch["name"].text()
+            if name is not None and name.casefold() == "rare diseases":
+                return branch.path
+        return None
+
+    def _area_from_record(
+        self, module: Node, conditions: list[tuple[str, str]]
+    ) -> tuple[TherapeuticArea, str, str | None] | None:
         keywords = [(item.path, text) for item in module["keywords"].items() if (text := item.text()) is not None]
         candidates = [*conditions, *keywords]
         for path, text in candidates:
             area = resolve_area(self.registry, text)
             if area is not None:
-                self.collect.notes.append(f"therapeutic_area {area.id} from {path} {text!r}")
-                return area
+                return area, f"from {path} {text!r}", None
+        found = self._mesh_area()
+        if found is not None:
+            return found
         for path, text in candidates:
             match = area_from_keywords(self.registry, text)
             if match is not None:
                 area, word = match
-                self.collect.notes.append(
-                    f"therapeutic_area {area.id} mapped from the word {word!r} in {path} {text!r} "
-                    "(crokit's keyword table: ClinicalTrials.gov records name conditions, not areas)"
+                how = (
+                    f"mapped from the word {word!r} in {path} {text!r} "
+                    "(crokit's keyword table: the record names no area or MeSH term crokit knows)"
                 )
-                return area
+                return area, how, f"the word {word!r} in {path} suggests {area.id} (crokit's keyword table)"
+        return None
+
+    def _area(self, module: Node, conditions: list[tuple[str, str]]) -> TherapeuticArea:
+        found = self._area_from_record(module, conditions)
+        flag = self._rare_flag()
+        rare = resolve_area(self.registry, "crokit:rare-disease") if flag is not None else None
+        if rare is not None:
+            other = f"; the conditions alone would give {found[0].id} ({found[1]})" if found is not None else ""
+            self.collect.notes.append(
+                f"therapeutic_area {rare.id}: {flag} is ClinicalTrials.gov's 'Rare Diseases' category{other}"
+            )
+            self.collect.assume(
+                "therapeutic_area",
+                rare.id,
+                f"{flag} files the record under 'Rare Diseases': crokit's rare-disease area",
+            )
+            return rare
+        if found is not None:
+            area, how, inferred = found
+            self.collect.notes.append(f"therapeutic_area {area.id} {how}")
+            if inferred is not None:
+                self.collect.assume("therapeutic_area", area.id, inferred)
+            return area
         fallback = self.collect.defaults.therapeutic_area
         if fallback is None:
             raise module["conditions"].fail(
-                "no therapeutic area could be mapped from the conditions or keywords; "
-                "pass defaults=ImportDefaults(therapeutic_area=...)"
+                "no therapeutic area could be mapped from the conditions, keywords or MeSH terms; "
+                "pass defaults=ImportDefaults(therapeutic_area=...) (crokit import --area ID)"
             )
         area = self.registry.area(fallback, path="defaults.therapeutic_area")
         self.collect.assume("therapeutic_area", area.id, "no area could be mapped from the conditions; the defaults")

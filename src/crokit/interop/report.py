@@ -14,12 +14,19 @@ the file says.
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, Final, TypeVar
 
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._validators import is_date, non_empty_text, whole_number
+from crokit.errors import UnknownCurrencyError, ValidationError
+from crokit.money import validate_currency
 from crokit.study import Complexity, Study
+from crokit.vocabulary.countries import normalize_country
 from crokit.vocabulary.lifecycle import Stage
 
 __all__ = ["Assumption", "ImportDefaults", "ImportReport"]
@@ -85,6 +92,59 @@ class ImportReport:
         return "\n".join(lines)
 
 
+E = TypeVar("E", bound=enum.Enum)
+
+_STUDY_STAGES: Final = tuple(stage for stage in Stage if stage.is_clinical or stage is Stage.PRECLINICAL)
+
+
+def _member(kind: type[E], name: str, choices: tuple[E, ...], value: object) -> E | None:
+    """``None``, a member of *kind* among *choices*, or the text value of one; else an error at *name*."""
+    if value is None:
+        return None
+    found = value if isinstance(value, kind) else next((c for c in choices if c.value == value), None)
+    if found is None or found not in choices:
+        listed = ", ".join(str(c.value) for c in choices)
+        raise ValidationError.at(name, f"expected one of {listed}, got {value!r}")
+    return found
+
+
+def _phase(value: object) -> Stage | None:
+    """A converter: ``None``, a study phase, or its text value (``"phase-3"``)."""
+    return _member(Stage, "phase", _STUDY_STAGES, value)
+
+
+def _complexity(value: object) -> Complexity | None:
+    """A converter: ``None``, a complexity, or its text value (``"high"``)."""
+    return _member(Complexity, "complexity", tuple(Complexity), value)
+
+
+def _countries(value: object) -> tuple[str, ...]:
+    """A converter: a list of ISO 3166 alpha-2 or alpha-3 codes, as alpha-2 codes."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError.at(
+            "countries", f"expected a list of ISO 3166 country codes such as ['US'], got {value!r}"
+        )
+    codes = tuple(normalize_country(code, path=f"countries[{index}]") for index, code in enumerate(value))
+    if not codes:
+        raise ValidationError.at("countries", "expected at least one country (ISO 3166 code such as 'US')")
+    return tuple(dict.fromkeys(codes))
+
+
+def _currency(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    try:
+        validate_currency(value)
+    except UnknownCurrencyError as exc:
+        raise ValidationError.at("currency", str(exc)) from None
+
+
+def _optional(check: Callable[[Any, attrs.Attribute[Any], Any], None]) -> Callable[[Any, Any, Any], None]:
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return validate
+
+
 @attrs.frozen(kw_only=True)
 class ImportDefaults:
     """The values an import uses for facts its source does not state.
@@ -103,22 +163,33 @@ class ImportDefaults:
             derives it from the enrolment and :attr:`patients_per_site`.
         patients_per_site: Patients per site used to derive the number of sites
             (10, a round planning figure; at most one site per patient).
-        countries: ISO 3166 codes used if the source names no country (``("US",)``).
-        start_date: The start date, if the source has none. ``None`` (the default) uses
-            the day of the import.
+        countries: ISO 3166 codes used if neither the source nor the addresses of its
+            sites or sponsor name a country (``("US",)``); kept as alpha-2 codes.
+        start_date: The start date, if the source has none. ``None`` (the default) makes
+            a source without a usable date an error: crokit has no hidden "today".
         currency: The ISO 4217 currency the sponsor budgets in (``"USD"``); study
             protocols and registries never state one.
         complexity: The protocol complexity. ``None`` (the default) uses ``HIGH`` when the
             source marks the design adaptive, ``MODERATE`` otherwise.
+
+    Every field is checked like any other crokit model: a count must be a whole number
+    (not a float, text or ``True``), a phase or complexity a member or its text value,
+    countries a list of ISO 3166 codes (kept as alpha-2), the currency an ISO 4217 code;
+    anything else raises :class:`~crokit.errors.ValidationError` naming the field.
+
+    >>> ImportDefaults(planned_patients=120.0)
+    Traceback (most recent call last):
+    ...
+    crokit.errors.ValidationError: planned_patients: expected a whole number from 1 to 10000000, got 120.0
     """
 
-    phase: Stage | None = None
-    therapeutic_area: str | None = None
-    indication: str | None = None
-    planned_patients: int | None = None
-    sites: int | None = None
-    patients_per_site: int = attrs.field(default=10, validator=attrs.validators.ge(1))
-    countries: tuple[str, ...] = attrs.field(default=("US",), converter=to_tuple)
-    start_date: date | None = None
-    currency: str = "USD"
-    complexity: Complexity | None = None
+    phase: Stage | None = attrs.field(default=None, converter=_phase)
+    therapeutic_area: str | None = attrs.field(default=None, validator=_optional(non_empty_text))
+    indication: str | None = attrs.field(default=None, validator=_optional(non_empty_text))
+    planned_patients: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 10_000_000)))
+    sites: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 100_000)))
+    patients_per_site: int = attrs.field(default=10, validator=whole_number(1, 10_000_000))
+    countries: tuple[str, ...] = attrs.field(default=("US",), converter=_countries)
+    start_date: date | None = attrs.field(default=None, validator=_optional(is_date))
+    currency: str = attrs.field(default="USD", validator=_currency)
+    complexity: Complexity | None = attrs.field(default=None, converter=_complexity)

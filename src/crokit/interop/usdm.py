@@ -10,16 +10,22 @@ takes from the first study version and its first study design:
   ``Clinical Study Sponsor``, NCI C70793); the sponsor's ``label``, else its ``name``;
 - ``phase``: the NCI code of ``studyPhase`` (design, or version in USDM v3) through
   :func:`~crokit.vocabulary.codes.stage_from_nci`;
-- ``therapeutic_area``: a ``therapeuticAreas`` or ``businessTherapeuticAreas`` code or
-  decode the registry knows as an area; otherwise a word of
+- ``therapeutic_area``: ``crokit:rare-disease`` if an indication is flagged
+  ``isRareDisease``; else a ``therapeuticAreas`` or ``businessTherapeuticAreas`` code or
+  decode the registry knows as an area; else a coded area or indication code (SNOMED
+  CT, ICD-10, MeSH, MedDRA) through crokit's cited area code table
+  (``crokit/interop/area_codes.toml``); otherwise a word of
   :data:`~crokit.interop._lookup.AREA_KEYWORDS` in those decodes or in the indications
-  (reported in the notes);
+  (each reported in the notes);
 - ``indication``: the indications' labels (else descriptions, names, code decodes);
 - ``planned_patients``: ``population.plannedEnrollmentNumber`` (a number, a Quantity,
   or a Range, of which the maximum is used), else the sum over the population's cohorts;
 - ``sites`` and ``countries``: the organisations' ``managedSites`` (USDM v4 study sites)
   and every geographic scope of type Country; regions and "Global" are reported, not
-  turned into countries;
+  turned into countries; a site without a country is placed at its organisation's
+  legal address, and a study with no country at all at the sponsor's (assumptions);
+  an amendment's enrolments are only reported, and placeholders in them (0
+  participants) are listed as not read;
 - ``start_date``: a governance date (``dateValues``) of the version or of the protocol
   document, preferring a start date, then an approval date, then an effective date,
   then the earliest;
@@ -169,7 +175,13 @@ class _UsdmReader:
         indication = read_indication(design, self.collect)
         area = read_area(design, version, self.registry, self.collect)
         patients = read_patients(design, self.collect)
-        site_count, countries = read_sites_and_countries(version, self.organizations, patients, self.collect)
+        site_count, countries = read_sites_and_countries(
+            version,
+            self.organizations,
+            patients,
+            self.collect,
+            sponsor=self.organizations.get(sponsor_id) if sponsor_id is not None else None,
+        )
         start = read_start_date(study, version, self.collect)
         visits = read_visits(design, self.collect)
         note_arms(design, self.collect)
