@@ -20,11 +20,13 @@ import attrs
 from crokit.errors import ValidationError
 from crokit.registry import default_registry
 from crokit.serialization import format_for, loads, parse, read_text
+from crokit.serialization._files import refuse_surrogates, require_format
 
 __all__ = ["DOCUMENT_KINDS", "add_validate_command", "detect_kind", "run_validate"]
 
 
 def _types() -> dict[str, type[Any]]:
+    from crokit.engagement.document import Engagement
     from crokit.pricing.proposal import Proposal
     from crokit.provider import CroProfile
     from crokit.scenario import Evaluation, Scenario
@@ -36,10 +38,11 @@ def _types() -> dict[str, type[Any]]:
         "proposal": Proposal,
         "cro-profile": CroProfile,
         "evaluation": Evaluation,
+        "engagement": Engagement,
     }
 
 
-DOCUMENT_KINDS: Final = ("scenario", "study", "proposal", "cro-profile", "evaluation")
+DOCUMENT_KINDS: Final = ("scenario", "study", "proposal", "cro-profile", "evaluation", "engagement")
 """The document types ``crokit validate`` recognises, in the order ties are broken."""
 
 _LABELS: Final = {"cro-profile": "CRO profile"}
@@ -95,6 +98,8 @@ def _describe(kind: str, document: Any) -> str:
         return f"{document.name!r} ({document.kind.value})"
     if kind == "evaluation":
         return f"{len(document.candidates)} candidates, winner {document.winner or '(none)'}"
+    if kind == "engagement":
+        return f"{document.title!r}, {len(document.providers)} providers, {len(document.contracts)} contracts"
     return ""
 
 
@@ -103,9 +108,12 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     from crokit.scenario import evaluate
 
     registry = default_registry()
-    text = read_text(args.file)
     fmt = format_for(args.file)
-    kind = args.kind or detect_kind(parse(text, fmt, source=args.file))
+    require_format(fmt)
+    text = read_text(args.file)
+    data = parse(text, fmt, source=args.file)
+    refuse_surrogates(data)  # text UTF-8 cannot hold could never be written back
+    kind = args.kind or detect_kind(data)
     label = _LABELS.get(kind, kind)
     document = loads(text, _types()[kind], fmt, registry=registry, source=args.file)
     if kind == "scenario":
