@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from crokit._cli_engagement import add_engagement_command
 from crokit._cli_import import add_import_command
 from crokit._cli_io import emit
 from crokit._cli_validate import add_validate_command
@@ -63,9 +64,9 @@ def _evaluate_command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:
-    from crokit.template import scenario_template
+    from crokit.template import engagement_template, scenario_template
 
-    _emit(scenario_template(), args.output, out)
+    _emit(engagement_template() if args.what == "engagement" else scenario_template(), args.output, out)
     return 0
 
 
@@ -93,8 +94,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_validate_command(commands)
 
     template = commands.add_parser("template", help="write a commented starting file")
-    template.add_argument("what", choices=("scenario",))
+    template.add_argument("what", choices=("scenario", "engagement"))
     template.add_argument("--output", type=_checked_output, help="write to this file instead of standard output")
     template.set_defaults(handler=_template)
 
     add_import_command(commands, emit=_emit, output_type=_checked_output)
+    add_engagement_command(commands, output_type=_checked_output)

@@ -99,7 +99,11 @@ def _describe(kind: str, document: Any) -> str:
     if kind == "evaluation":
         return f"{len(document.candidates)} candidates, winner {document.winner or '(none)'}"
     if kind == "engagement":
-        return f"{document.title!r}, {len(document.providers)} providers, {len(document.contracts)} contracts"
+        providers, contracts = len(document.providers), len(document.contracts)
+        return (
+            f"{document.title!r}, {providers} provider{'s' if providers != 1 else ''}, "
+            f"{contracts} contract{'s' if contracts != 1 else ''}"
+        )
     return ""
 
 

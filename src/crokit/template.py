@@ -35,7 +35,7 @@ from crokit.serialization import structure, unstructure
 if TYPE_CHECKING:
     from crokit.study import Study
 
-__all__ = ["render_scenario", "scenario_for_study", "scenario_template"]
+__all__ = ["engagement_template", "render_scenario", "scenario_for_study", "scenario_template"]
 
 _HEADER: Final = """\
 # A crokit scenario: one outsourcing decision in one file.
@@ -282,3 +282,45 @@ def _ceilings(scenario: Scenario, base: Scenario, registry: Registry, adaptation
         f"({dearest.amount:,} {dearest.currency}), rounded up to {_CEILING_STEP:,}"
     )
     return attrs.evolve(scenario, selection=attrs.evolve(selection, constraints=constraints, preferences=preferences))
+
+
+_ENGAGEMENT_HEADER: Final = """\
+# A crokit engagement: a signed outsourcing engagement and what has happened since.
+#
+# Run it with `crokit engagement status FILE` (plan, actuals, accruals, estimate at
+# completion, KPIs) and `crokit engagement obligations FILE` (who holds each sponsor
+# obligation under 21 CFR 312.50-312.59). Every company, count and price below is
+# ILLUSTRATIVE: replace them with your own. Money is written as strings ("1850.00"),
+# dates as 2027-01-04, months of work as 2027-03-01.
+"""
+
+_ENGAGEMENT_COMMENTS: Final = {
+    "[sponsor]": "# The sponsor: it keeps every obligation it does not transfer in writing.",
+    "[study]": "# The study as signed.",
+    "[assumptions]": "# The planning assumptions as signed (months per period, monitoring frequency).",
+    "[[providers]]": "# Each provider, with its written agreement (obligations are transferred in writing).",
+    "[[contracts]]": "# Each provider's contract: the signed proposal, its change orders and the actuals.",
+    "[[contracts.contract.change_orders]]": "# A change order: what it changes, and from which date it takes effect.",
+    "[contracts.actuals]": "# What has happened: work by month, milestones reached, invoices received.",
+    "[[scope]]": "# Who does what: each service to a party, with RACI roles (R, A, C, I).",
+    "[[transfers]]": "# Sponsor obligations transferred, where the agreement says so, and the sponsor's oversight.",
+    "[[kpis]]": "# The sponsor's KPI thresholds (crokit ships none: they are your choice).",
+    "[[observations]]": "# Values of the KPIs the sponsor records itself (query turnaround, ...).",
+}
+
+
+def engagement_template(registry: Registry | None = None) -> str:
+    """The commented TOML text of the demo engagement: a complete, valid starting point."""
+    from crokit.demo_engagement import demo_engagement
+
+    lines: list[str] = []
+    seen: set[str] = set()
+    from crokit.serialization import dumps
+
+    for line in dumps(demo_engagement(), "toml", registry=registry).splitlines():
+        comment = _ENGAGEMENT_COMMENTS.get(line.strip())
+        if comment is not None and line.strip() not in seen:
+            seen.add(line.strip())
+            lines.append(comment)
+        lines.append(line)
+    return _ENGAGEMENT_HEADER + "\n" + "\n".join(lines) + "\n"

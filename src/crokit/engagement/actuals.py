@@ -280,6 +280,28 @@ class Actuals:
         if problems:
             raise ValidationError(problems)
 
+    def up_to(self, day: dt.date) -> Actuals:
+        """What was recorded by *day*: the records dated on or before it, as of *day*.
+
+        Raises:
+            ValidationError: If *day* is after :attr:`as_of` (the record says nothing of
+                later days) or is not a date.
+        """
+        is_date(None, attrs.fields(Actuals).as_of, day)
+        if day > self.as_of:
+            raise ValidationError.at("as_of", f"the actuals run to {self.as_of}; {day} is later")
+        month = day.replace(day=1)
+        return Actuals(
+            as_of=day,
+            work=[done for done in self.work if done.month <= month],
+            milestones=[reached for reached in self.milestones if reached.on <= day],
+            invoices=[
+                attrs.evolve(invoice, paid_on=invoice.paid_on if invoice.paid_on and invoice.paid_on <= day else None)
+                for invoice in self.invoices
+                if invoice.issued <= day
+            ],
+        )
+
     def reached(self, milestone: Milestone) -> dt.date | None:
         """The day *milestone* was reached, or ``None``."""
         for item in self.milestones:
