@@ -22,8 +22,9 @@ the monthly accruals add up to the cumulative one exactly. Variance to plan spli
 service, into *volume* (units done minus units planned to date, at contracted prices)
 and *timing and other* (the rest), adding up to earned minus planned exactly; *rate*
 variance is what invoices charged above or below the contracted prices for the units
-they bill. The estimate at completion comes two ways: **plan** (earned to date plus the
-plan's remaining months) and **observed rates** (earned to date plus each unit line's
+they bill (a price escalated under the contract's escalation is a contracted price).
+The estimate at completion comes two ways: **plan** (earned to date plus the plan's
+remaining months) and **observed rates** (earned to date plus each unit line's
 remaining planned units at the average unit price invoiced so far, where there is one).
 """
 
@@ -231,9 +232,9 @@ def _observed_prices(actuals: Actuals, currency: str) -> dict[tuple[str, UnitBas
     return {key: CONTEXT.divide(amount, quantity) for key, (quantity, amount) in amounts.items()}
 
 
-def _invoice_findings(budget: Budget, actuals: Actuals) -> tuple[InvoiceFinding, ...]:
+def _contracted_prices(budget: Budget) -> dict[tuple[str, UnitBasis], set[Money]]:
+    """Each unit line's contracted prices: its unit price, and that price under each escalation of its service."""
     prices: dict[tuple[str, UnitBasis], set[Money]] = {}
-    services = {line.service for line in budget.lines}
     escalations = {
         (line.service, line.quantity)
         for line in budget.lines
@@ -248,6 +249,12 @@ def _invoice_findings(budget: Budget, actuals: Actuals) -> tuple[InvoiceFinding,
                 for service, factor in escalations
                 if service == line.service
             )
+    return prices
+
+
+def _invoice_findings(budget: Budget, actuals: Actuals) -> tuple[InvoiceFinding, ...]:
+    prices = _contracted_prices(budget)
+    services = {line.service for line in budget.lines}
     findings: list[InvoiceFinding] = []
     for invoice in actuals.invoices:
         if invoice.currency != budget.currency:
@@ -431,6 +438,7 @@ def _variances(budget: Budget, accruals: list[LineAccrual], actuals: Actuals) ->
     for line in budget.lines:
         if line.basis is not None and line.kind in _UNIT_KINDS:
             prices.setdefault((line.service, line.basis), line.unit_price)
+    allowed = _contracted_prices(budget)
     result = []
     for service in order:
         pairs = [(line, item) for line, item in zip(budget.lines, accruals, strict=True) if line.service == service]
@@ -454,7 +462,7 @@ def _variances(budget: Budget, accruals: list[LineAccrual], actuals: Actuals) ->
                     continue
                 invoiced = invoiced + item.amount
                 contracted = prices.get((service, item.basis)) if item.basis is not None else None
-                if contracted is not None:
+                if contracted is not None and item.unit_price not in allowed[(service, item.basis)]:
                     rate = rate + ((item.unit_price - contracted) * item.quantity).rounded(POLICY)
         result.append(
             ServiceVariance(

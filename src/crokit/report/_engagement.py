@@ -20,8 +20,17 @@ if TYPE_CHECKING:
 __all__ = ["engagement_blocks", "engagement_json", "obligations_blocks", "obligations_json"]
 
 
-def _ratio(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value.quantize(Decimal('0.01'))}"
+def _kpi_value(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "ratio":
+        return f"{(value * 100).quantize(Decimal('0.1'))}%"
+    return f"{value.normalize():f}"
+
+
+def _threshold(value: Decimal, unit: str, direction: str) -> str:
+    sign = ">=" if direction == "at-least" else "<="
+    return f"{sign} {_kpi_value(value, unit)}"
 
 
 def _contract_blocks(contract: ContractStatus) -> list[Block]:
@@ -113,8 +122,8 @@ def engagement_blocks(report: EngagementReport) -> list[Block]:
                 rows=tuple(
                     (
                         k.kpi.name,
-                        _ratio(k.value),
-                        f"{k.threshold.direction.value} {k.threshold.threshold}",
+                        _kpi_value(k.value, k.kpi.unit),
+                        _threshold(k.threshold.threshold, k.kpi.unit, k.threshold.direction.value),
                         "no data" if k.on_track is None else ("on track" if k.on_track else "OUT OF THRESHOLD"),
                         k.basis,
                     )
