@@ -48,7 +48,7 @@ import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._validators import is_date, money_at_least_zero, non_empty_text
-from crokit.errors import CurrencyMismatchError, ValidationError
+from crokit.errors import CurrencyMismatchError, UnknownIdError, ValidationError
 from crokit.money import Money, RoundingPolicy
 from crokit.reference import BenchmarkTable, Figure, load_published
 from crokit.registry import Registry
@@ -215,7 +215,7 @@ def likelihood_of_approval(
     published: Figure | None
     try:
         published = table.likelihood_of_approval(area, source, registry=registry)
-    except ValidationError:
+    except (ValidationError, UnknownIdError):  # the table has no LoA figure for the area or source
         published = None
     return LikelihoodOfApproval(
         area="all" if area is None else area, steps=(steps[0], steps[1], steps[2], steps[3]), published_figure=published

@@ -315,7 +315,9 @@ def programme_studies(*, currency: str = "USD") -> st.SearchStrategy[ProgrammeSt
     """:class:`~crokit.forecast.ProgrammeStudy` values costing up to 1e9 in *currency*."""
     return st.builds(
         ProgrammeStudy,
-        name=st.sampled_from(("FIH", "Phase 2 proof of concept", "Pivotal 1", "Pivotal 2", "Filing", "Long-term safety")),
+        name=st.sampled_from(
+            ("FIH", "Phase 2 proof of concept", "Pivotal 1", "Pivotal 2", "Filing", "Long-term safety")
+        ),
         stage=st.sampled_from(_PROGRAMME_STAGES),
         cost=_costs(currency),
     )
