@@ -5,7 +5,9 @@ the given seed:
 
 1. every site's screening rate ``lambda_j ~ Gamma(a, b)`` of its group, thinned to the
    randomisation rate ``(1 - screen_failure) lambda_j``;
-2. every site's opening month (fixed, or uniform in its group's window);
+2. every site's opening month (fixed, or uniform in its group's window); when every site
+   has the same laws the sites are exchangeable, so the openings are simply sorted and
+   the rates are not reordered with them (the same law, less work);
 3. the milestones' arrivals on the unit-rate time scale: the study's randomisations are
    a Poisson process with cumulative intensity ``Lambda(t) = sum_j rate_j max(0, t -
    open_j)`` (piecewise linear, increasing), so by the time-change theorem the k-th
@@ -169,6 +171,11 @@ class _Sites:
     def fixed(self) -> bool:
         return bool((self.first == self.last).all())
 
+    @property
+    def exchangeable(self) -> bool:
+        """Whether every site has the same rate law and opening window (so sites can be relabelled)."""
+        return all(bool((values == values[0]).all()) for values in (self.shapes, self.rates, self.first, self.last))
+
 
 def _sites(model: EnrolmentModel) -> _Sites:
     shapes, rates, first, last = [], [], [], []
@@ -210,16 +217,27 @@ def _chunk(
     rng: np.random.Generator, sites: _Sites, model: EnrolmentModel, trials: int, months: Floats
 ) -> tuple[Floats, Floats, Floats, Ints]:
     count = sites.shapes.size
-    rates = rng.gamma(sites.shapes, 1.0 / sites.rates, size=(trials, count))
+    same = sites.exchangeable
+    if same:  # scalar parameters: the same draws as arrays of equal values, drawn faster
+        rates = rng.gamma(float(sites.shapes[0]), 1.0 / float(sites.rates[0]), size=(trials, count))
+    else:
+        rates = rng.gamma(sites.shapes, 1.0 / sites.rates, size=(trials, count))
     if sites.fixed:
         order = np.argsort(sites.first, kind="stable")
         opens = np.broadcast_to(sites.first[order], (trials, count))
         rates = rates[:, order]
     else:
-        drawn = rng.uniform(sites.first, sites.last, size=(trials, count))
-        order2 = np.argsort(drawn, axis=1)
-        opens = np.take_along_axis(drawn, order2, axis=1)
-        rates = np.take_along_axis(rates, order2, axis=1)
+        if same:
+            drawn = rng.uniform(float(sites.first[0]), float(sites.last[0]), size=(trials, count))
+        else:
+            drawn = rng.uniform(sites.first, sites.last, size=(trials, count))
+        if same:
+            # every site has the same laws, so the rates need not follow their sites into opening order
+            opens = np.sort(drawn, axis=1)
+        else:
+            order = np.argsort(drawn, axis=1)
+            opens = np.take_along_axis(drawn, order, axis=1)
+            rates = np.take_along_axis(rates, order, axis=1)
     slopes = np.cumsum(rates, axis=1)
     levels = np.zeros((trials, count))
     np.cumsum(slopes[:, :-1] * np.diff(opens, axis=1), axis=1, out=levels[:, 1:])
