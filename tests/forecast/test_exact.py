@@ -208,3 +208,16 @@ def test_probability_by_a_date():
     assert probability_enrolled(model, dt.date(2028, 1, 1)) == pytest.approx(
         PooledRateTime(patients=300, shape=100, rate=4).cdf(12.0)
     )
+
+
+@pytest.mark.parametrize("staggered", [False, True])
+def test_a_quantile_beyond_a_thousand_years_is_refused_not_reported(staggered):
+    groups = [SiteGroup(id="a", sites=1, shape="0.1", rate=1)]
+    if staggered:
+        groups.append(SiteGroup(id="b", sites=1, shape="0.1", rate=1, activation=ActivateAt(month=1)))
+    model = EnrolmentModel(start=START, target=2, groups=tuple(groups), horizon_months=40)
+    with pytest.raises(ValidationError) as error:
+        forecast_enrolment(model)
+    assert error.value.problems[0].path == "levels"
+    assert "1,000 years" in str(error.value)
+    assert forecast_enrolment(model, levels=(0.1, 0.3), band=(0.1, 0.3)).last_patient_in.at(0.3).month < 12_000

@@ -205,7 +205,7 @@ def milestone_times(
     is reached.
 
     Raises:
-        ValidationError: If a level is not reached within 12,000 months.
+        ValidationError: At ``levels`` if a level is not reached within 12,000 months.
     """
     patients = np.array([n for n, _ in targets], dtype=np.int64)
     levels = np.array([level for _, level in targets])
@@ -217,9 +217,10 @@ def milestone_times(
         if high >= _LIMIT:
             missing = int(np.argmin(reached >= levels))
             raise ValidationError.at(
-                "target",
+                "levels",
                 f"the {levels[missing]:g} quantile of the time to patient {patients[missing]} is beyond "
-                f"{_LIMIT:g} months; expected a study that can finish within 1,000 years",
+                f"{_LIMIT:g} months (1,000 years): the sites' rates are too uncertain to forecast it; expected more "
+                "sites, a larger Gamma shape or a lower level",
             )
         high = min(_LIMIT, low + 2.0 * (high - low))
     lows = np.full(len(targets), low)

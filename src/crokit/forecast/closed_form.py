@@ -34,7 +34,6 @@ per month finish after ``300 x 4 / (50 x 2 - 1) = 12.1212`` months on average.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import attrs
@@ -158,9 +157,3 @@ class KnownRateTime:
         if found is None:  # pragma: no cover - a Gamma quantile is always below 10**12 here
             raise ValidationError.at("level", f"the {level:g} quantile is beyond {_LIMIT:g} months")
         return found
-
-
-def pooled_standard_deviation(time: PooledRateTime) -> float | None:
-    """The standard deviation of *time*, or ``None`` where the variance is infinite."""
-    variance = time.variance
-    return None if variance is None else math.sqrt(variance)

@@ -44,6 +44,9 @@ from crokit.vocabulary.lifecycle import Milestone
 
 __all__ = ["components", "forecast_enrolment", "milestone_patients", "probability_enrolled"]
 
+_LATEST = 12_000.0
+"""The latest month a forecast reports: 1,000 years."""
+
 
 def components(model: EnrolmentModel) -> tuple[Component, ...]:
     """The model's sites as independent components of the exact evaluation (randomised patients)."""
@@ -116,6 +119,13 @@ def milestone_forecasts(
     for index, (milestone, patients) in enumerate(wanted.items()):
         months = times[index * len(levels) : (index + 1) * len(levels)]
         months = [max(month, previous) for month, previous in zip(months, [0.0, *months[:-1]], strict=True)]
+        if offset + months[-1] > _LATEST:
+            raise ValidationError.at(
+                "levels",
+                f"the {levels[-1]:g} quantile of the time to patient {patients} is month {offset + months[-1]:.0f}, "
+                f"beyond {_LATEST:g} months (1,000 years): the sites' rates are too uncertain to forecast it; "
+                "expected more sites, a larger Gamma shape or a lower level",
+            )
         quantiles = tuple(
             Quantile(level=level, month=offset + month, date=date_at(start, offset + month))
             for level, month in zip(levels, months, strict=True)
@@ -163,7 +173,7 @@ def forecast_enrolment(
 
     Raises:
         ValidationError: At ``levels`` or ``band`` for levels not strictly between 0 and
-            1 and increasing; at ``target`` if a quantile is beyond 12,000 months.
+            1 and increasing, or if a quantile is beyond 12,000 months (1,000 years).
     """
     checked = check_levels(levels)
     checked_band = check_levels(band, path="band")
@@ -174,8 +184,9 @@ def forecast_enrolment(
     milestones, method = milestone_forecasts(
         model.start, parts, wanted, checked, low=model.first_activation, high=model.horizon_months
     )
-    last = milestones[-1]
-    top = max(last.quantiles[-1].month, *(_band_month(parts, model, level) for level in checked_band))
+    top = milestones[-1].quantiles[-1].month
+    if checked_band[-1] > checked[-1]:
+        top = max(top, _band_month(parts, model, checked_band[-1]))
     last_month = min(int(MAX_MONTHS), max(1, math.ceil(top)))
     return EnrolmentForecast(
         method=method,

@@ -172,6 +172,10 @@ class CurvePoint:
             raise ValidationError.at("low", f"the band's low count {self.low} is above its high count {self.high}")
 
 
+def _band(value: object) -> tuple[float, ...]:
+    return check_levels(value, path="band")
+
+
 def _method(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in _METHODS:
         raise ValidationError.at(attribute.name, f"expected one of {', '.join(_METHODS)}, got {value!r}")
@@ -198,8 +202,9 @@ class EnrolmentForecast:
         band: The levels of the curve's band (P10 and P90 by default).
         horizon_month: The model's horizon.
         probability_by_horizon: The probability of randomising the target by the horizon.
-        expected_screened: Patients screened to randomise the target: ``target / (1 - screen_failure)``.
-        expected_completed: Patients completing: ``target x (1 - dropout)``.
+        expected_screened: Patients screened to randomise the target: ``target / (1 - screen_failure)``
+            (a simulation gives its simulated mean).
+        expected_completed: Patients completing: ``target x (1 - dropout)`` (a simulation: its mean).
         trials: Simulated trials (``None`` unless simulated).
         seed: The simulation's seed (``None`` unless simulated).
     """
@@ -208,7 +213,7 @@ class EnrolmentForecast:
     target: int = attrs.field(validator=whole_number(1, 10_000_000))
     milestones: tuple[MilestoneForecast, ...] = attrs.field(validator=_tuple_of(MilestoneForecast))
     curve: tuple[CurvePoint, ...] = attrs.field(validator=_tuple_of(CurvePoint))
-    band: tuple[float, float] = attrs.field(default=DEFAULT_BAND, converter=check_levels)
+    band: tuple[float, float] = attrs.field(default=DEFAULT_BAND, converter=_band)
     horizon_month: float = attrs.field(converter=as_float, validator=_non_negative)
     probability_by_horizon: float = attrs.field(converter=as_float, validator=_probability)
     expected_screened: float = attrs.field(converter=as_float, validator=_non_negative)

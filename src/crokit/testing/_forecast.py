@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from hypothesis import strategies as st
 
@@ -41,6 +41,10 @@ from crokit.forecast import (
 from crokit.forecast.economics import GATES
 from crokit.money import Money
 from crokit.vocabulary.lifecycle import Milestone, Stage
+
+if TYPE_CHECKING:
+    from crokit.forecast.reprojection import SiteObservation
+    from crokit.forecast.simulation import SimulatedEnrolment
 
 __all__ = [
     "activate_ats",
@@ -238,7 +242,7 @@ def enrolment_forecasts(draw: st.DrawFn) -> EnrolmentForecast:
     return forecast_enrolment(model)
 
 
-def site_observations(*, site: str = "g0/1", max_month: float = 24.0) -> st.SearchStrategy[object]:
+def site_observations(*, site: str = "g0/1", max_month: float = 24.0) -> st.SearchStrategy[SiteObservation]:
     """:class:`~crokit.forecast.SiteObservation` values for *site*."""
     from crokit.forecast.reprojection import SiteObservation
 
@@ -274,7 +278,7 @@ def reprojections(draw: st.DrawFn) -> Reprojection:
     return reproject(model, observations, census=census)
 
 
-def simulated_enrolments(*, max_trials: int = 200) -> st.SearchStrategy[object]:
+def simulated_enrolments(*, max_trials: int = 200) -> st.SearchStrategy[SimulatedEnrolment]:
     """:class:`~crokit.forecast.SimulatedEnrolment` values: small simulations of drawn models (imports NumPy)."""
     from crokit.forecast.simulation import simulate_enrolment
 
