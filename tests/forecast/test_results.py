@@ -100,3 +100,23 @@ def test_drawn_forecasts_have_no_nan(forecast):
 def test_drawn_reprojections_start_at_the_census(reprojection):
     assert reprojection.last_patient_in.quantiles[0].month >= reprojection.census_month - 1e-9
     assert reprojection.remaining >= 1
+
+
+def test_posteriors_and_simulation_fields_are_checked():
+    from crokit.forecast import SitePosterior
+
+    with pytest.raises(ValidationError, match="rate"):
+        SitePosterior(site="us/1", observed=0, months_open=0.0, shape=2.0, rate=0.0)
+    with pytest.raises(ValidationError, match="seed"):
+        EnrolmentForecast(
+            method="simulation",
+            target=3,
+            milestones=(),
+            curve=(),
+            horizon_month=12.0,
+            probability_by_horizon=0.5,
+            expected_screened=3.0,
+            expected_completed=3.0,
+            trials=10,
+            seed=0,
+        )

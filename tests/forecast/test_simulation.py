@@ -139,7 +139,7 @@ def test_chunking_keeps_every_trial(monkeypatch):
     assert len(set(result.last_patient_in.tolist())) == 100
 
 
-@pytest.mark.parametrize("seed", [0, -3, True, 1.5, "7", None])
+@pytest.mark.parametrize("seed", [0, -3, True, 1.5, "7", None, 2**128 + 1])
 def test_a_non_positive_or_non_integer_seed_is_refused(seed):
     with pytest.raises(ValidationError) as error:
         simulate_enrolment(ISSUE, trials=10, seed=seed)

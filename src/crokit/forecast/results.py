@@ -23,7 +23,7 @@ import attrs
 
 from crokit._validators import is_date, whole_number
 from crokit.errors import ValidationError
-from crokit.forecast._numbers import as_float, check_number, finite
+from crokit.forecast._numbers import as_float, check_number, positive
 from crokit.vocabulary.lifecycle import Milestone
 
 __all__ = [
@@ -218,8 +218,8 @@ class EnrolmentForecast:
     probability_by_horizon: float = attrs.field(converter=as_float, validator=_probability)
     expected_screened: float = attrs.field(converter=as_float, validator=_non_negative)
     expected_completed: float = attrs.field(converter=as_float, validator=_non_negative)
-    trials: int | None = None
-    seed: int | None = None
+    trials: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(1, 10_000_000)))
+    seed: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(1, 2**128)))
 
     def milestone(self, which: Milestone) -> MilestoneForecast:
         """The forecast of milestone *which*.
@@ -265,8 +265,8 @@ class SitePosterior:
     site: str
     observed: int = attrs.field(validator=whole_number(0, 10_000_000))
     months_open: float = attrs.field(converter=as_float, validator=_non_negative)
-    shape: float = attrs.field(converter=as_float, validator=finite)
-    rate: float = attrs.field(converter=as_float, validator=finite)
+    shape: float = attrs.field(converter=as_float, validator=positive)
+    rate: float = attrs.field(converter=as_float, validator=positive)
 
     @property
     def mean_rate(self) -> float:

@@ -57,12 +57,14 @@ from crokit.forecast.results import (
     check_levels,
 )
 
-__all__ = ["CHUNK_CELLS", "MAX_TRIALS", "SimulatedEnrolment", "check_seed", "simulate_enrolment"]
+__all__ = ["CHUNK_CELLS", "MAX_SEED", "MAX_TRIALS", "SimulatedEnrolment", "check_seed", "simulate_enrolment"]
 
 CHUNK_CELLS: Final = 2_000_000
 """Site-trials simulated per chunk (about 16 MB per float64 array)."""
 MAX_TRIALS: Final = 10_000_000
 """The most trials one call simulates."""
+MAX_SEED: Final = 2**128
+"""The largest seed accepted (PCG64 seeds are 128-bit)."""
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -70,8 +72,8 @@ Ints = npt.NDArray[np.int64]
 
 def check_seed(seed: object, *, path: str = "seed") -> int:
     """*seed* as a positive whole number, or a ValidationError at *path*."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed <= 0:
-        raise ValidationError.at(path, f"expected a positive whole number (1 or more) as the seed, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 1 <= seed <= MAX_SEED:
+        raise ValidationError.at(path, f"expected a whole number from 1 to 2**128 as the seed, got {seed!r}")
     return seed
 
 
@@ -270,7 +272,7 @@ def simulate_enrolment(
     Args:
         model: The enrolment model.
         trials: How many trials (1 to :data:`MAX_TRIALS`).
-        seed: A positive whole number; the same seed gives the same arrays.
+        seed: A whole number from 1 to 2**128; the same seed gives the same arrays.
         months: If given, also count patients randomised by the end of months 1 to
             *months* (1 to 1,200) in every trial.
 
