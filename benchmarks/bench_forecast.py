@@ -6,8 +6,8 @@ failure, 10% dropout). crokit's ``simulate_enrolment`` against a minimal NumPy
 implementation of the same model and the same algorithm (the n-th arrival of a
 unit-rate Poisson process mapped through the inverse cumulative intensity; chunks of
 10,000 trials; the same draws in the same order from the same seed), which must give
-identical arrays: first patient in, 50% enrolled, last patient in, screened and
-completed. Timed in adjacent pairs, REPEATS times; prints the median of the pairs' time
+identical arrays: first patient in, 50% enrolled, last patient in, active site-months,
+screened and completed. Timed in adjacent pairs, REPEATS times; prints the median of the pairs' time
 ratios crokit / minimal (target: at most 2x) and exits 1 above it.
 
 (b) Closed-form quantiles (``PooledRateTime.quantile``, incomplete beta by continued
@@ -57,7 +57,7 @@ def minimal(trials: int, seed: int) -> tuple[np.ndarray, ...]:
     rng = np.random.Generator(np.random.PCG64(seed))
     rate = RATE / (1.0 - SCREEN_FAILURE)
     half = -(-PATIENTS // 2)
-    results: list[list[np.ndarray]] = [[], [], []]
+    results: list[list[np.ndarray]] = [[], [], [], []]
     for begin in range(0, trials, CHUNK):
         size = min(CHUNK, trials - begin)
         lam = rng.gamma(SHAPE, 1.0 / rate, size=(size, SITES))
@@ -72,6 +72,7 @@ def minimal(trials: int, seed: int) -> tuple[np.ndarray, ...]:
         for index, arrival in enumerate((first, middle, last)):
             k = (level <= arrival[:, None]).sum(axis=1) - 1
             results[index].append(opens[rows, k] + (arrival - level[rows, k]) / slope[rows, k])
+        results[3].append(np.maximum(results[2][-1][:, None] - opens, 0.0).sum(axis=1))
     screened = PATIENTS + rng.negative_binomial(PATIENTS, 1.0 - SCREEN_FAILURE, size=trials)
     completed = rng.binomial(PATIENTS, 1.0 - DROPOUT, size=trials)
     return (*(np.concatenate(parts) for parts in results), screened, completed)
@@ -79,7 +80,14 @@ def minimal(trials: int, seed: int) -> tuple[np.ndarray, ...]:
 
 def with_crokit(trials: int, seed: int) -> tuple[np.ndarray, ...]:
     result = simulate_enrolment(MODEL, trials=trials, seed=seed)
-    return (result.first_patient_in, result.half_enrolled, result.last_patient_in, result.screened, result.completed)
+    return (
+        result.first_patient_in,
+        result.half_enrolled,
+        result.last_patient_in,
+        result.site_months,
+        result.screened,
+        result.completed,
+    )
 
 
 def paired_ratios(first: Callable[[], object], second: Callable[[], object]) -> tuple[list[float], list[float]]:
@@ -95,7 +103,8 @@ def paired_ratios(first: Callable[[], object], second: Callable[[], object]) -> 
 
 def main() -> int:
     ours, theirs = with_crokit(TRIALS, SEED), minimal(TRIALS, SEED)
-    for name, a, b in zip(("first", "half", "last", "screened", "completed"), ours, theirs, strict=True):
+    names = ("first", "half", "last", "site-months", "screened", "completed")
+    for name, a, b in zip(names, ours, theirs, strict=True):
         assert np.array_equal(a, b), name
     exact = PooledRateTime(patients=PATIENTS, shape=SITES * SHAPE, rate=RATE / (1 - SCREEN_FAILURE))
     print(

@@ -46,6 +46,8 @@ def test_issue_check_value_simulated_mean_agrees_with_the_closed_form():
     assert within_4_se(result.last_patient_in, 300 * 4 / 99)
     assert within_4_se(result.half_enrolled, 150 * 4 / 99)
     assert within_4_se(result.first_patient_in, 4 / 99)
+    # every site is open from month 0, so the active site-months are 50 x the last patient's month
+    assert np.allclose(result.site_months, 50 * result.last_patient_in)
     time = PooledRateTime.for_sites(patients=300, sites=50, shape=2, rate=4)
     for level in (0.1, 0.5, 0.9):
         assert cdf_within_4_se(result.last_patient_in, time.quantile(level), level)
@@ -115,12 +117,15 @@ def test_the_same_seed_gives_the_same_answer(model, seed, with_counts):
     months = 12 if with_counts else None
     first = simulate_enrolment(model, trials=50, seed=seed, months=months)
     second = simulate_enrolment(model, trials=50, seed=seed, months=months)
-    for name in ("first_patient_in", "half_enrolled", "last_patient_in", "screened", "completed", "counts"):
+    names = ("first_patient_in", "half_enrolled", "last_patient_in", "screened", "completed", "counts", "site_months")
+    for name in names:
         assert np.array_equal(getattr(first, name), getattr(second, name))
     assert first.summary() == second.summary()
     assert np.isfinite(first.last_patient_in).all()
     assert (first.first_patient_in <= first.half_enrolled).all()
     assert (first.half_enrolled <= first.last_patient_in).all()
+    assert (first.site_months >= 0).all()
+    assert (first.site_months <= model.sites * first.last_patient_in + 1e-9).all()
 
 
 def test_different_seeds_differ():

@@ -15,7 +15,8 @@ the given seed:
    unit-rate Poisson process: ``E_1 ~ Exp(1)`` and the gaps between the milestones'
    ``E`` are independent Gamma(gap, 1) draws. ``Lambda^{-1}`` is found by sorting the
    opening months and locating ``E_k`` between the breakpoints;
-4. patients screened to randomise the target, ``target + NB(target, 1 - screen_failure)``
+4. active site-months up to the last patient in, ``sum_j max(0, LPI - open_j)``;
+   patients screened to randomise the target, ``target + NB(target, 1 - screen_failure)``
    failures, and patients completing, ``Binomial(target, 1 - dropout)``;
 5. with ``months``: the count randomised by the end of each month, ``min(target,
    Poisson path)``, from the same unit-rate process (all ``target`` arrivals are drawn,
@@ -95,6 +96,8 @@ class SimulatedEnrolment:
         last_patient_in: Month the target is reached, per trial.
         screened: Patients screened to randomise the target, per trial.
         completed: Randomised patients who complete, per trial.
+        site_months: Active site-months during enrolment, ``sum_j max(0, last_patient_in -
+            open_j)``, per trial (a driver for pricing per site-month).
         months: The months the counts are for (1, 2, ...), or empty.
         counts: Patients randomised by the end of each month (trials x months, capped
             at the target), or an empty array.
@@ -108,6 +111,7 @@ class SimulatedEnrolment:
     last_patient_in: Floats
     screened: Ints
     completed: Ints
+    site_months: Floats
     months: Ints
     counts: Ints
 
@@ -217,7 +221,7 @@ def _intensity(opens: Floats, slopes: Floats, levels: Floats, months: Floats) ->
 
 def _chunk(
     rng: np.random.Generator, sites: _Sites, model: EnrolmentModel, trials: int, months: Floats
-) -> tuple[Floats, Floats, Floats, Ints]:
+) -> tuple[Floats, Floats, Floats, Ints, Floats]:
     count = sites.shapes.size
     same = sites.exchangeable
     if same:  # scalar parameters: the same draws as arrays of equal values, drawn faster
@@ -261,7 +265,8 @@ def _chunk(
         marks = [first, half, last]
         counts = np.zeros((trials, 0), dtype=np.int64)
     times = [_invert(opens, slopes, levels, mark) for mark in marks]
-    return times[0], times[1], times[2], counts.astype(np.int64)
+    site_months = np.maximum(times[2][:, None] - opens, 0.0).sum(axis=1)
+    return times[0], times[1], times[2], counts.astype(np.int64), site_months
 
 
 def simulate_enrolment(
@@ -294,6 +299,7 @@ def simulate_enrolment(
     half = np.concatenate([part[1] for part in parts])
     last = np.concatenate([part[2] for part in parts])
     counts = np.concatenate([part[3] for part in parts]) if grid.size else np.zeros((trials, 0), dtype=np.int64)
+    site_months = np.concatenate([part[4] for part in parts])
     success = 1.0 - model.screen_failure
     screened = model.target + (rng.negative_binomial(model.target, success, size=trials) if success < 1.0 else 0)
     completed = rng.binomial(model.target, 1.0 - model.dropout, size=trials)
@@ -304,6 +310,7 @@ def simulate_enrolment(
         first_patient_in=_read_only(first),
         half_enrolled=_read_only(half),
         last_patient_in=_read_only(last),
+        site_months=_read_only(site_months),
         screened=_read_only(np.asarray(screened, dtype=np.int64) + np.zeros(trials, dtype=np.int64)),
         completed=_read_only(np.asarray(completed, dtype=np.int64)),
         months=_read_only(grid.astype(np.int64)),
