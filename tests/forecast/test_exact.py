@@ -81,10 +81,26 @@ def test_the_recursion_does_not_overflow_for_large_counts():
         Component(shape=400.0, rate=2.0, first=0.0, last=0.0),
         Component(shape=50.0, rate=1.0, first=3.0, last=3.0),
     ]
-    pmf = count_pmf(parts, np.array([1.0, 10.0, 40.0]), 3000)
+    pmf = _exact._fixed_pmf(parts, np.array([1.0, 10.0, 40.0]), 3000)
     assert np.isfinite(pmf).all()
     direct = np.convolve(nb_pmf(3000, 400.0, 2.0, 10.0), nb_pmf(3000, 50.0, 1.0, 7.0))[:3000]
     assert pmf[:, 1] == pytest.approx(direct, abs=1e-12)
+
+
+@given(
+    st.lists(st.tuples(st.floats(0.2, 30.0), st.floats(0.2, 8.0), st.floats(0.0, 12.0)), min_size=1, max_size=6),
+    st.floats(0.0, 30.0),
+    st.integers(1, 300),
+)
+def test_the_recursion_and_the_fft_convolution_agree(laws, t, n):
+    parts = [Component(shape=a, rate=b, first=u, last=u) for a, b, u in laws]
+    times = np.array([t])
+    size = 1 << (2 * n - 1).bit_length()
+    by_fft = _exact._nb_pmf(parts[0].shape, parts[0].rate, np.maximum(times - parts[0].first, 0.0), n)
+    for part in parts[1:]:
+        pmf = _exact._nb_pmf(part.shape, part.rate, np.maximum(times - part.first, 0.0), n)
+        by_fft = _exact._convolve(by_fft, pmf, n, size)
+    assert _exact._fixed_pmf(parts, times, n) == pytest.approx(by_fft, abs=1e-12)
 
 
 def test_window_quadrature_agrees_with_a_much_finer_rule(monkeypatch):
@@ -167,7 +183,9 @@ def test_probability_of_reaching_the_target_is_monotone_in_time(model, times):
 
 
 @settings(max_examples=8, deadline=None)
-@given(enrolment_models(max_groups=2, max_sites=6, max_target=40), st.floats(0.0, 24.0), st.floats(0.3, 5.0))
+@given(
+    enrolment_models(max_groups=2, max_sites=6, max_target=40, min_shape=2.0), st.floats(0.0, 24.0), st.floats(0.3, 5.0)
+)
 def test_more_sites_never_delay_the_expected_finish_under_staggered_activation(model, month, shape):
     extra = SiteGroup(id="extra", sites=1, shape=shape, rate=2, activation=ActivateAt(month=month))
     bigger = attrs.evolve(model, groups=(*model.groups, extra))
@@ -178,7 +196,7 @@ def test_more_sites_never_delay_the_expected_finish_under_staggered_activation(m
 
 
 @settings(max_examples=10, deadline=None)
-@given(enrolment_models(max_groups=2, max_sites=5, max_target=30))
+@given(enrolment_models(max_groups=2, max_sites=5, max_target=30, min_shape=2.0))
 def test_no_nan_or_infinity_reaches_a_forecast(model):
     forecast = forecast_enrolment(model)
     numbers = [q.month for m in forecast.milestones for q in m.quantiles]

@@ -28,10 +28,9 @@ probabilities for 0 to ``n - 1`` patients. crokit computes them without simulati
   truncated at ``n`` terms (absolute error about 1e-15).
 - The components are convolved together (FFT, truncated at ``n`` terms).
 
-Quantiles of ``T_n`` come from :func:`milestone_times`, a bracketed search that
-evaluates the CDF on a grid of :data:`GRID` points inside each bracket at once and keeps
-the cell where the CDF crosses the level, until the bracket is narrower than
-:data:`TIME_TOLERANCE` months.
+Quantiles of ``T_n`` come from :func:`milestone_times`, a bracketed regula falsi (Illinois
+variant, with bisection steps when a bracket stalls) on every target at once, until
+each bracket is narrower than :data:`TIME_TOLERANCE` months.
 """
 
 from __future__ import annotations
@@ -46,7 +45,6 @@ import numpy.typing as npt
 from crokit.errors import ValidationError
 
 __all__ = [
-    "GRID",
     "QUADRATURE_NODES",
     "TIME_TOLERANCE",
     "Component",
@@ -57,8 +55,7 @@ __all__ = [
 
 QUADRATURE_NODES: Final = 32
 """Gauss-Legendre nodes over a site's activation window."""
-GRID: Final = 16
-"""Points evaluated inside each bracket per round of the quantile search."""
+_MAX_ROUNDS: Final = 400
 TIME_TOLERANCE: Final = 1e-6
 """Quantiles are found to within this many months (about 2.6 seconds)."""
 _RESCALE: Final = 1e100
@@ -136,6 +133,25 @@ def _convolve(left: Floats, right: Floats, n: int, size: int) -> Floats:
     return np.clip(product, 0.0, 1.0)
 
 
+def _nb_pmf(shape: float, rate: float, exposure: Floats, n: int) -> Floats:
+    """``NB(shape, rate / (rate + exposure))`` probabilities of 0..n-1 (first axis) for every exposure.
+
+    Computed in log space, ``log C(k + a - 1, k)`` as a running sum of ``log((i + a) / (i +
+    1))``, so nothing overflows; an exposure of 0 gives certainty of no patient.
+    """
+    log_p = -np.log1p(exposure / rate)
+    with np.errstate(divide="ignore"):
+        log_q = np.log(exposure / (rate + exposure))
+    counts = np.arange(n, dtype=np.float64).reshape((n,) + (1,) * exposure.ndim)
+    steps = np.log((counts[:-1] + shape) / (counts[:-1] + 1.0))
+    log_binomial = np.concatenate((np.zeros((1,) + (1,) * exposure.ndim), np.cumsum(steps, axis=0)))
+    with np.errstate(invalid="ignore"):
+        log_pmf = log_binomial + shape * log_p[None] + counts * log_q[None]
+    log_pmf[0] = shape * log_p
+    result: Floats = np.exp(log_pmf)
+    return result
+
+
 def _window_pmf(component: Component, times: Floats, n: int) -> Floats:
     """One site's probabilities of 0..n-1 patients when it opens uniformly in the window, then the power."""
     nodes, weights = np.polynomial.legendre.leggauss(QUADRATURE_NODES)
@@ -144,30 +160,37 @@ def _window_pmf(component: Component, times: Floats, n: int) -> Floats:
     half = 0.5 * (end - component.first)
     opens = component.first + half[None, :] * (nodes[:, None] + 1.0)
     exposure = np.maximum(times[None, :] - opens, 0.0)
-    log_p = -np.log1p(exposure / component.rate)
-    with np.errstate(divide="ignore"):
-        log_q = np.log(exposure / (component.rate + exposure))
-    counts = np.arange(n, dtype=np.float64)
-    log_binomial = np.concatenate(([0.0], np.cumsum(np.log((counts[:-1] + component.shape) / (counts[:-1] + 1.0)))))
-    with np.errstate(invalid="ignore"):
-        log_pmf = log_binomial[:, None, None] + component.shape * log_p[None] + counts[:, None, None] * log_q[None]
-    log_pmf[0] = component.shape * log_p
-    site = np.einsum("j,kjt->kt", weights, np.exp(log_pmf)) * (half / width)[None, :]
+    pmf = _nb_pmf(component.shape, component.rate, exposure, n)
+    site = np.einsum("j,kjt->kt", weights, pmf) * (half / width)[None, :]
     site[0] += (component.last - end) / width
     return _power(site, component.sites, n)
 
 
+def _use_recursion(fixed: int, n: int) -> bool:
+    """Whether the recursion (O(n**2)) beats one FFT convolution per fixed component (O(n log n) each)."""
+    return fixed * 8 * (2 * n).bit_length() > n
+
+
 def count_pmf(components: Sequence[Component], times: Floats, n: int) -> Floats:
-    """``P(count(t) = k)`` for ``k = 0..n-1`` (rows) and each time in *times* (columns)."""
+    """``P(count(t) = k)`` for ``k = 0..n-1`` (rows) and each time in *times* (columns).
+
+    Fixed-activation components are combined by the recursion when there are many of
+    them (a long per-site list), and otherwise each as its own negative binomial by FFT
+    convolution, like the windows.
+    """
     times = np.asarray(times, dtype=np.float64)
     fixed = [c for c in components if c.first == c.last]
     windows = [c for c in components if c.first != c.last]
     size = 1 << (2 * n - 1).bit_length()
-    result = _fixed_pmf(fixed, times, n) if fixed else None
-    for component in windows:
-        part = _window_pmf(component, times, n)
-        result = part if result is None else _convolve(result, part, n, size)
-    assert result is not None  # noqa: S101 - a model has at least one component
+    parts: list[Floats] = []
+    if fixed and _use_recursion(len(fixed), n):
+        parts.append(_fixed_pmf(fixed, times, n))
+    else:
+        parts.extend(_nb_pmf(c.shape, c.rate, np.maximum(times - c.first, 0.0), n) for c in fixed)
+    parts.extend(_window_pmf(component, times, n) for component in windows)
+    result = parts[0]
+    for part in parts[1:]:
+        result = _convolve(result, part, n, size)
     return result
 
 
@@ -185,10 +208,17 @@ def summarise_counts(pmf: Floats, target: int, band: tuple[float, float]) -> tup
 
 
 def _cdfs(components: Sequence[Component], times: Floats, patients: npt.NDArray[np.int64]) -> Floats:
-    """``P(T_n <= t)`` for each *patients* value (rows) and time (columns)."""
-    pmf = count_pmf(components, times, int(patients.max()))
-    cumulative = np.cumsum(pmf, axis=0)
-    return np.clip(1.0 - cumulative[patients - 1], 0.0, 1.0)
+    """``P(T_n <= t)`` for each target: patient ``patients[i]`` by month ``times[i]``.
+
+    Targets are grouped by patient number, so each group computes probabilities only up
+    to its own number (the first patient needs one term, not the target's thousand).
+    """
+    result = np.empty(times.size)
+    for number in np.unique(patients):
+        mask = patients == number
+        pmf = count_pmf(components, times[mask], int(number))
+        result[mask] = np.clip(1.0 - pmf.sum(axis=0), 0.0, 1.0)
+    return result
 
 
 def milestone_times(
@@ -200,9 +230,12 @@ def milestone_times(
 ) -> list[float]:
     """The month by which the n-th patient has arrived with probability *level*, for each ``(n, level)``.
 
-    *low* must be a month where no patient can have arrived (the first activation);
-    *high* is a first guess of an upper bound, doubled (from *low*) until every level
-    is reached.
+    *low* must be a month where no patient can have arrived (the first activation, or
+    the census); *high* is a first guess of an upper bound, doubled (from *low*) until
+    every level is reached. Each bracket then shrinks by regula falsi with the Illinois
+    modification (Dowell and Jarratt 1971, BIT 11:168-174), all targets evaluated at once,
+    with a bisection step whenever a bracket fails to halve twice running, until every
+    bracket is narrower than :data:`TIME_TOLERANCE`; the upper end is returned.
 
     Raises:
         ValidationError: At ``levels`` if a level is not reached within 12,000 months.
@@ -211,7 +244,7 @@ def milestone_times(
     levels = np.array([level for _, level in targets])
     high = max(high, low + 1.0)
     while True:
-        reached = _cdfs(components, np.array([high]), patients)[:, 0]
+        reached = _cdfs(components, np.full(len(targets), high), patients)
         if (reached >= levels).all():
             break
         if high >= _LIMIT:
@@ -223,17 +256,31 @@ def milestone_times(
                 "sites, a larger Gamma shape or a lower level",
             )
         high = min(_LIMIT, low + 2.0 * (high - low))
-    lows = np.full(len(targets), low)
-    highs = np.full(len(targets), high)
-    steps = np.arange(1, GRID + 1)[None, :] / (GRID + 1)
-    while (highs - lows).max() > TIME_TOLERANCE:
-        grid = lows[:, None] + (highs - lows)[:, None] * steps
-        cdf = _cdfs(components, grid.ravel(), patients)
-        own = cdf.reshape(len(targets), len(targets), GRID)[np.arange(len(targets)), np.arange(len(targets))]
-        crossed = own >= levels[:, None]
-        first = np.where(crossed.any(axis=1), crossed.argmax(axis=1), GRID)
-        rows = np.arange(len(targets))
-        new_lows = np.where(first > 0, grid[rows, np.maximum(first - 1, 0)], lows)
-        new_highs = np.where(first < GRID, grid[rows, np.minimum(first, GRID - 1)], highs)
-        lows, highs = new_lows, new_highs
+    lows = np.full(len(targets), float(low))
+    highs = np.full(len(targets), float(high))
+    f_low = _cdfs(components, lows, patients) - levels
+    f_high = reached - levels
+    # a level already reached at *low* (only possible for a degenerate bracket) is its own answer
+    highs = np.where(f_low >= 0, lows, highs)
+    side = np.zeros(len(targets), dtype=np.int64)
+    stalls = np.zeros(len(targets), dtype=np.int64)
+    for _ in range(_MAX_ROUNDS):
+        width = highs - lows
+        active = np.flatnonzero(width > TIME_TOLERANCE)
+        if not active.size:
+            break
+        lo, hi, flo, fhi = lows[active], highs[active], f_low[active], f_high[active]
+        falsi = (lo * fhi - hi * flo) / np.where(fhi - flo > 0, fhi - flo, 1.0)
+        inside = (falsi > lo) & (falsi < hi) & (stalls[active] < 2)  # noqa: PLR2004 - two stalls make a bisection
+        x = np.where(inside, falsi, 0.5 * (lo + hi))
+        fx = _cdfs(components, x, patients[active]) - levels[active]
+        up = fx >= 0
+        # Illinois: an end kept twice running has its value halved
+        f_low[active] = np.where(up, np.where(side[active] == 1, flo / 2, flo), fx)
+        f_high[active] = np.where(up, fx, np.where(side[active] == -1, fhi / 2, fhi))
+        lows[active] = np.where(up, lo, x)
+        highs[active] = np.where(up, x, hi)
+        side[active] = np.where(up, 1, -1)
+        shrunk = (highs[active] - lows[active]) <= 0.5 * width[active]
+        stalls[active] = np.where(shrunk, 0, stalls[active] + 1)
     return [float(value) for value in highs]

@@ -21,6 +21,7 @@ datetime.date(2028, 1, 2)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -118,7 +119,7 @@ def milestone_forecasts(
     forecasts = []
     for index, (milestone, patients) in enumerate(wanted.items()):
         months = times[index * len(levels) : (index + 1) * len(levels)]
-        months = [max(month, previous) for month, previous in zip(months, [0.0, *months[:-1]], strict=True)]
+        months = list(itertools.accumulate(months, max))  # each level's search stops within 1e-6 months
         if offset + months[-1] > _LATEST:
             raise ValidationError.at(
                 "levels",

@@ -134,8 +134,9 @@ def site_groups(
     group_id: str | None = None,
     max_sites: int = 20,
     max_month: float = 24.0,
+    min_shape: float = 0.5,
 ) -> st.SearchStrategy[SiteGroup]:
-    """:class:`~crokit.forecast.SiteGroup` values: 1 to *max_sites* sites, shape 0.5-5, rate 0.5-10.
+    """:class:`~crokit.forecast.SiteGroup` values: 1 to *max_sites* sites, shape *min_shape*-5, rate 0.5-10.
 
     *group_id* fixes the group's id (drawn otherwise).
     """
@@ -146,7 +147,7 @@ def site_groups(
             SiteGroup,
             id=st.just(group_id),
             sites=st.just(sites),
-            shape=_parameters(0.5, 5.0),
+            shape=_parameters(min_shape, max(min_shape, 5.0)),
             rate=_parameters(0.5, 10.0),
             activation=activations(sites=sites, max_month=max_month),
         )
@@ -156,16 +157,29 @@ def site_groups(
 
 @st.composite
 def enrolment_models(
-    draw: st.DrawFn, *, max_groups: int = 3, max_sites: int = 20, max_target: int = 200
+    draw: st.DrawFn, *, max_groups: int = 3, max_sites: int = 20, max_target: int = 200, min_shape: float = 0.5
 ) -> EnrolmentModel:
-    """:class:`~crokit.forecast.EnrolmentModel` values whose target the sites can plausibly reach."""
+    """:class:`~crokit.forecast.EnrolmentModel` values whose target the sites can plausibly reach.
+
+    *min_shape* bounds the sites' Gamma shapes from below: small shapes give heavy tails,
+    whose high quantiles may lie beyond what a forecast reports.
+    """
     count = draw(st.integers(1, max_groups))
-    groups = tuple(draw(site_groups(group_id=f"g{index}", max_sites=max_sites)) for index in range(count))
+    groups = tuple(
+        draw(site_groups(group_id=f"g{index}", max_sites=max_sites, min_shape=min_shape)) for index in range(count)
+    )
     screen_failure = draw(_parameters(0.0, 0.6))
     horizon = draw(_parameters(30.0, 120.0))
-    reachable = EnrolmentModel(
-        start=dt.date(2027, 1, 1), target=1, groups=groups, screen_failure=screen_failure, horizon_months=horizon
-    ).expected_randomised(horizon)
+
+    def reachable_by(months: float) -> float:
+        return EnrolmentModel(
+            start=dt.date(2027, 1, 1), target=1, groups=groups, screen_failure=screen_failure, horizon_months=1200
+        ).expected_randomised(months)
+
+    reachable = reachable_by(horizon)
+    if reachable < 1.0:  # slow, late sites: plan over the longest horizon crokit accepts
+        horizon = 1200.0
+        reachable = reachable_by(horizon)
     upper = max(1, min(max_target, math.floor(reachable)))
     return EnrolmentModel(
         start=draw(_STARTS),
@@ -238,7 +252,7 @@ def enrolment_forecasts(draw: st.DrawFn) -> EnrolmentForecast:
     """:class:`~crokit.forecast.EnrolmentForecast` values computed exactly from drawn small models."""
     from crokit.forecast.exact import forecast_enrolment
 
-    model = draw(enrolment_models(max_groups=2, max_sites=5, max_target=30))
+    model = draw(enrolment_models(max_groups=2, max_sites=5, max_target=30, min_shape=2.0))
     return forecast_enrolment(model)
 
 
@@ -266,7 +280,7 @@ def reprojections(draw: st.DrawFn) -> Reprojection:
     """:class:`~crokit.forecast.Reprojection` values computed from drawn models and observations."""
     from crokit.forecast.reprojection import SiteObservation, reproject
 
-    model = draw(enrolment_models(max_groups=2, max_sites=4, max_target=40))
+    model = draw(enrolment_models(max_groups=2, max_sites=4, max_target=40, min_shape=2.0))
     census = draw(_parameters(model.first_activation, model.first_activation + 12.0))
     observations = []
     budget = model.target - 1
