@@ -56,6 +56,7 @@ from crokit.forecast.model import (
     ActivationWindow,
     EnrolmentModel,
     SiteGroup,
+    SiteObservation,
 )
 from crokit.forecast.results import (
     DEFAULT_BAND,
@@ -70,11 +71,10 @@ from crokit.forecast.results import (
 
 if TYPE_CHECKING:
     from crokit.forecast.exact import forecast_enrolment, probability_enrolled
-    from crokit.forecast.reprojection import SiteObservation, reproject
+    from crokit.forecast.reprojection import reproject
     from crokit.forecast.simulation import SimulatedEnrolment, simulate_enrolment
 
 _LAZY = {
-    "SiteObservation": "crokit.forecast.reprojection",
     "SimulatedEnrolment": "crokit.forecast.simulation",
     "forecast_enrolment": "crokit.forecast.exact",
     "probability_enrolled": "crokit.forecast.exact",

@@ -38,7 +38,7 @@ from typing import Any, Final
 
 import attrs
 
-from crokit._validators import is_date, slug, whole_number
+from crokit._validators import is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.forecast._numbers import (
     MAX_MONTHS,
@@ -58,6 +58,7 @@ __all__ = [
     "ActivationWindow",
     "EnrolmentModel",
     "SiteGroup",
+    "SiteObservation",
 ]
 
 DEFAULT_HORIZON_MONTHS: Final = 120.0
@@ -306,3 +307,18 @@ class EnrolmentModel:
     def month_of(self, day: dt.date) -> float:
         """The study month of *day* (see :func:`crokit.forecast.months_between`)."""
         return months_between(self.start, day)
+
+
+@attrs.frozen(kw_only=True)
+class SiteObservation:
+    """What one site had done by the census.
+
+    Attributes:
+        site: The site's id in the model (``"de/3"``: group id, slash, number from 1).
+        opened: The study month the site opened (at least 0, not after the census).
+        randomised: Patients randomised at the site by the census (0 or more).
+    """
+
+    site: str = attrs.field(validator=non_empty_text)
+    opened: float = attrs.field(converter=as_float, validator=month_number)
+    randomised: int = attrs.field(validator=whole_number(0, 10_000_000))

@@ -34,31 +34,15 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
-from crokit._validators import non_empty_text, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.forecast._exact import Component, count_pmf
-from crokit.forecast._numbers import as_float, check_number, date_at, month_number
+from crokit.forecast._numbers import as_float, check_number, date_at
 from crokit.forecast.exact import milestone_forecasts
-from crokit.forecast.model import ActivateAt, ActivationList, EnrolmentModel
+from crokit.forecast.model import ActivateAt, ActivationList, EnrolmentModel, SiteObservation
 from crokit.forecast.results import DEFAULT_LEVELS, Reprojection, SitePosterior, check_levels
 from crokit.vocabulary.lifecycle import Milestone
 
-__all__ = ["SiteObservation", "reproject"]
-
-
-@attrs.frozen(kw_only=True)
-class SiteObservation:
-    """What one site had done by the census.
-
-    Attributes:
-        site: The site's id in the model (``"de/3"``: group id, slash, number from 1).
-        opened: The study month the site opened (at least 0, not after the census).
-        randomised: Patients randomised at the site by the census (0 or more).
-    """
-
-    site: str = attrs.field(validator=non_empty_text)
-    opened: float = attrs.field(converter=as_float, validator=month_number)
-    randomised: int = attrs.field(validator=whole_number(0, 10_000_000))
+__all__ = ["SiteObservation", "reproject"]  # SiteObservation lives in crokit.forecast.model
 
 
 def _planned(model: EnrolmentModel, census: float) -> dict[str, tuple[float, float]]:

@@ -34,6 +34,7 @@ from crokit.forecast import (
     Reprojection,
     RiskAdjustedCost,
     SiteGroup,
+    SiteObservation,
     SitePosterior,
     date_at,
     likelihood_of_approval,
@@ -43,7 +44,6 @@ from crokit.money import Money
 from crokit.vocabulary.lifecycle import Milestone, Stage
 
 if TYPE_CHECKING:
-    from crokit.forecast.reprojection import SiteObservation
     from crokit.forecast.simulation import SimulatedEnrolment
 
 __all__ = [
@@ -258,8 +258,6 @@ def enrolment_forecasts(draw: st.DrawFn) -> EnrolmentForecast:
 
 def site_observations(*, site: str = "g0/1", max_month: float = 24.0) -> st.SearchStrategy[SiteObservation]:
     """:class:`~crokit.forecast.SiteObservation` values for *site*."""
-    from crokit.forecast.reprojection import SiteObservation
-
     return st.builds(SiteObservation, site=st.just(site), opened=_months(max_month), randomised=st.integers(0, 100))
 
 
@@ -278,7 +276,7 @@ def site_posteriors() -> st.SearchStrategy[SitePosterior]:
 @st.composite
 def reprojections(draw: st.DrawFn) -> Reprojection:
     """:class:`~crokit.forecast.Reprojection` values computed from drawn models and observations."""
-    from crokit.forecast.reprojection import SiteObservation, reproject
+    from crokit.forecast.reprojection import reproject
 
     model = draw(enrolment_models(max_groups=2, max_sites=4, max_target=40, min_shape=2.0))
     census = draw(_parameters(model.first_activation, model.first_activation + 12.0))
