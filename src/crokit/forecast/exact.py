@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from crokit.errors import ValidationError
-from crokit.forecast._exact import Component, count_pmf, milestone_times, summarise_counts
+from crokit.forecast._exact import QUADRATURE_NODES, Component, count_pmf, milestone_times, summarise_counts
 from crokit.forecast._numbers import MAX_MONTHS, as_float, check_number, check_whole, date_at
 from crokit.forecast.closed_form import PooledRateTime
 from crokit.forecast.model import ActivateAt, ActivationList, EnrolmentModel
@@ -47,6 +47,8 @@ __all__ = ["components", "forecast_enrolment", "milestone_patients", "probabilit
 
 _LATEST = 12_000.0
 """The latest month a forecast reports: 1,000 years."""
+_CURVE_CELLS = 4_000_000
+"""Probabilities (patients x quadrature nodes x months) evaluated at once for the curve: about 32 MB."""
 
 
 def components(model: EnrolmentModel) -> tuple[Component, ...]:
@@ -98,7 +100,6 @@ def milestone_forecasts(
     *,
     low: float,
     high: float,
-    offset: float = 0.0,
 ) -> tuple[tuple[MilestoneForecast, ...], str]:
     """The milestones' quantiles (months from *start*), by the closed form where it applies, and the method used."""
     targets = [(patients, level) for patients in wanted.values() for level in levels]
@@ -120,15 +121,15 @@ def milestone_forecasts(
     for index, (milestone, patients) in enumerate(wanted.items()):
         months = times[index * len(levels) : (index + 1) * len(levels)]
         months = list(itertools.accumulate(months, max))  # each level's search stops within 1e-6 months
-        if offset + months[-1] > _LATEST:
+        if months[-1] > _LATEST:
             raise ValidationError.at(
                 "levels",
-                f"the {levels[-1]:g} quantile of the time to patient {patients} is month {offset + months[-1]:.0f}, "
+                f"the {levels[-1]:g} quantile of the time to patient {patients} is month {months[-1]:.0f}, "
                 f"beyond {_LATEST:g} months (1,000 years): the sites' rates are too uncertain to forecast it; "
                 "expected more sites, a larger Gamma shape or a lower level",
             )
         quantiles = tuple(
-            Quantile(level=level, month=offset + month, date=date_at(start, offset + month))
+            Quantile(level=level, month=month, date=date_at(start, month))
             for level, month in zip(levels, months, strict=True)
         )
         forecasts.append(
@@ -142,8 +143,12 @@ def curve(
 ) -> tuple[CurvePoint, ...]:
     """The capped count by the end of months 1..*last_month*, expected and banded."""
     months = np.arange(1, last_month + 1, dtype=np.float64)
-    pmf = count_pmf(parts, months, target)
-    expected, low, high = summarise_counts(pmf, target, band)
+    columns = max(1, _CURVE_CELLS // (target * QUADRATURE_NODES))  # bounds the quadrature's memory
+    pieces = [
+        summarise_counts(count_pmf(parts, months[i : i + columns], target), target, band)
+        for i in range(0, months.size, columns)
+    ]
+    expected, low, high = (np.concatenate([piece[k] for piece in pieces]) for k in range(3))
     return tuple(
         CurvePoint(
             month=int(month),
