@@ -461,8 +461,10 @@ def _variances(budget: Budget, accruals: list[LineAccrual], actuals: Actuals) ->
                 if item.service != service:
                     continue
                 invoiced = invoiced + item.amount
-                contracted = prices.get((service, item.basis)) if item.basis is not None else None
-                if contracted is not None and item.unit_price not in allowed[(service, item.basis)]:
+                if item.basis is None or (service, item.basis) not in prices:
+                    continue
+                if item.unit_price not in allowed[(service, item.basis)]:
+                    contracted = prices[(service, item.basis)]
                     rate = rate + ((item.unit_price - contracted) * item.quantity).rounded(POLICY)
         result.append(
             ServiceVariance(
