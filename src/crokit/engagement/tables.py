@@ -3,16 +3,13 @@
 Finance and clinical operations keep actuals in spreadsheets. :func:`read_actuals_csv`
 reads one CSV text with a header row and a ``record`` column saying what each row is:
 
-===========  =====================================================================
-record       columns used
-===========  =====================================================================
-``work``     ``month`` (``2027-03``), ``basis``, ``quantity``, ``service`` (optional)
-``milestone`` ``milestone`` (``first-patient-in``), ``date``
-``invoice``  ``invoice`` (number), ``date`` (issued), ``currency``, ``service``,
-             ``quantity``, ``unit_price``, ``amount``, ``basis`` (optional),
-             ``paid_on`` (optional), ``description`` (optional); one row per line,
-             rows of one invoice number grouped into one invoice
-===========  =====================================================================
+
+- ``work``: ``month`` (``2027-03``), ``basis``, ``quantity``, ``service`` (optional);
+- ``milestone``: ``milestone`` (``first-patient-in``), ``date``;
+- ``invoice``: ``invoice`` (number), ``date`` (issued), ``currency``, ``service``,
+  ``quantity``, ``unit_price``, ``amount``, ``basis`` (optional), ``paid_on``
+  (optional), ``description`` (optional); one row per invoice line, the rows of one
+  invoice number grouped into one invoice.
 
 Every problem is reported at once, each with its row number (the header is row 1) and
 column: ``row 4, quantity: expected a quantity >= 0, got -3``. Numbers are read from

@@ -159,7 +159,7 @@ class LikelihoodOfApproval:
     Attributes:
         area: The area as asked (``"all"``, ``"oncology"``, ...).
         steps: The four transition figures, Phase 1 to approval, with their citations.
-        published: The LoA figure the source prints, if it gives one.
+        published_figure: The LoA figure the source prints, if it gives one (its value is :attr:`published`).
     """
 
     area: str
