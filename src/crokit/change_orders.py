@@ -36,6 +36,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -79,7 +80,7 @@ def _model(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected a UnitPrice, PassThrough or FixedFee, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Replacement:
     """One proposal item replaced by another.
 
@@ -112,7 +113,7 @@ def _replacements(_instance: object, attribute: attrs.Attribute[Any], value: tup
             raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a Replacement, got {item!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ChangeOrder:
     """An amendment to a proposal's items, signed on a date, for a reason.
 
@@ -199,7 +200,7 @@ def _proposal(_instance: object, attribute: attrs.Attribute[Any], value: object)
         raise ValidationError.at(attribute.name, f"expected a Proposal, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Contract:
     """A signed proposal and the change orders that amended it, in date order.
 

@@ -69,6 +69,11 @@ class CrokitError(Exception):
     """
 
 
+def _text(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise ValidationError.at(name, f"expected text, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One problem found in user input.
@@ -79,8 +84,8 @@ class Problem:
         message: What was expected and what was found.
     """
 
-    path: str
-    message: str
+    path: str = attrs.field(validator=lambda _i, a, v: _text(a.name, v))
+    message: str = attrs.field(validator=lambda _i, a, v: _text(a.name, v))
 
     def __str__(self) -> str:
         """Render as ``path: message``."""

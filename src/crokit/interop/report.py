@@ -19,13 +19,14 @@ from datetime import date
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.study import Complexity, Study
 from crokit.vocabulary.lifecycle import Stage
 
 __all__ = ["Assumption", "ImportDefaults", "ImportReport"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Assumption:
     """A Study field the source did not provide, and the value crokit filled in.
 
@@ -85,7 +86,7 @@ class ImportReport:
         return "\n".join(lines)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ImportDefaults:
     """The values an import uses for facts its source does not state.
 

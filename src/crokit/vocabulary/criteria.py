@@ -32,6 +32,7 @@ from typing import Annotated, Any, ClassVar, Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import RegistryKind, check_id
 
@@ -124,7 +125,7 @@ def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Decimal
         raise ValidationError.at(attribute.name, f"expected a weight above 0, got {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SelectionCriterion:
     """A criterion a sponsor weighs when choosing a CRO.
 
@@ -153,7 +154,7 @@ class SelectionCriterion:
     rule: str | None = attrs.field(default=None, validator=_rule)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Question:
     """One due-diligence question to ask a CRO, tied to one criterion.
 
