@@ -45,7 +45,7 @@ class Assumption:
         return f"{self.field} = {self.value} ({self.reason})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ImportReport:
     """The result of reading a study from another format.
 
@@ -86,7 +86,7 @@ class ImportReport:
         return "\n".join(lines)
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True)
 class ImportDefaults:
     """The values an import uses for facts its source does not state.
 
