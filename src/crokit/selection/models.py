@@ -1,7 +1,7 @@
 """The data of a CRO selection: candidate inputs, settings and the ranking.
 
-Private home of the models :mod:`crokit.selection.ranking` exports; import them from
-there (or from :mod:`crokit.selection`). Every model is a frozen, keyword-only attrs
+The models :func:`crokit.selection.select` reads and returns; :mod:`crokit.selection`
+and :mod:`crokit.selection.ranking` re-export them. Every model is a frozen, keyword-only attrs
 value of plain fields, so it serialises with :mod:`crokit.serialization`.
 """
 

@@ -8,13 +8,14 @@ Downstream packages property-test their own extensions with them::
     @given(studies())
     def test_my_pricing(study): ...
 
-Every strategy returns ``st.SearchStrategy[T]``, takes keyword-only bounds, and where
-ids matter draws them from a ``registry`` (crokit's built-ins by default), so every
-value it makes is valid by construction. The core, pricing and schedule models are
+Every strategy returns ``st.SearchStrategy[T]``, takes keyword-only bounds (none of
+them required), and where ids matter draws them from a ``registry`` (crokit's built-ins
+by default), so every value it makes is valid by construction. Every public model is
 also registered with Hypothesis' ``st.from_type`` through the ``hypothesis`` entry
-point (``st.from_type(crokit.Money)`` works once crokit is installed); the selection
-models are not, because registering them would import NumPy whenever Hypothesis
-starts.
+point, so ``st.from_type(crokit.Money)`` or ``st.from_type(crokit.selection.Ranking)``
+works once crokit is installed. Result models (rankings, evaluations, budget
+differences, payments, ...) are made by running crokit's own functions on drawn
+inputs. docs/testing.md lists every strategy.
 
 This package imports Hypothesis (install ``crokit[testing]``); ``import crokit`` does not
 import this module.
