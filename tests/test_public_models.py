@@ -32,11 +32,11 @@ from crokit.registry import Registry
 from crokit.selection import RankAcceptability, ScoringContext, rank_acceptability
 from crokit.selection.matrix import DecisionMatrix, NormalizedWeights
 from crokit.selection.models import Consistency, Exclusion, Interval
-from crokit.serialization import DocumentSpec, dumps, loads
+from crokit.serialization import DocumentSpec, Format, dumps, loads
 from crokit.study import Study
 from crokit.vocabulary.lifecycle import Stage
 
-FORMATS = ("json", "toml", "yaml")
+FORMATS: tuple[Format, ...] = ("json", "toml", "yaml")
 
 NOT_DOCUMENTS: dict[type, str] = {
     Registry: "holds vocabulary entries of any kind an extension registers; a registry is built from code and "
@@ -204,13 +204,14 @@ def test_docs_list_every_strategy():
     assert [name for name in crokit.testing.__all__ if f"`{name}()`" not in text] == []
 
 
-def _consistency(**kwargs: object) -> object:
-    return Consistency(**{"lambda_max": 3.0, "ci": 0.0, "acceptable": True, "cr": 0.0, **kwargs})
+def _consistency(**kwargs: Any) -> object:
+    values: dict[str, Any] = {"lambda_max": 3.0, "ci": 0.0, "acceptable": True, "cr": 0.0, **kwargs}
+    return Consistency(**values)
 
 
-def _line_change(**kwargs: object) -> object:
+def _line_change(**kwargs: Any) -> object:
     usd = Money("1.00", "USD")
-    fields = {
+    fields: dict[str, Any] = {
         "key": ("crokit:on-site-monitoring", "line"),
         "change": ChangeKind.CHANGED,
         "old_quantity": Decimal(1),
@@ -223,8 +224,8 @@ def _line_change(**kwargs: object) -> object:
     return LineChange(**{**fields, **kwargs})
 
 
-def _study(**kwargs: object) -> object:
-    fields = {
+def _study(**kwargs: Any) -> object:
+    fields: dict[str, Any] = {
         "name": "Trial",
         "phase": Stage.PHASE_2,
         "therapeutic_area": "crokit:oncology",
@@ -255,7 +256,7 @@ REFUSED: list[tuple[str, Any, str]] = [
     ("NaN Decimal quantity", lambda: _line_change(new_quantity=Decimal("NaN")), "new_quantity"),
     ("a count beyond 10**15", lambda: _consistency(ci=10**16), "ci"),
     ("None inside a list", lambda: Exclusion(candidate="a", name="A", reasons=("late", None)), "reasons[1]"),
-    ("None where a list is expected", lambda: Exclusion(candidate="a", name="A", reasons=None), "reasons"),
+    ("None where a list is expected", lambda: Exclusion(candidate="a", name="A", reasons=None), "reasons"),  # type: ignore[arg-type]
     ("a lone surrogate", lambda: Exclusion(candidate="a", name="\ud800", reasons=()), "name"),
     ("text where a date is expected", lambda: _study(start_date="2027-01-04"), "start_date"),
     (
