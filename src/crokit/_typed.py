@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from crokit._decimal import to_decimal
+from crokit._decimal import MAX_EXPONENT, to_decimal
 from crokit.errors import CrokitError, ValidationError
 
 __all__ = ["MAX_WHOLE", "typed_fields"]
@@ -97,6 +97,8 @@ def _scalar_check(hint: Any) -> Check | None:  # noqa: C901 - one branch per sca
     def check_decimal(value: object, path: str) -> None:
         if not isinstance(value, Decimal):
             _fail(path, hint, value)
+        if value.is_finite() and (not value or -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT):
+            return  # the common case, without building an error message
         try:
             to_decimal(value)
         except CrokitError as exc:
@@ -220,20 +222,34 @@ def _type_check(hint: Any) -> Check | None:  # noqa: C901, PLR0911 - one branch 
     return None  # Any, callables, protocols, type variables: not checked here
 
 
-@attrs.frozen
 class _FieldType:
-    """A validator checking a field's value against the field's annotation (resolved on first use)."""
+    """A validator checking a field's value against the field's annotation (resolved on first use).
 
-    cls: type
-    name: str
+    The annotation is resolved when the first value is checked, not when the class is
+    defined: with ``from __future__ import annotations`` it may name classes defined
+    later in the module.
+    """
+
+    __slots__ = ("_check", "_resolved", "cls", "name")
+
+    def __init__(self, cls: type, name: str) -> None:
+        self.cls = cls
+        self.name = name
+        self._check: Check | None = None
+        self._resolved = False
+
+    def __repr__(self) -> str:
+        return f"<type check of {self.cls.__name__}.{self.name}>"
 
     def hint(self) -> Any:
         return _hints(self.cls).get(self.name, Any)
 
     def __call__(self, _instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        check = _type_check(self.hint())
-        if check is not None:
-            check(value, attribute.name)
+        if not self._resolved:
+            self._check = _type_check(self.hint())
+            self._resolved = True
+        if self._check is not None:
+            self._check(value, attribute.name)
 
 
 @functools.cache
