@@ -45,7 +45,7 @@ def _describe(value: object) -> str:
 
 
 def _name(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of annotation
-    """A short human name of a type annotation (``a list of LineItem``, ``a date``)."""
+    """A short human name of a type annotation (``a tuple of LineItem``, ``a date``)."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is typing.Annotated:
@@ -55,7 +55,7 @@ def _name(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of annotatio
     if origin in {tuple, frozenset}:
         if origin is tuple and args and args[-1] is not Ellipsis:
             return f"a tuple of ({', '.join(_name(arg) for arg in args)})"
-        return f"a {origin.__name__} of ({_name(args[0])})" if args else f"a {origin.__name__}"
+        return f"a {origin.__name__} of {_name(args[0])}" if args else f"a {origin.__name__}"
     if origin is typing.Literal:
         return "one of " + ", ".join(repr(arg) for arg in args)
     if hint is type(None):
@@ -256,7 +256,9 @@ class _FieldType:
 def _hints(cls: type) -> dict[str, Any]:
     try:
         return typing.get_type_hints(cls, include_extras=True)
-    except NameError:  # an annotation only importable under TYPE_CHECKING: the field is not checked
+    except NameError:
+        # An annotation importable only under TYPE_CHECKING: the class's fields are not
+        # type-checked (tests/test_public_models.py would catch this for a public model).
         return {}
 
 
