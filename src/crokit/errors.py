@@ -69,9 +69,10 @@ class CrokitError(Exception):
     """
 
 
-def _text(name: str, value: object) -> None:
+def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """A validator: text (errors cannot use crokit._typed, which imports this module)."""
     if not isinstance(value, str):
-        raise ValidationError.at(name, f"expected text, got {value!r}")
+        raise ValidationError.at(attribute.name, f"expected text, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -84,8 +85,8 @@ class Problem:
         message: What was expected and what was found.
     """
 
-    path: str = attrs.field(validator=lambda _i, a, v: _text(a.name, v))
-    message: str = attrs.field(validator=lambda _i, a, v: _text(a.name, v))
+    path: str = attrs.field(validator=_text)
+    message: str = attrs.field(validator=_text)
 
     def __str__(self) -> str:
         """Render as ``path: message``."""
