@@ -157,13 +157,33 @@ def test_from_type_object_works_with_crokit_installed():
     assert result.stdout.strip() == "ok", result.stderr
 
 
-def test_starting_hypothesis_imports_no_numpy_even_with_every_model_registered():
-    code = (
-        "import hypothesis, sys; import crokit.scenario, crokit.selection;"
-        "print('numpy' in sys.modules, 'crokit.testing' in sys.modules)"
-    )
+_LATE_MODELS = "(crokit.selection.Ranking, crokit.Evaluation, crokit.reference.Figure, crokit.interop.ImportReport)"
+
+
+def _run(code: str) -> str:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False False"
+    return result.stdout.strip()
+
+
+def test_starting_hypothesis_imports_neither_numpy_nor_the_deferred_modules():
+    heavy = ("numpy", "crokit.selection", "crokit.scenario", "crokit.reference", "crokit.interop", "crokit.testing")
+    assert _run(f"import hypothesis, sys; print([m for m in {heavy!r} if m in sys.modules])") == "[]"
+
+
+@pytest.mark.parametrize("hypothesis_first", [True, False], ids=["hypothesis-first", "crokit-first"])
+def test_deferred_models_are_registered_whichever_is_imported_first(hypothesis_first):
+    # _global_type_lookup is Hypothesis' registry of type strategies (private, but the
+    # only way to tell a registered strategy from the builds() fallback)
+    imports = ["import hypothesis", "import crokit.scenario, crokit.selection, crokit.reference, crokit.interop"]
+    code = "; ".join(
+        [
+            *(imports if hypothesis_first else imports[::-1]),
+            "import crokit",
+            "from hypothesis.strategies._internal.types import _global_type_lookup",
+            f"print([c.__name__ for c in {_LATE_MODELS} if c not in _global_type_lookup])",
+        ]
+    )
+    assert _run(code) == "[]"
 
 
 def test_an_alternative_never_ranked_first_round_trips_through_toml():

@@ -2,18 +2,25 @@
 
 Every public model is registered, each with a strategy that takes no arguments, so
 ``st.from_type(C)`` draws any crokit model and ``st.from_type(object)`` keeps working in
-any environment crokit is installed in. Only the model modules are imported when
-Hypothesis starts (none of them imports NumPy, pandas or Hypothesis itself); each
-strategy is built the first time Hypothesis asks for it, from :mod:`crokit.testing`.
+any environment crokit is installed in. Each strategy is built the first time
+Hypothesis asks for it, from :mod:`crokit.testing`.
+
+When Hypothesis starts, only the core model modules are imported (money, studies,
+providers, vocabulary, pricing, schedules, change orders: what ``import crokit``
+loads anyway). The modules of :data:`_DEFERRED` register their models at the end of
+their own import instead, by calling :func:`imported`, so starting Hypothesis never
+pays for importing selection, scenarios, reference data or importers; and none of the
+model modules imports NumPy, pandas or Hypothesis.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Any, Final
 
-__all__ = ["setup"]
+__all__ = ["imported", "setup"]
 
 _TYPES: Final = {
     "crokit.errors": {"Problem": "problems"},
@@ -144,11 +151,37 @@ def _lazy(name: str) -> Callable[[type], Any]:
     return resolve
 
 
-def setup() -> None:
-    """Register a lazily built strategy for every public crokit model."""
+_DEFERRED: Final = frozenset({"crokit.interop", "crokit.reference", "crokit.scenario", "crokit.selection"})
+"""Modules whose models are registered when the module is imported, not when Hypothesis starts."""
+
+_STATE: Final = {"started": False}
+
+
+def _register(module_name: str) -> None:
     from hypothesis import strategies as st
 
+    module = sys.modules[module_name]
+    for class_name, strategy in _TYPES[module_name].items():
+        st.register_type_strategy(getattr(module, class_name), _lazy(strategy))
+
+
+def setup() -> None:
+    """Register a lazily built strategy for every public crokit model (the entry point Hypothesis calls)."""
+    _STATE["started"] = True
     for module_name, classes in _TYPES.items():
-        module = importlib.import_module(module_name)
-        for class_name, strategy in classes.items():
-            st.register_type_strategy(getattr(module, class_name), _lazy(strategy))
+        if module_name not in _DEFERRED:
+            importlib.import_module(module_name)
+        module = sys.modules.get(module_name)
+        # A deferred module still being imported registers itself when it is done.
+        if module is not None and all(hasattr(module, name) for name in classes):
+            _register(module_name)
+
+
+def imported(module_name: str) -> None:
+    """Register the models of *module_name*, a module of :data:`_DEFERRED`, if Hypothesis has started.
+
+    Each deferred module calls this as the last line of its import; it does nothing
+    (and imports nothing) when Hypothesis is not in use.
+    """
+    if _STATE["started"]:
+        _register(module_name)

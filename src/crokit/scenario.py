@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._typed import typed_fields
@@ -420,3 +421,7 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         seed=seed,
         title=scenario.title,
     )
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

@@ -13,6 +13,7 @@ names the JSON path of the problem; missing facts that have a sensible default a
 filled from :class:`ImportDefaults` and reported, never invented silently.
 """
 
+from crokit import _hypothesis_plugin
 from crokit.interop.ctgov import load_ctgov, read_ctgov
 from crokit.interop.report import Assumption, ImportDefaults, ImportReport
 from crokit.interop.usdm import UsdmDefaults, load_usdm, read_usdm
@@ -27,3 +28,7 @@ __all__ = [
     "read_ctgov",
     "read_usdm",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)
