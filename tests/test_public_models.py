@@ -297,3 +297,10 @@ def test_what_no_file_can_hold_is_refused_with_the_field_named(make, path):
     with pytest.raises(ValidationError) as caught:
         make()
     assert [problem.path for problem in caught.value.problems] == [path]
+
+
+def test_every_strategy_needs_no_arguments():
+    import crokit.testing
+
+    for name in crokit.testing.__all__:
+        assert isinstance(getattr(crokit.testing, name)(), st.SearchStrategy), name
