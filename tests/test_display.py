@@ -22,7 +22,7 @@ from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.scenario import Evaluation, evaluate
 from crokit.schedule.payments import PaymentSchedule
-from crokit.selection._ranking_models import Exclusion, Ranking
+from crokit.selection.models import Exclusion, Ranking
 from crokit.vocabulary.lifecycle import Stage
 
 NASTY = "Site <b>fees</b> & \"grants\" | 'extra'\nsecond line"

@@ -23,7 +23,7 @@ from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation, evaluate, planned_milestones
 from crokit.schedule.payments import PaymentSchedule
 from crokit.schedule.terms import MilestonePlan
-from crokit.selection._ranking_models import Ranking
+from crokit.selection.models import Ranking
 from crokit.vocabulary.lifecycle import Milestone
 
 

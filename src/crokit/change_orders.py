@@ -42,6 +42,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -89,7 +90,7 @@ def _model(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected {_MODEL_NAMES}, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Replacement:
     """One proposal item replaced by another.
 
@@ -136,7 +137,7 @@ def _optional_rate(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, what="rate")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class StudyChange:
     """What a change order changes in the study; every field left ``None`` stays as it was.
 
@@ -182,7 +183,7 @@ class StudyChange:
         return attrs.evolve(study, **{name: getattr(self, name) for name in self.changed})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ChangeOrder:
     """An amendment to a proposal's items, signed on a date, for a reason.
 
@@ -289,7 +290,7 @@ def _proposal(_instance: object, attribute: attrs.Attribute[Any], value: object)
         raise ValidationError.at(attribute.name, f"expected a Proposal, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Contract:
     """A signed proposal and the change orders that amended it, in date order.
 

@@ -35,7 +35,7 @@ from crokit.money import Money
 from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation
 from crokit.schedule.payments import PaymentSchedule
-from crokit.selection._ranking_models import Ranking
+from crokit.selection.models import Ranking
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -24,7 +24,7 @@ from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget
 from crokit.schedule.payments import PaymentSchedule
-from crokit.selection._ranking_models import Ranking
+from crokit.selection.models import Ranking
 
 __all__ = [
     "MAX_ROWS",

@@ -70,6 +70,12 @@ class CrokitError(Exception):
     """
 
 
+def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """A validator: text (errors cannot use crokit._typed, which imports this module)."""
+    if not isinstance(value, str):
+        raise ValidationError.at(attribute.name, f"expected text, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
     """One problem found in user input.
@@ -80,8 +86,8 @@ class Problem:
         message: What was expected and what was found.
     """
 
-    path: str
-    message: str
+    path: str = attrs.field(validator=_text)
+    message: str = attrs.field(validator=_text)
 
     def __str__(self) -> str:
         """Render as ``path: message``."""

@@ -20,7 +20,7 @@ from crokit.money import Money
 from crokit.pricing.budget import Budget
 from crokit.schedule.payments import PaymentSchedule
 from crokit.schedule.terms import MilestonePlan
-from crokit.selection._ranking_models import Ranking
+from crokit.selection.models import Ranking
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -16,6 +16,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text, slug, unique, unique_ids, whole_number
 from crokit.errors import ValidationError
 from crokit.vocabulary.countries import normalize_country, region_countries
@@ -69,7 +70,7 @@ class InspectionOutcome(enum.Enum):
     OFFICIAL_ACTION = "official-action-indicated"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class AreaExperience:
     """Studies a provider has run in one therapeutic area and phase, with evidence.
 
@@ -88,7 +89,7 @@ class AreaExperience:
     evidence: str = attrs.field(default="")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Technology:
     """A technology platform a provider runs.
 
@@ -124,7 +125,7 @@ def _years(_instance: object, attribute: attrs.Attribute[Decimal], value: Decima
         raise ValidationError.at(attribute.name, f"expected years of experience from 0 to 60, got {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TeamExperience:
     """The proposed team's experience.
 
@@ -139,7 +140,7 @@ class TeamExperience:
     named_staff: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Inspection:
     """One regulatory inspection of the provider.
 
@@ -182,7 +183,7 @@ def _experience(
         seen[key] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CroProfile:
     """A candidate provider as the sponsor sees it.
 

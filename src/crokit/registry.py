@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, TypeVar, cast,
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.errors import CrokitError, DuplicateIdError, ExtensionError, Problem, UnknownIdError, ValidationError
 from crokit.vocabulary.criteria import Question, SelectionCriterion
 from crokit.vocabulary.ids import check_id
@@ -82,7 +83,7 @@ class Entry(Protocol):
 E = TypeVar("E", bound=Entry)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ExtensionInfo:
     """An extension that was loaded into a registry.
 
@@ -103,7 +104,7 @@ def _freeze(entries: Mapping[str, Mapping[str, Entry]]) -> Mapping[str, Mapping[
     return MappingProxyType({kind: MappingProxyType(dict(items)) for kind, items in entries.items()})
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=typed_fields)
 class Registry:
     """An immutable set of vocabulary entries, by kind and id.
 

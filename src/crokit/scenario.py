@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import FxTable, Money
@@ -78,7 +80,7 @@ def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value
         seen[candidate.id] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Candidate:
     """One candidate CRO in a scenario.
 
@@ -113,7 +115,7 @@ class Candidate:
         return self.profile.id
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Scenario:
     """Everything one outsourcing decision needs; the main hand-written document.
 
@@ -146,7 +148,7 @@ class Scenario:
     notes: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class BenchmarkResult:
     """A cost per patient compared with the published figure for the study's phase and area.
 
@@ -163,7 +165,7 @@ class BenchmarkResult:
     source: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CandidateResult:
     """Everything the evaluation found about one candidate.
 
@@ -194,7 +196,7 @@ class CandidateResult:
     schedule: PaymentSchedule | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Evaluation:
     """The answer to a scenario: eligibility, prices, payments, ranking and robustness.
 
@@ -419,3 +421,7 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         seed=seed,
         title=scenario.title,
     )
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

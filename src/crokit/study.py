@@ -19,6 +19,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import (
     is_date,
     non_empty_text,
@@ -66,7 +67,7 @@ class VisitKind(enum.Enum):
     END_OF_STUDY = "end-of-study"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Visit:
     """One planned patient visit.
 
@@ -133,7 +134,7 @@ def _phase(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected a study phase ({allowed}), got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Study:
     """A study a sponsor plans to outsource.
 

@@ -16,6 +16,7 @@ and never stop an import. Disease codes (SNOMED CT, ICD-10, MeSH, MedDRA) map to
 therapeutic areas through the cited table shipped as ``crokit/interop/area_codes.toml``.
 """
 
+from crokit import _hypothesis_plugin
 from crokit.interop.ctgov import load_ctgov, read_ctgov
 from crokit.interop.report import Assumption, ImportDefaults, ImportReport
 from crokit.interop.usdm import UsdmDefaults, load_usdm, read_usdm
@@ -30,3 +31,7 @@ __all__ = [
     "read_ctgov",
     "read_usdm",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

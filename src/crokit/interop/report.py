@@ -25,6 +25,7 @@ from crokit._convert import to_tuple
 from crokit._validators import is_date, non_empty_text, whole_number
 from crokit.errors import UnknownCurrencyError, ValidationError
 from crokit.money import validate_currency
+from crokit._typed import typed_fields
 from crokit.study import Complexity, Study
 from crokit.vocabulary.countries import normalize_country
 from crokit.vocabulary.lifecycle import Stage
@@ -32,7 +33,7 @@ from crokit.vocabulary.lifecycle import Stage
 __all__ = ["Assumption", "ImportDefaults", "ImportReport"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Assumption:
     """A Study field the source did not provide, and the value crokit filled in.
 
@@ -51,7 +52,7 @@ class Assumption:
         return f"{self.field} = {self.value} ({self.reason})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ImportReport:
     """The result of reading a study from another format.
 

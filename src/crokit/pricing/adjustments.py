@@ -49,6 +49,7 @@ from dateutil.relativedelta import relativedelta
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import is_date, money_at_least_zero
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
@@ -132,7 +133,7 @@ def _per_line(
     return Budget(currency=budget.currency, lines=(*budget.lines, *added))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PercentDiscount:
     """A flat discount of *percent* on every line, or on the lines of one cost bucket.
 
@@ -153,7 +154,7 @@ class PercentDiscount:
         return _per_line(budget, label=label, percent=self.percent, sign=-1, select=_in(self.applies_to))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TotalTier:
     """A tier of a discount on the budget total: from *min_total* on, *percent* off.
 
@@ -183,7 +184,7 @@ def _tiers(_instance: object, attribute: attrs.Attribute[Any], value: tuple[obje
         previous = tier.min_total
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TieredDiscount:
     """A discount tiered by the budget's total when it is applied.
 
@@ -222,7 +223,7 @@ class TieredDiscount:
         return _per_line(budget, label=label, percent=tier.percent, sign=-1, select=_in(self.applies_to))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Contingency:
     """A contingency reserve of *percent* on top of the lines in scope.
 
@@ -244,7 +245,7 @@ class Contingency:
         return _per_line(budget, label=label, percent=self.percent, sign=1, select=_in(self.applies_to))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ManagementFee:
     """The CRO's fee of *percent* on costs it passes through; the fee lines go to its direct fees.
 
@@ -272,7 +273,7 @@ class ManagementFee:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Escalation:
     """Annual rate escalation, applied to work by the contract year it falls in.
 
@@ -389,7 +390,7 @@ def _target(_instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise ValidationError.at(attribute.name, f"{code} has no minor unit, so budget lines cannot be rounded in it")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CurrencyConversion:
     """Re-express every line in currency *to*, at the rate in force on *on*.
 

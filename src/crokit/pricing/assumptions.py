@@ -15,6 +15,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import non_negative, whole_number
 from crokit.errors import ValidationError
 
@@ -57,7 +58,7 @@ def _plan(_instance: object, attribute: attrs.Attribute[Any], value: tuple[objec
         previous = month
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SiteActivation:
     """When sites open: evenly over the start-up period, or an explicit plan.
 
@@ -94,7 +95,7 @@ class SiteActivation:
         return not self.plan
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Assumptions:
     """The planning assumptions that turn a study into counts; every one explicit.
 

@@ -34,6 +34,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import exact_add
+from crokit._typed import typed_fields
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, total, validate_currency
 from crokit.pricing.diff import BudgetDiff, ChangeKind, LineChange, ServiceChange
@@ -77,7 +78,7 @@ def _lines(_instance: Budget, attribute: attrs.Attribute[Any], value: tuple[Line
         seen[line.key] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Budget:
     """Priced lines in one currency, with exact roll-ups.
 

@@ -18,6 +18,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text, non_negative, whole_number
 from crokit.errors import ValidationError
 from crokit.vocabulary.lifecycle import Milestone
@@ -47,7 +48,7 @@ def _inputs(value: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(text)) for name, text in pairs)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Driver:
     """One derived count, with how it was computed.
 
@@ -76,7 +77,7 @@ class Driver:
         return f"{self.value} {self.unit} ({self.formula})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CostDrivers:
     """Every count a budget is priced on, each with its derivation.
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 import attrs
 
 from crokit._decimal import CONTEXT
+from crokit._typed import typed_fields
 from crokit.money import Money
 
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
@@ -28,7 +29,7 @@ class ChangeKind(enum.Enum):
     CHANGED = "changed"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class LineChange:
     """How one line, identified by ``(service, description)``, differs between two budgets.
 
@@ -96,7 +97,7 @@ class LineChange:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ServiceChange:
     """How a service's total differs between two budgets.
 
@@ -120,7 +121,7 @@ class ServiceChange:
         return self.new_amount - self.old_amount
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class BudgetDiff:
     """What changed from an old budget to a new one, by line and by service.
 

@@ -16,6 +16,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import exact_sum, in_crokit_context
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.money import Money, total
 from crokit.pricing._model_helpers import _check_drivers, _lookup, _optional_decimal, _service
@@ -47,7 +48,7 @@ def _positive_money(_instance: object, attribute: attrs.Attribute[Any], value: o
         raise ValidationError.at(attribute.name, f"expected whole {value.currency} minor units, got {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestonePayment:
     """A share of a fixed fee paid when a milestone is reached: a percentage or an amount.
 
@@ -100,7 +101,7 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
             )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class FixedFee:
     """A fixed fee for a defined scope, paid on milestones.
 

@@ -42,6 +42,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, exact_sum, in_crokit_context, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import money_at_least_zero, slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
@@ -111,7 +112,7 @@ class RatePer(enum.Enum):
         return UnitBasis.PER_HOUR if self is RatePer.HOUR else UnitBasis.PER_FTE_MONTH
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class RateCardEntry:
     """One role's rate in one region and rate-card year.
 
@@ -152,7 +153,7 @@ def _entries(_instance: object, attribute: attrs.Attribute[Any], value: tuple[ob
         seen[key] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class RateCard:
     """A CRO's rates by role, region and year, all in one currency.
 
@@ -189,7 +190,7 @@ class RateCard:
         return max(found, key=lambda entry: entry.year)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class DiscountTier:
     """A volume-discount tier: from *min_fte_months* FTE months on, *percent* off.
 
@@ -218,7 +219,7 @@ def _tiers(_instance: object, attribute: attrs.Attribute[Any], value: tuple[obje
         previous = tier.min_fte_months
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class VolumeDiscount:
     """A discount tiered by the contract's total FTE months.
 
@@ -238,7 +239,7 @@ class VolumeDiscount:
         return reached[-1] if reached else Decimal(0)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class FteAllocation:
     """A role booked for *fte* full-time equivalents over consecutive study months.
 
@@ -286,7 +287,7 @@ def _allocations(_instance: object, attribute: attrs.Attribute[Any], value: tupl
             raise ValidationError.at(f"{attribute.name}[{index}]", f"expected an FteAllocation, got {item!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class FteTimeAndMaterials:
     """Time and materials: role allocations priced at rate-card rates.
 

@@ -32,6 +32,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import money_at_least_zero, slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money, total
@@ -51,7 +52,7 @@ _HUNDRED: Final = Decimal(100)
 _HELD: Final = "held back to close-out"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class VisitFee:
     """A per-patient fee for one visit of the schedule, overriding the standard visit fee.
 
@@ -81,7 +82,7 @@ def _decimal(value: object) -> Decimal:
     return to_decimal(value, what="percentage")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class InvestigatorGrants:
     """Investigator grants per patient visit, screen failure, early termination and site.
 

@@ -20,6 +20,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy
@@ -101,7 +102,7 @@ def _service(_instance: object, attribute: attrs.Attribute[Any], value: str) -> 
     check_id(value, path=attribute.name)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class LineItem:
     """One priced line of a budget.
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import attrs
 
 from crokit._decimal import in_crokit_context, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import money_at_least_zero
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -40,7 +41,7 @@ def _fee(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> 
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PassThrough:
     """A cost passed through at cost (grants, travel, lab kits), with an optional management fee.
 

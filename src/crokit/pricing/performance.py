@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from crokit._decimal import in_crokit_context
+from crokit._typed import typed_fields
 from crokit._validators import is_date
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -42,7 +43,7 @@ def _optional_positive(_instance: object, attribute: attrs.Attribute[Any], value
         raise ValidationError.at(attribute.name, f"expected an amount above 0, got {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PerformanceTerm:
     """A bonus if *milestone* is reached by *target_date*, a malus if it is late.
 
@@ -102,7 +103,7 @@ class OutcomeStatus(enum.Enum):
     PENDING = "pending"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PerformanceOutcome:
     """What one performance term pays, given the milestone's actual date.
 

@@ -15,6 +15,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
+from crokit._typed import typed_fields
 from crokit._validators import slug
 from crokit.errors import ValidationError
 from crokit.money import validate_currency
@@ -83,7 +84,7 @@ _MODEL_NAMES: Final = "a " + ", ".join(model.__name__ for model in _MODELS)
 _ADJUSTMENT_NAMES: Final = "a " + ", ".join(model.__name__ for model in ADJUSTMENT_TYPES)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Proposal:
     """A CRO's priced proposal: pricing items in one currency, adjustments and performance terms.
 

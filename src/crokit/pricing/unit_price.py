@@ -15,6 +15,7 @@ from typing import ClassVar, Final
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._typed import typed_fields
 from crokit._validators import money_at_least_zero, non_negative
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -45,7 +46,7 @@ def _prefixed(error: ValidationError, path: str) -> ValidationError:
     return error.with_prefix(path) if path else error
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class UnitPrice:
     """A unit price: a rate per unit of a basis, times the count of units.
 

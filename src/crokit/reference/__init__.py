@@ -33,6 +33,7 @@ CSV shape load with :func:`load_table`.
 Decimal('1')
 """
 
+from crokit import _hypothesis_plugin
 from crokit.reference.check import BenchmarkCheck, NoBenchmark, check_cost_per_patient
 from crokit.reference.figures import (
     COST_PER_PATIENT,
@@ -67,3 +68,7 @@ __all__ = [
     "load_published",
     "load_table",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

@@ -15,6 +15,7 @@ from decimal import Decimal
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._typed import typed_fields
 from crokit.errors import Problem, ValidationError
 from crokit.money import CURRENCIES, FxTable, Money
 from crokit.reference.figures import COST_PER_PATIENT, Figure
@@ -26,7 +27,7 @@ from crokit.vocabulary.lifecycle import Stage
 __all__ = ["BenchmarkCheck", "NoBenchmark", "check_cost_per_patient"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class NoBenchmark:
     """No figure exists to compare with; *reason* says what does exist.
 
@@ -41,7 +42,7 @@ class NoBenchmark:
         return self.reason
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class BenchmarkCheck:
     """A cost per patient compared with a published figure.
 

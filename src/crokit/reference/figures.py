@@ -18,6 +18,7 @@ from typing import Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.reference.sources import Citation
 from crokit.registry import Registry
@@ -75,7 +76,7 @@ def _optional_decimal(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, what="figure")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Figure:
     """One published (or user-supplied) benchmark figure with its citation.
 

@@ -17,10 +17,12 @@ from typing import Final
 
 import attrs
 
+from crokit._typed import typed_fields
+
 __all__ = ["SOURCES", "Citation"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Citation:
     """A published source of benchmark figures.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.errors import Problem, UnknownIdError, ValidationError
 from crokit.reference.figures import (
     COST_PER_PATIENT,
@@ -39,7 +40,7 @@ def _area_key(area: str | None) -> tuple[int, str]:
     return (0, "") if area is None else (1, area)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class BenchmarkTable:
     """A named, immutable collection of :class:`Figure` values with lookups.
 

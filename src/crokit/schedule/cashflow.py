@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from crokit._typed import typed_fields
 from crokit._validators import is_date
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -36,7 +37,7 @@ def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CashFlowRow:
     """What is paid in one calendar month.
 

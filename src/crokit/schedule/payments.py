@@ -26,6 +26,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, total, validate_currency
@@ -86,7 +87,7 @@ def _keys(value: Iterable[object]) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Payment:
     """One payment the sponsor owes the CRO.
 
@@ -174,7 +175,7 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
         previous = payment
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PaymentSchedule:
     """Every payment of a contract, in due-date order, in one currency.
 

@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import is_date, whole_number
 from crokit.errors import ValidationError
 from crokit.vocabulary.lifecycle import Milestone
@@ -55,7 +56,7 @@ class BillingFrequency(enum.Enum):
     QUARTERLY = "quarterly"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestoneDate:
     """The planned date of one milestone.
 
@@ -105,7 +106,7 @@ def _in_order(_instance: object, attribute: attrs.Attribute[Any], value: tuple[M
             )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestonePlan:
     """Planned dates of the milestones a contract pays on.
 
@@ -165,7 +166,7 @@ def _bool(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise ValidationError.at(attribute.name, f"expected true or false, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class BillingTerms:
     """How a CRO invoices and how fast the sponsor pays.
 

@@ -35,6 +35,7 @@ This package uses NumPy; ``import crokit`` alone does not import it.
 ('bolt', 'acme')
 """
 
+from crokit import _hypothesis_plugin
 from crokit.selection.acceptability import RankAcceptability, rank_acceptability
 from crokit.selection.ahp import CR_THRESHOLD, SAATY_1980, AhpMethod, AhpResult, ahp_weights
 from crokit.selection.constraints import Constraints, CustomConstraint, CustomConstraintKind, check_constraints
@@ -121,3 +122,7 @@ __all__ = [
     "weighted_product",
     "weighted_sum",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

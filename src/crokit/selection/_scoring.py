@@ -7,10 +7,7 @@ Private to :mod:`crokit.selection`; the public functions live in
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Final, Literal, TypeAlias
 
 from crokit.errors import ValidationError
 from crokit.selection.matrix import DecisionMatrix, Direction
@@ -29,7 +26,11 @@ __all__ = [
     "winners",
 ]
 
-FloatArray: TypeAlias = npt.NDArray[np.float64]
+if TYPE_CHECKING:  # NumPy is imported where it is used, so importing the models stays light
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray: TypeAlias = npt.NDArray[np.float64]
 MethodName: TypeAlias = Literal["weighted-sum", "weighted-product", "topsis"]
 """The scoring methods' names."""
 
@@ -40,11 +41,15 @@ scores lie in [0, 1]) are ties."""
 
 def benefit_mask(matrix: DecisionMatrix) -> npt.NDArray[np.bool_]:
     """``True`` for each benefit criterion, ``False`` for each cost criterion."""
+    import numpy as np
+
     return np.asarray([c.direction is Direction.BENEFIT for c in matrix.criteria], dtype=np.bool_)
 
 
 def min_max_normalised(matrix: DecisionMatrix) -> FloatArray:
     """Each column scaled to [0, 1], 1 best; a constant column becomes all zeros."""
+    import numpy as np
+
     x = np.asarray(matrix.scores, dtype=np.float64)
     low, high = x.min(axis=0), x.max(axis=0)
     span = high - low
@@ -59,6 +64,8 @@ def ratio_normalised(matrix: DecisionMatrix) -> FloatArray:
     Raises:
         ValidationError: If a score is zero or negative (path ``scores[i][j]``).
     """
+    import numpy as np
+
     for i, row in enumerate(matrix.scores):
         for j, value in enumerate(row):
             if value <= 0:
@@ -72,6 +79,8 @@ def ratio_normalised(matrix: DecisionMatrix) -> FloatArray:
 
 def vector_normalised(matrix: DecisionMatrix) -> FloatArray:
     """Each column divided by its Euclidean norm; an all-zero column stays zero."""
+    import numpy as np
+
     x = np.asarray(matrix.scores, dtype=np.float64)
     norm = np.sqrt((x * x).sum(axis=0))
     return np.where(norm > 0, x / np.where(norm > 0, norm, 1.0), 0.0)
@@ -89,6 +98,8 @@ def topsis_closeness(normalised: FloatArray, weights: FloatArray, benefit: npt.N
         Closeness in [0, 1], samples by alternatives; 0.5 where the ideal and the
         anti-ideal coincide.
     """
+    import numpy as np
+
     v = weights[:, None, :] * normalised[None, :, :]
     top, bottom = v.max(axis=1), v.min(axis=1)
     ideal = np.where(benefit, top, bottom)[:, None, :]
@@ -106,6 +117,8 @@ def linear_utilities(name: MethodName, matrix: DecisionMatrix) -> FloatArray | N
 
     The weighted sum is linear in the weights; the weighted product's logarithm is too.
     """
+    import numpy as np
+
     if name == "weighted-sum":
         return min_max_normalised(matrix)
     if name == "weighted-product":
@@ -115,6 +128,8 @@ def linear_utilities(name: MethodName, matrix: DecisionMatrix) -> FloatArray | N
 
 def sample_scores(name: MethodName, matrix: DecisionMatrix, weights: FloatArray) -> FloatArray:
     """Scores (or a monotone transform of them) for each weight vector: samples by alternatives."""
+    import numpy as np
+
     utilities = linear_utilities(name, matrix)
     if utilities is None:
         return topsis_closeness(vector_normalised(matrix), weights, benefit_mask(matrix))
@@ -124,6 +139,8 @@ def sample_scores(name: MethodName, matrix: DecisionMatrix, weights: FloatArray)
 
 def winners(name: MethodName, matrix: DecisionMatrix, weights: FloatArray) -> list[int]:
     """The winner for each weight vector: the first alternative within the tie tolerance of the best."""
+    import numpy as np
+
     scores = sample_scores(name, matrix, weights)
     best = scores.max(axis=1, keepdims=True)
     within = scores >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))

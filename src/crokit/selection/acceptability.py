@@ -16,15 +16,20 @@ it takes each rank, and the mean weights of the draws it wins (central weights).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
-import numpy as np
 
+from crokit._typed import typed_fields
 from crokit.errors import UnknownIdError, ValidationError
-from crokit.selection._scoring import FloatArray, MethodName, ratio_normalised, sample_scores
+from crokit.selection._scoring import MethodName, ratio_normalised, sample_scores
 from crokit.selection.matrix import DecisionMatrix, Number, to_float
 from crokit.selection.methods import Method, method_name
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from crokit.selection._scoring import FloatArray
 
 __all__ = [
     "RankAcceptability",
@@ -36,7 +41,7 @@ _MAX_BATCHES: Final = 200
 _MAX_SAMPLES: Final = 1_000_000
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class RankAcceptability:
     """SMAA-2 rank acceptability indices.
 
@@ -48,7 +53,8 @@ class RankAcceptability:
             draws in which the alternative took that rank. Each row and each column
             sums to 1.
         central_weights: Per alternative, the mean weight vector of the draws in which
-            it ranked first, or ``None`` if it never did.
+            it ranked first, or an empty tuple if it never did (TOML has no null, so
+            a list cannot hold ``None``).
         samples: The number of weight vectors drawn.
         seed: The random seed; the same seed gives the same result.
         bounds: The (low, high) bounds of each criterion's weight that were sampled.
@@ -58,13 +64,15 @@ class RankAcceptability:
     alternatives: tuple[str, ...]
     criteria: tuple[str, ...]
     acceptability: tuple[tuple[float, ...], ...]
-    central_weights: tuple[tuple[float, ...] | None, ...]
+    central_weights: tuple[tuple[float, ...], ...]
     samples: int
     seed: int
     bounds: tuple[tuple[float, float], ...]
 
 
 def _read_bounds(matrix: DecisionMatrix, bounds: object) -> FloatArray:
+    import numpy as np
+
     ids = matrix.criterion_ids
     result = np.tile(np.asarray([0.0, 1.0]), (len(ids), 1))
     if bounds is None:
@@ -97,6 +105,8 @@ def _check_whole(path: str, value: object, low: int, high: int | None) -> None:
 
 
 def _draw(rng: np.random.Generator, bounds: FloatArray, samples: int) -> FloatArray:
+    import numpy as np
+
     n = len(bounds)
     kept: list[FloatArray] = []
     count = 0
@@ -141,6 +151,8 @@ def rank_acceptability(
             narrow to sample, a bad *samples* or *seed*, or an unknown method.
         UnknownIdError: For bounds on an unknown criterion.
     """
+    import numpy as np
+
     name = method_name(method)
     _check_whole("samples", samples, 1, _MAX_SAMPLES)
     _check_whole("seed", seed, 0, None)
@@ -163,7 +175,7 @@ def rank_acceptability(
         criteria=matrix.criterion_ids,
         acceptability=tuple(tuple(float(c) / samples for c in row) for row in counts),
         central_weights=tuple(
-            tuple(float(x) / int(counts[i, 0]) for x in first_weights[i]) if counts[i, 0] else None for i in range(m)
+            tuple(float(x) / int(counts[i, 0]) for x in first_weights[i]) if counts[i, 0] else () for i in range(m)
         ),
         samples=samples,
         seed=seed,

@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 import attrs
-import numpy as np
 
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.selection.matrix import Number, to_float
 
@@ -59,7 +59,7 @@ CR_THRESHOLD: Final = 0.10
 _RECIPROCAL_TOLERANCE: Final = 1e-9
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class AhpResult:
     """Weights derived from a pairwise comparison matrix, and their consistency.
 
@@ -151,6 +151,8 @@ def ahp_weights(
     >>> [round(w, 4) for w in r.weights], round(r.consistency_ratio or 0.0, 12)
     ([0.5714, 0.2857, 0.1429], 0.0)
     """
+    import numpy as np
+
     if method not in {"eigenvector", "geometric-mean"}:
         raise ValidationError.at("method", f"expected 'eigenvector' or 'geometric-mean', got {method!r}")
     a = np.asarray(_read_matrix(matrix), dtype=np.float64)

@@ -21,6 +21,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import SLUG_PATTERN, non_empty_text, slug, whole_number
 from crokit.errors import CrokitError, ValidationError
 from crokit.money import Money
@@ -81,7 +82,7 @@ def _check_value(kind: CustomConstraintKind, value: str) -> None:
         raise ValidationError.at("value", f"expected {expected}, got {value!r}") from None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CustomConstraint:
     """A sponsor's own hard constraint, as data.
 
@@ -124,7 +125,7 @@ def _flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise ValidationError.at(attribute.name, f"expected true or false, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Constraints:
     """The hard constraints every candidate must meet to be scored.
 

@@ -33,6 +33,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.registry import Registry
@@ -81,7 +82,7 @@ def _optional_text(_instance: object, attribute: attrs.Attribute[Any], value: ob
         raise ValidationError.at(attribute.name, f"expected a non-empty text, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Answer:
     """A candidate's answer to one due-diligence question.
 
@@ -138,7 +139,7 @@ def _answers(_instance: object, attribute: attrs.Attribute[Any], value: tuple[ob
         seen[answer.question] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class DueDiligence:
     """One candidate's answers to the due-diligence questionnaire.
 
@@ -203,7 +204,7 @@ def answer_score(question: Question, answer: Answer) -> float | None:
     return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class QuestionScore:
     """What the questionnaire says about one criterion.
 

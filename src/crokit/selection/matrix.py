@@ -30,6 +30,7 @@ from fractions import Fraction
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit.errors import UnknownIdError, ValidationError
 
 __all__ = [
@@ -110,7 +111,7 @@ def _id_text(_instance: object, attribute: attrs.Attribute[str], value: object) 
         raise ValidationError.at(attribute.name, f"expected a non-empty text id, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Criterion:
     """One column of a decision matrix.
 
@@ -155,7 +156,7 @@ def _check_ids(kind: str, path: str, ids: Sequence[object]) -> None:
         seen[item] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class DecisionMatrix:
     """Scores of each alternative (row) on each criterion (column).
 
@@ -204,7 +205,7 @@ class DecisionMatrix:
         return (len(self.alternatives), len(self.criteria))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class NormalizedWeights:
     """Criterion weights scaled to sum to 1, in the criteria's column order.
 

@@ -35,15 +35,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
-import numpy as np
 
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.selection._scoring import (
     TIE_TOLERANCE,
-    FloatArray,
     MethodName,
     benefit_mask,
     min_max_normalised,
@@ -52,6 +51,9 @@ from crokit.selection._scoring import (
     vector_normalised,
 )
 from crokit.selection.matrix import DecisionMatrix, NormalizedWeights, Number, normalize_weights
+
+if TYPE_CHECKING:
+    from crokit.selection._scoring import FloatArray
 
 __all__ = [
     "METHODS",
@@ -68,7 +70,7 @@ WeightsLike: TypeAlias = Mapping[str, Number] | NormalizedWeights
 """Weights as criterion id to weight, or already normalised in column order."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MethodResult:
     """The outcome of scoring a decision matrix with one method.
 
@@ -152,6 +154,8 @@ def weight_vector(matrix: DecisionMatrix, weights: WeightsLike) -> FloatArray:
             of the wrong length.
         UnknownIdError: For a weight of an unknown criterion.
     """
+    import numpy as np
+
     if isinstance(weights, NormalizedWeights):
         if len(weights.values) != len(matrix.criteria):
             raise ValidationError.at(
@@ -216,6 +220,8 @@ def weighted_product(matrix: DecisionMatrix, weights: WeightsLike) -> MethodResu
         ValidationError: For a score that is not above 0, or bad weights.
         UnknownIdError: For a weight of an unknown criterion.
     """
+    import numpy as np
+
     w = weight_vector(matrix, weights)
     factors = ratio_normalised(matrix) ** w
     return _result("weighted-product", matrix, w, np.prod(factors, axis=1), factors)

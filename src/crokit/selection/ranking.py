@@ -30,7 +30,13 @@ from crokit._decimal import in_crokit_context
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.registry import Registry
 from crokit.selection._narrative import explain
-from crokit.selection._ranking_models import (
+from crokit.selection.acceptability import rank_acceptability
+from crokit.selection.ahp import ahp_weights
+from crokit.selection.constraints import check_constraints
+from crokit.selection.due_diligence import check_due_diligence
+from crokit.selection.matrix import Criterion, DecisionMatrix, Direction, NormalizedWeights, normalize_weights
+from crokit.selection.methods import METHODS, method_name
+from crokit.selection.models import (
     DEFAULT_CRITERIA,
     PRODUCT_FLOOR,
     AcceptabilityRow,
@@ -42,12 +48,6 @@ from crokit.selection._ranking_models import (
     Scorecard,
     SelectionSettings,
 )
-from crokit.selection.acceptability import rank_acceptability
-from crokit.selection.ahp import ahp_weights
-from crokit.selection.constraints import check_constraints
-from crokit.selection.due_diligence import check_due_diligence
-from crokit.selection.matrix import Criterion, DecisionMatrix, Direction, NormalizedWeights, normalize_weights
-from crokit.selection.methods import METHODS, method_name
 from crokit.selection.rules import CriterionScore, ScoringContext, score_candidate
 from crokit.selection.sensitivity import weight_intervals
 from crokit.study import Study

@@ -41,6 +41,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import exact_sum, to_decimal
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, PricingKind
@@ -122,7 +123,7 @@ def _positive_years(_instance: object, attribute: attrs.Attribute[Any], value: D
         raise ValidationError.at(attribute.name, f"expected years above 0 and at most 60, got {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SponsorPreferences:
     """What the sponsor wants, as the scoring rules read it.
 
@@ -158,7 +159,7 @@ def _text_pairs(value: Iterable[tuple[object, object]]) -> tuple[tuple[str, str]
     return tuple((str(key), str(item)) for key, item in value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CriterionScore:
     """One candidate's score on one criterion.
 
@@ -177,7 +178,7 @@ class CriterionScore:
     unanswered: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ScoringContext:
     """Everything a rule may read to score one candidate on one criterion.
 

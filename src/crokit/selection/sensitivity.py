@@ -26,15 +26,18 @@ to 'bolt' if 'quality' weighs less than 0.5.
 from __future__ import annotations
 
 import math
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
-import numpy as np
 
-from crokit.selection._scoring import TIE_TOLERANCE, FloatArray, MethodName, linear_utilities, winners
+from crokit._typed import typed_fields
+from crokit.selection._scoring import TIE_TOLERANCE, MethodName, linear_utilities, winners
 from crokit.selection.acceptability import RankAcceptability, rank_acceptability
 from crokit.selection.matrix import DecisionMatrix
 from crokit.selection.methods import METHODS, Method, WeightsLike, method_name, weighted_sum
+
+if TYPE_CHECKING:
+    from crokit.selection._scoring import FloatArray
 
 __all__ = [
     "RankAcceptability",
@@ -47,7 +50,7 @@ _GRID: Final = 1000
 _BISECTIONS: Final = 60
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class WeightInterval:
     """The range of one criterion's weight in which the current winner stays the winner.
 
@@ -74,6 +77,8 @@ class WeightInterval:
 
 def _moved(w: FloatArray, j: int, t: FloatArray) -> FloatArray:
     """Weight vectors (one per entry of *t*) with weight *j* set to t, the rest rescaled."""
+    import numpy as np
+
     others = w.copy()
     others[j] = 0.0
     rest = float(others.sum())
@@ -85,6 +90,8 @@ def _moved(w: FloatArray, j: int, t: FloatArray) -> FloatArray:
 
 
 def _linear_interval(u: FloatArray, w: FloatArray, j: int, win: int) -> tuple[float, float, int | None, int | None]:
+    import numpy as np
+
     ends = _moved(w, j, np.asarray([0.0, 1.0]))
     at_zero = (u * ends[0]).sum(axis=1)  # score_i(t) = at_zero + t * slope
     slope = (u * ends[1]).sum(axis=1) - at_zero
@@ -126,6 +133,8 @@ def _linear_interval(u: FloatArray, w: FloatArray, j: int, win: int) -> tuple[fl
 def _numeric_interval(
     name: MethodName, matrix: DecisionMatrix, w: FloatArray, j: int, win: int
 ) -> tuple[float, float, int | None, int | None]:
+    import numpy as np
+
     current = float(w[j])
 
     def winner(t: float) -> int:
@@ -193,6 +202,8 @@ def weight_intervals(
         ValidationError: For bad weights or an unknown method.
         UnknownIdError: For a weight of an unknown criterion.
     """
+    import numpy as np
+
     name = method_name(method)
     result = METHODS[name](matrix, weights)
     w = np.asarray(result.weights, dtype=np.float64)

@@ -44,7 +44,6 @@ characters of text.
 """
 
 from crokit.serialization._codec import dumps, loads, structure, unstructure
-from crokit.serialization._documents import DOCUMENTS, DocumentSpec, document_spec
 from crokit.serialization._files import dump, load
 from crokit.serialization._files import format_for as format_for
 from crokit.serialization._files import read_text as read_text
@@ -52,6 +51,7 @@ from crokit.serialization._files import write_atomic as write_atomic
 from crokit.serialization._hooks import configure_converter, make_converter
 from crokit.serialization._scalars import MAX_INT as MAX_INT
 from crokit.serialization._text import FORMATS, Format, parse
+from crokit.serialization.documents import DOCUMENTS, DocumentSpec, document_spec
 
 __all__ = [
     "DOCUMENTS",

@@ -15,10 +15,10 @@ import cattrs
 
 from crokit.errors import CrokitError, ValidationError
 from crokit.registry import Registry, default_registry
-from crokit.serialization._documents import document_spec
 from crokit.serialization._hooks import _problems, make_converter
 from crokit.serialization._scalars import _describe
 from crokit.serialization._text import Format, _render, parse
+from crokit.serialization.documents import document_spec
 
 __all__ = ["dumps", "loads", "structure", "unstructure"]
 

@@ -8,13 +8,14 @@ Downstream packages property-test their own extensions with them::
     @given(studies())
     def test_my_pricing(study): ...
 
-Every strategy returns ``st.SearchStrategy[T]``, takes keyword-only bounds, and where
-ids matter draws them from a ``registry`` (crokit's built-ins by default), so every
-value it makes is valid by construction. The core, pricing and schedule models are
+Every strategy returns ``st.SearchStrategy[T]``, takes keyword-only bounds (none of
+them required), and where ids matter draws them from a ``registry`` (crokit's built-ins
+by default), so every value it makes is valid by construction. Every public model is
 also registered with Hypothesis' ``st.from_type`` through the ``hypothesis`` entry
-point (``st.from_type(crokit.Money)`` works once crokit is installed); the selection
-models are not, because registering them would import NumPy whenever Hypothesis
-starts.
+point, so ``st.from_type(crokit.Money)`` or ``st.from_type(crokit.selection.Ranking)``
+works once crokit is installed. Result models (rankings, evaluations, budget
+differences, payments, ...) are made by running crokit's own functions on drawn
+inputs. docs/testing.md lists every strategy.
 
 This package imports Hypothesis (install ``crokit[testing]``); ``import crokit`` does not
 import this module.
@@ -42,6 +43,22 @@ from crokit.testing._core import (
     technologies,
     therapeutic_areas,
     visits,
+)
+from crokit.testing._decisions import (
+    acceptability_rows,
+    ahp_results,
+    consistencies,
+    decision_matrices,
+    exclusions,
+    intervals,
+    matrix_criteria,
+    method_results,
+    normalized_weights,
+    question_scores,
+    rank_acceptabilities,
+    scorecards,
+    scoring_contexts,
+    weight_intervals,
 )
 from crokit.testing._forecast import (
     activate_ats,
@@ -94,6 +111,33 @@ from crokit.testing._pricing import (
     visit_fees,
     volume_discounts,
 )
+from crokit.testing._results import (
+    benchmark_checks,
+    benchmark_tables,
+    budget_diffs,
+    cash_flow_rows,
+    citations,
+    cost_drivers,
+    countries,
+    document_specs,
+    drivers,
+    extension_infos,
+    figures,
+    import_assumptions,
+    import_defaults,
+    import_reports,
+    line_changes,
+    line_items,
+    milestone_dates,
+    no_benchmarks,
+    payments,
+    performance_outcomes,
+    problems,
+    registries,
+    registry_kinds,
+    service_changes,
+)
+from crokit.testing._scenario import benchmark_results, candidate_results, candidates, evaluations, scenarios
 from crokit.testing._schedule import (
     billing_terms,
     change_orders,
@@ -101,6 +145,7 @@ from crokit.testing._schedule import (
     contracts,
     milestone_plans,
     payment_schedules,
+    replacements,
     schedule_budgets,
 )
 from crokit.testing._selection import (
@@ -119,24 +164,37 @@ from crokit.testing._selection import (
 )
 
 __all__ = [
+    "acceptability_rows",
     "activate_ats",
     "activation_lists",
     "activation_windows",
     "activations",
     "adjustments",
+    "ahp_results",
     "amounts",
     "answers",
     "area_experiences",
     "assumptions",
+    "benchmark_checks",
+    "benchmark_results",
+    "benchmark_tables",
     "billing_terms",
+    "budget_diffs",
     "budgets",
     "candidate_inputs",
+    "candidate_results",
+    "candidates",
     "cash_flow_items",
+    "cash_flow_rows",
     "change_orders",
+    "citations",
+    "consistencies",
     "constraints",
     "contingencies",
     "contract_starts",
     "contracts",
+    "cost_drivers",
+    "countries",
     "criterion_scores",
     "cro_categories",
     "cro_profiles",
@@ -144,48 +202,78 @@ __all__ = [
     "currency_conversions",
     "curve_points",
     "custom_constraints",
+    "decision_matrices",
     "discount_tiers",
+    "document_specs",
+    "drivers",
     "due_diligences",
     "engagement_models",
     "enrolment_forecasts",
     "enrolment_models",
     "escalations",
+    "evaluations",
+    "exclusions",
+    "extension_infos",
+    "figures",
     "fixed_fees",
     "fte_allocations",
     "fte_models",
     "fx_rates",
     "fx_tables",
+    "import_assumptions",
+    "import_defaults",
+    "import_reports",
     "inspections",
+    "intervals",
     "investigator_grants",
     "known_rate_times",
     "likelihoods_of_approval",
+    "line_changes",
+    "line_items",
     "management_fees",
+    "matrix_criteria",
+    "method_results",
+    "milestone_dates",
     "milestone_forecasts",
     "milestone_payments",
     "milestone_plans",
     "money",
     "namespaced_ids",
+    "no_benchmarks",
+    "normalized_weights",
     "pass_throughs",
     "payment_schedules",
+    "payments",
     "percent_discounts",
+    "performance_outcomes",
     "performance_terms",
     "phase_transitions",
     "pooled_rate_times",
     "pricing_models",
+    "problems",
     "programme_studies",
     "programmes",
     "proposals",
     "quantiles",
+    "question_scores",
     "questions",
+    "rank_acceptabilities",
     "rankings",
     "rate_card_entries",
     "rate_cards",
+    "registries",
+    "registry_kinds",
     "regulators",
+    "replacements",
     "reprojections",
     "risk_adjusted_costs",
+    "scenarios",
     "schedule_budgets",
+    "scorecards",
+    "scoring_contexts",
     "selection_criteria",
     "selection_settings",
+    "service_changes",
     "services",
     "simulated_enrolments",
     "site_activations",
@@ -204,4 +292,5 @@ __all__ = [
     "visit_fees",
     "visits",
     "volume_discounts",
+    "weight_intervals",
 ]

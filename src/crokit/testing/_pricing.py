@@ -163,9 +163,14 @@ def pass_throughs(*, currency: str | None = None, registry: Registry | None = No
     )
 
 
-def milestone_payments(*, percent: Decimal) -> st.SearchStrategy[MilestonePayment]:
-    """A payment of *percent* on any milestone."""
-    return st.sampled_from(Milestone).map(lambda milestone: MilestonePayment(milestone=milestone, percent=percent))
+def milestone_payments(*, percent: Decimal | None = None) -> st.SearchStrategy[MilestonePayment]:
+    """A payment of *percent* (drawn from 0.01 to 100 if not given) on any milestone."""
+    percents = st.just(percent) if percent is not None else st.decimals("0.01", "100", places=2)
+    return st.builds(
+        lambda milestone, share: MilestonePayment(milestone=milestone, percent=share),
+        st.sampled_from(Milestone),
+        percents,
+    )
 
 
 def _splits(count: int) -> tuple[Decimal, ...]:
@@ -338,9 +343,11 @@ def percent_discounts() -> st.SearchStrategy[PercentDiscount]:
     return st.builds(PercentDiscount, percent=_percents(), applies_to=_buckets())
 
 
-def total_tiers(*, currency: str) -> st.SearchStrategy[TotalTier]:
-    """Single tiers of a discount on the total, in *currency*."""
-    return st.builds(TotalTier, min_total=_money(currency, max_value=Decimal(10_000_000)), percent=_percents())
+def total_tiers(*, currency: str | None = None) -> st.SearchStrategy[TotalTier]:
+    """Single tiers of a discount on the total, in *currency* (drawn if not given)."""
+    return _currencies(currency).flatmap(
+        lambda code: st.builds(TotalTier, min_total=_money(code, max_value=Decimal(10_000_000)), percent=_percents())
+    )
 
 
 def tiered_discounts(*, currency: str | None = None, max_tiers: int = 4) -> st.SearchStrategy[TieredDiscount]:

@@ -41,6 +41,7 @@ __all__ = [
     "payment_schedules",
     "pricing_items",
     "proposals",
+    "replacements",
     "schedule_budgets",
     "schedule_cases",
 ]
@@ -254,13 +255,21 @@ def proposals(*, currency: str | None = None, registry: Registry | None = None) 
 
 
 def change_orders(
-    proposal: Proposal,
+    proposal: Proposal | None = None,
     *,
-    order_id: str,
-    on: dt.date,
+    order_id: str = "co-1",
+    on: dt.date | None = None,
     registry: Registry | None = None,
 ) -> st.SearchStrategy[ChangeOrder]:
-    """Change orders that apply to *proposal*; new items are described after the change order's *order_id*."""
+    """Change orders that apply to *proposal*; new items are described after the change order's *order_id*.
+
+    Without a *proposal* one is drawn (:func:`proposals`), and without a date *on* one is drawn.
+    """
+    if proposal is None or on is None:
+        return st.tuples(
+            st.just(proposal) if proposal is not None else proposals(registry=registry),
+            st.just(on) if on is not None else contract_starts(),
+        ).flatmap(lambda drawn: change_orders(drawn[0], order_id=order_id, on=drawn[1], registry=registry))
 
     @st.composite
     def build(draw: st.DrawFn) -> ChangeOrder:
@@ -311,3 +320,10 @@ def contracts(*, max_change_orders: int = 4, registry: Registry | None = None) -
         return contract
 
     return build()
+
+
+def replacements(*, currency: str | None = None, registry: Registry | None = None) -> st.SearchStrategy[Replacement]:
+    """Replacements of the item at an index by a new item (what a change order's ``replace`` lists)."""
+    codes = st.just(currency) if currency is not None else st.sampled_from(CURRENCIES)
+    items = codes.flatmap(lambda code: pricing_items(currency=code, description="replacement", registry=registry))
+    return st.builds(lambda index, item: Replacement(index=index, item=item), st.integers(0, 20), items)

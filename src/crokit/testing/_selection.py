@@ -107,8 +107,10 @@ def questions(
     return _question(criteria, namespace)
 
 
-def answers(question: Question) -> st.SearchStrategy[Answer]:
-    """Answers of the right type to *question*."""
+def answers(question: Question | None = None) -> st.SearchStrategy[Answer]:
+    """Answers of the right type to *question* (or to any built-in question, if not given)."""
+    if question is None:
+        return st.sampled_from(Registry.builtin().questions).flatmap(answers)
     evidence = st.just("") | _TEXT
     if question.answer_type is AnswerType.YES_NO:
         return st.builds(Answer, question=st.just(question.id), yes=st.booleans(), evidence=evidence)

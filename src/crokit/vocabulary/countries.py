@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit.errors import UnknownIdError, ValidationError
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Country:
     """One ISO 3166-1 country (or territory) with its UN M49 region.
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import RegistryKind, check_id
 
@@ -127,7 +128,7 @@ def _positive(_instance: object, attribute: attrs.Attribute[Any], value: Decimal
         raise ValidationError.at(attribute.name, f"expected a weight above 0, got {value}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SelectionCriterion:
     """A criterion a sponsor weighs when choosing a CRO.
 
@@ -156,7 +157,7 @@ class SelectionCriterion:
     rule: str | None = attrs.field(default=None, validator=_rule)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Question:
     """One due-diligence question to ask a CRO, tied to one criterion.
 

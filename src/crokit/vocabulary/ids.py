@@ -14,6 +14,7 @@ from typing import Annotated, Final
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class RegistryKind:
     """Marks a ``str`` annotation as an id of one registry kind (``"service"``, ``"area"``, ...)."""
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 
 from crokit._convert import to_frozenset, to_tuple
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import (
     AreaId,
@@ -126,7 +127,7 @@ class UnitBasis(enum.Enum):
     PASS_THROUGH = "pass-through"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TherapeuticArea:
     """A therapeutic area, with the other names the sources use for it.
 
@@ -152,7 +153,7 @@ class TherapeuticArea:
             check_id(self.parent, path="parent")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Service:
     """A service CROs sell (monitoring, biostatistics, toxicology, ...).
 
@@ -175,7 +176,7 @@ class Service:
     unit_bases: frozenset[UnitBasis] = attrs.field(default=frozenset(), converter=to_frozenset)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CroCategory:
     """A kind of CRO (full-service, specialty, preclinical, ...). Not exclusive.
 
@@ -198,7 +199,7 @@ class CroCategory:
     focus_areas: tuple[AreaId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Regulator:
     """A regulatory agency.
 
@@ -217,7 +218,7 @@ class Regulator:
     jurisdiction: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Submission:
     """A regulatory submission and the stage it gates.
 
@@ -240,7 +241,7 @@ class Submission:
     gates: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class EngagementModel:
     """How a sponsor engages a CRO: full-service outsourcing, functional service provision, ...
 

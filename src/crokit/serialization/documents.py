@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit.errors import SchemaVersionError
 from crokit.provider import CroProfile
 from crokit.study import Study
@@ -20,7 +21,7 @@ from crokit.study import Study
 __all__ = ["DOCUMENTS", "DocumentSpec", "document_spec"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class DocumentSpec:
     """How a top-level document type is versioned.
 

@@ -1,7 +1,7 @@
 """The data of a CRO selection: candidate inputs, settings and the ranking.
 
-Private home of the models :mod:`crokit.selection.ranking` exports; import them from
-there (or from :mod:`crokit.selection`). Every model is a frozen, keyword-only attrs
+The models :func:`crokit.selection.select` reads and returns; :mod:`crokit.selection`
+and :mod:`crokit.selection.ranking` re-export them. Every model is a frozen, keyword-only attrs
 value of plain fields, so it serialises with :mod:`crokit.serialization`.
 """
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import whole_number
 from crokit.errors import ValidationError
 from crokit.pricing.budget import Budget
@@ -48,14 +49,6 @@ DEFAULT_CRITERIA: Final[tuple[str, ...]] = tuple(c.id for c in BUILTIN_CRITERIA)
 """The five built-in criteria, in the brief's order."""
 PRODUCT_FLOOR: Final = 0.01
 """Under the weighted product a criterion score of 0 is raised to this (a warning says so)."""
-
-if TYPE_CHECKING:
-    Contributions: TypeAlias = tuple[tuple[str, float], ...]
-else:
-    # crokit's serializer reads every item of a tuple with its first type, so a pair of
-    # text and float cannot be read as such; the items are read as they come and
-    # checked by _contributions.
-    Contributions = tuple[tuple[Any, ...], ...]
 
 
 def _decimal_pairs(value: Iterable[tuple[str, Decimal | int | str]]) -> tuple[tuple[str, Decimal], ...]:
@@ -99,7 +92,7 @@ def _pair_ids(_instance: object, attribute: attrs.Attribute[Any], value: tuple[t
         seen[key] = index
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CandidateInput:
     """One candidate CRO, as :func:`select` takes it.
 
@@ -142,7 +135,7 @@ def _criteria(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
             raise ValidationError.at(f"{attribute.name}[{index}]", f"{item!r} is listed more than once")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SelectionSettings:
     """How to choose: the method, the criteria, their weights and the constraints.
 
@@ -175,7 +168,7 @@ class SelectionSettings:
             raise ValidationError.at("pairwise", "give weights or pairwise judgements, not both")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Consistency:
     """How consistent AHP pairwise judgements are (Saaty).
 
@@ -192,7 +185,7 @@ class Consistency:
     cr: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Exclusion:
     """A candidate left out by the constraints, with every reason."""
 
@@ -201,7 +194,7 @@ class Exclusion:
     reasons: tuple[str, ...] = attrs.field(converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Interval:
     """How far one criterion's weight can move before the winner changes (see :func:`weight_intervals`)."""
 
@@ -214,7 +207,7 @@ class Interval:
     above: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class AcceptabilityRow:
     """One candidate's SMAA-2 rank acceptabilities: the share of weightings giving it each rank (rank 1 first)."""
 
@@ -222,7 +215,7 @@ class AcceptabilityRow:
     by_rank: tuple[float, ...] = attrs.field(converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Scorecard:
     """One eligible candidate's result.
 
@@ -241,12 +234,12 @@ class Scorecard:
     name: str
     rank: int
     score: float
-    contributions: Contributions = attrs.field(converter=_contributions)
+    contributions: tuple[tuple[str, float], ...] = attrs.field(converter=_contributions)
     criterion_scores: tuple[CriterionScore, ...] = attrs.field(converter=to_tuple)
     unanswered: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Ranking:
     """The outcome of :func:`select`. Every number is a plain float; it serialises as data.
 

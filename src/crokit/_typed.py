@@ -1,0 +1,305 @@
+"""A field transformer making every attrs model refuse a value of the wrong type.
+
+:func:`typed_fields` checks each field's value against the field's annotation when a
+model is built, so a wrong type (a text where a date is expected, ``None`` where a
+tuple is expected, a list of dicts where models are expected) raises a
+:class:`~crokit.errors.ValidationError` naming the field, never a bare ``TypeError``
+or ``AttributeError`` from deep inside; and what no file format can hold (NaN,
+infinities, whole numbers beyond :data:`MAX_WHOLE`, lone surrogates) is refused
+before it can reach a serializer.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import math
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from crokit._decimal import MAX_EXPONENT, to_decimal
+from crokit.errors import CrokitError, ValidationError
+
+__all__ = ["MAX_WHOLE", "typed_fields"]
+
+
+MAX_WHOLE: Final = 10**15
+"""The largest magnitude of a whole number a model holds: what JSON, TOML and YAML
+readers carry exactly (the same limit as ``crokit.serialization.MAX_INT``)."""
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+Check = Callable[[object, str], None]
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."  # noqa: PLR2004 - keep messages short
+
+
+def _name(hint: Any) -> str:  # noqa: PLR0911 - one return per kind of annotation
+    """A short human name of a type annotation (``a tuple of LineItem``, ``a date``)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Annotated:
+        return _name(args[0])
+    if origin in {types.UnionType, typing.Union}:
+        return " or ".join(_name(arg) for arg in args)
+    if origin in {tuple, frozenset}:
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return f"a tuple of ({', '.join(_name(arg) for arg in args)})"
+        return f"a {origin.__name__} of {_name(args[0])}" if args else f"a {origin.__name__}"
+    if origin is typing.Literal:
+        return "one of " + ", ".join(repr(arg) for arg in args)
+    if hint is type(None):
+        return "None"
+    names = {str: "text", int: "a whole number", float: "a finite number", bool: "True or False", date: "a date"}
+    if hint in names:
+        return names[hint]
+    if hint is Decimal:
+        return "a finite Decimal"
+    return getattr(hint, "__name__", str(hint))
+
+
+def _fail(path: str, hint: Any, value: object, why: str = "") -> typing.NoReturn:
+    extra = f" ({why})" if why else ""
+    raise ValidationError.at(path, f"expected {_name(hint)}, got {_describe(value)}{extra}")
+
+
+def _scalar_check(hint: Any) -> Check | None:  # noqa: C901 - one branch per scalar type
+    def check_str(value: object, path: str) -> None:
+        if not isinstance(value, str):
+            _fail(path, hint, value)
+        if not value.isascii() and _SURROGATE.search(value):
+            _fail(path, hint, value, "a lone surrogate cannot be written to a file")
+
+    def check_int(value: object, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            _fail(path, hint, value)
+        if abs(value) > MAX_WHOLE:
+            _fail(path, hint, value, "more than 15 digits cannot be written to JSON, TOML and YAML exactly")
+
+    def check_float(value: object, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, float | int):
+            _fail(path, hint, value)
+        if isinstance(value, int) and abs(value) > MAX_WHOLE:
+            _fail(path, hint, value, "too large")
+        if isinstance(value, float) and not math.isfinite(value):
+            _fail(path, hint, value, "NaN and infinities cannot be written to a file")
+
+    def check_decimal(value: object, path: str) -> None:
+        if not isinstance(value, Decimal):
+            _fail(path, hint, value)
+        if value.is_finite() and (not value or -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT):
+            return  # the common case, without building an error message
+        try:
+            to_decimal(value)
+        except CrokitError as exc:
+            raise ValidationError.at(path, str(exc)) from None
+
+    def check_date(value: object, path: str) -> None:
+        if not isinstance(value, date) or isinstance(value, datetime):
+            _fail(path, hint, value)
+
+    def check_bool(value: object, path: str) -> None:
+        if not isinstance(value, bool):
+            _fail(path, hint, value)
+
+    return {
+        str: check_str,
+        int: check_int,
+        float: check_float,
+        Decimal: check_decimal,
+        date: check_date,
+        bool: check_bool,
+    }.get(hint)
+
+
+def _union_check(hint: Any, args: tuple[Any, ...]) -> Check | None:
+    optional = type(None) in args
+    members = [_type_check(arg) for arg in args if arg is not type(None)]
+    if any(member is None for member in members):
+        return None
+    checks = [member for member in members if member is not None]
+
+    def check(value: object, path: str) -> None:
+        if value is None and optional:
+            return
+        if len(checks) == 1:
+            checks[0](value, path)  # X | None: the error of X is the most precise one
+            return
+        for member in checks:
+            try:
+                member(value, path)
+            except ValidationError:
+                continue
+            return
+        _fail(path, hint, value)
+
+    return check
+
+
+def _collection_check(hint: Any, origin: Any, args: tuple[Any, ...]) -> Check:
+    fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
+    items = [_type_check(arg) for arg in args[: None if fixed else 1]]
+
+    def check(value: object, path: str) -> None:
+        if not isinstance(value, origin):
+            _fail(path, hint, value)
+        if fixed and len(value) != len(items):
+            _fail(path, hint, value, f"{len(value)} items instead of {len(items)}")
+        for index, item in enumerate(value):
+            each = items[index] if fixed else (items[0] if items else None)
+            if each is not None:
+                each(item, f"{path}[{index}]")
+
+    return check
+
+
+def _mapping_check(hint: Any, args: tuple[Any, ...]) -> Check:
+    key_check, value_check = (_type_check(args[0]), _type_check(args[1])) if args else (None, None)
+
+    def check(value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            _fail(path, hint, value)
+        for key, item in value.items():
+            if key_check is not None:
+                key_check(key, f"{path}[{key!r}]")
+            if value_check is not None:
+                value_check(item, f"{path}[{key!r}]")
+
+    return check
+
+
+@functools.cache
+def _type_check(hint: Any) -> Check | None:  # noqa: C901, PLR0911 - one branch per kind of annotation
+    """A function checking a value against *hint*, or ``None`` where anything goes."""
+    if hint is Any or hint is object:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Annotated:
+        return _type_check(args[0])
+    if origin in {types.UnionType, typing.Union}:
+        return _union_check(hint, args)
+    if origin is typing.Literal:
+
+        def check_literal(value: object, path: str) -> None:
+            if isinstance(value, bool) or value not in args:
+                _fail(path, hint, value)
+
+        return check_literal
+    if origin in {tuple, frozenset}:
+        return _collection_check(hint, origin, args)
+    if hint in {tuple, frozenset}:
+        return _collection_check(hint, hint, ())
+    if origin in {dict, Mapping, collections.abc.Mapping} or hint in {dict, Mapping}:
+        return _mapping_check(hint, args)
+    if hint is type(None):
+
+        def check_none(value: object, path: str) -> None:
+            if value is not None:
+                _fail(path, hint, value)
+
+        return check_none
+    scalar = _scalar_check(hint)
+    if scalar is not None:
+        return scalar
+    if isinstance(hint, type) and not getattr(hint, "_is_protocol", False):
+
+        def check_instance(value: object, path: str) -> None:
+            if not isinstance(value, hint):
+                _fail(path, hint, value)
+
+        return check_instance
+    return None  # Any, callables, protocols, type variables: not checked here
+
+
+class _FieldType:
+    """A validator checking a field's value against the field's annotation (resolved on first use).
+
+    The annotation is resolved when the first value is checked, not when the class is
+    defined: with ``from __future__ import annotations`` it may name classes defined
+    later in the module.
+    """
+
+    __slots__ = ("_check", "_resolved", "cls", "name")
+
+    def __init__(self, cls: type, name: str) -> None:
+        self.cls = cls
+        self.name = name
+        self._check: Check | None = None
+        self._resolved = False
+
+    def __repr__(self) -> str:
+        return f"<type check of {self.cls.__name__}.{self.name}>"
+
+    def hint(self) -> Any:
+        return _hints(self.cls).get(self.name, Any)
+
+    def __call__(self, _instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not self._resolved:
+            self._check = _type_check(self.hint())
+            self._resolved = True
+        if self._check is not None:
+            self._check(value, attribute.name)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls, include_extras=True)
+    except NameError:
+        # An annotation importable only under TYPE_CHECKING: the class's fields are not
+        # type-checked (tests/test_public_models.py would catch this for a public model).
+        return {}
+
+
+def _guard(converter: Callable[[Any], Any], field: _FieldType) -> Callable[[Any], Any]:
+    """*converter*, raising a located ValidationError instead of a bare TypeError or ValueError."""
+
+    def convert(value: Any) -> Any:
+        try:
+            return converter(value)
+        except CrokitError:
+            raise
+        except Exception:  # noqa: BLE001 - a converter refusing a wrong type becomes a located problem
+            _fail(field.name, field.hint(), value)
+
+    convert.__doc__ = converter.__doc__
+    return convert
+
+
+def typed_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """An attrs ``field_transformer``: every field refuses a value of the wrong type.
+
+    Each field's value is checked against its annotation before the field's own
+    validators run, and a converter failing on a wrong type (``tuple(None)``) raises a
+    :class:`~crokit.errors.ValidationError` naming the field. Beyond the type, what a
+    file cannot hold is refused too: NaN and infinite floats and Decimals, whole numbers
+    beyond :data:`MAX_WHOLE`, lone surrogates in text.
+
+    >>> @attrs.frozen(kw_only=True, field_transformer=typed_fields)
+    ... class Example:
+    ...     count: int
+    >>> Example(count="3")
+    Traceback (most recent call last):
+    ...
+    crokit.errors.ValidationError: count: expected a whole number, got '3'
+    """
+    result = []
+    for field in fields:
+        check = _FieldType(cls, field.name)
+        validator = check if field.validator is None else attrs.validators.and_(check, field.validator)
+        converter: Any = field.converter
+        if converter is not None and not isinstance(converter, attrs.Converter):
+            converter = _guard(converter, check)
+        result.append(field.evolve(validator=validator, converter=converter))
+    return result
