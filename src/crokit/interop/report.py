@@ -22,10 +22,10 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text, whole_number
 from crokit.errors import UnknownCurrencyError, ValidationError
 from crokit.money import validate_currency
-from crokit._typed import typed_fields
 from crokit.study import Complexity, Study
 from crokit.vocabulary.countries import normalize_country
 from crokit.vocabulary.lifecycle import Stage
