@@ -88,6 +88,7 @@ _TYPES: Final = {
         "CashFlowRow": "cash_flow_rows",
     },
     "crokit.change_orders": {
+        "StudyChange": "study_changes",
         "Replacement": "replacements",
         "ChangeOrder": "change_orders",
         "Contract": "contracts",
@@ -137,6 +138,76 @@ _TYPES: Final = {
         "CandidateResult": "candidate_results",
         "Evaluation": "evaluations",
     },
+    "crokit.contract_versions": {"ContractVersion": "contract_version_values", "DeltaLine": "delta_lines"},
+    "crokit.bids": {
+        "AssumptionDifference": "assumption_differences",
+        "BidAssumptions": "bid_assumptions",
+        "CoverageRow": "coverage_rows",
+        "OutsideScope": "outside_scopes",
+        "ScopeCoverage": "scope_coverages",
+        "Normalisation": "normalisations",
+        "RateFlag": "rate_flags",
+    },
+    "crokit.engagement": {
+        "Agreement": "agreements",
+        "Party": "parties",
+        "Obligation": "obligations",
+        "Transfer": "transfers",
+        "ObligationLedger": "obligation_ledgers",
+        "LedgerEntry": "ledger_entries",
+        "TransferTable": "transfer_tables",
+        "ScopeAssignment": "scope_assignments",
+        "ScopeMatrix": "scope_matrices",
+        "ScopeFinding": "scope_findings",
+    },
+    "crokit.engagement.actuals": {
+        "WorkDone": "work_done",
+        "MilestoneReached": "milestones_reached",
+        "InvoiceLine": "invoice_lines",
+        "Invoice": "invoices",
+        "Actuals": "actuals",
+    },
+    "crokit.engagement.accruals": {
+        "LineAccrual": "line_accruals",
+        "ServiceVariance": "service_variances",
+        "InvoiceFinding": "invoice_findings",
+        "EngagementStatus": "engagement_statuses",
+    },
+    "crokit.engagement.kpis": {
+        "Kpi": "kpis",
+        "KpiThreshold": "kpi_thresholds",
+        "KpiObservation": "kpi_observations",
+        "KpiResult": "kpi_results",
+    },
+    "crokit.engagement.document": {
+        "ProviderContract": "provider_contracts",
+        "Engagement": "engagements",
+        "ContractStatus": "contract_statuses",
+        "EngagementReport": "engagement_reports",
+    },
+    "crokit.forecast": {
+        "ActivateAt": "activate_ats",
+        "ActivationWindow": "activation_windows",
+        "ActivationList": "activation_lists",
+        "SiteGroup": "site_groups",
+        "SiteObservation": "site_observations",
+        "EnrolmentModel": "enrolment_models",
+        "PooledRateTime": "pooled_rate_times",
+        "KnownRateTime": "known_rate_times",
+        "Quantile": "quantiles",
+        "MilestoneForecast": "milestone_forecasts",
+        "CurvePoint": "curve_points",
+        "EnrolmentForecast": "enrolment_forecasts",
+        "SitePosterior": "site_posteriors",
+        "Reprojection": "reprojections",
+        "SimulatedEnrolment": "simulated_enrolments",
+        "CashFlowItem": "cash_flow_items",
+        "PhaseTransitions": "phase_transitions",
+        "LikelihoodOfApproval": "likelihoods_of_approval",
+        "Programme": "programmes",
+        "ProgrammeStudy": "programme_studies",
+        "RiskAdjustedCost": "risk_adjusted_costs",
+    },
 }
 """Every public model, by a module that exports it, with the name of its strategy in
 :mod:`crokit.testing`. ``tests/test_public_models.py`` checks that this lists every
@@ -151,7 +222,22 @@ def _lazy(name: str) -> Callable[[type], Any]:
     return resolve
 
 
-_DEFERRED: Final = frozenset({"crokit.interop", "crokit.reference", "crokit.scenario", "crokit.selection"})
+_DEFERRED: Final = frozenset(
+    {
+        "crokit.bids",
+        "crokit.contract_versions",
+        "crokit.engagement",
+        "crokit.engagement.accruals",
+        "crokit.engagement.actuals",
+        "crokit.engagement.document",
+        "crokit.engagement.kpis",
+        "crokit.forecast",
+        "crokit.interop",
+        "crokit.reference",
+        "crokit.scenario",
+        "crokit.selection",
+    }
+)
 """Modules whose models are registered when the module is imported, not when Hypothesis starts."""
 
 _STATE: Final = {"started": False}

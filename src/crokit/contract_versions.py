@@ -39,8 +39,10 @@ from fractions import Fraction
 
 import attrs
 
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
+from crokit._typed import typed_fields
 from crokit.change_orders import ChangeOrder, Contract
 from crokit.errors import ValidationError
 from crokit.money import FxTable, Money
@@ -56,7 +58,7 @@ from crokit.study import Study
 __all__ = ["ContractVersion", "DeltaLine", "contract_versions"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class DeltaLine:
     """How one line's remainder changed under a change order.
 
@@ -107,7 +109,7 @@ class DeltaLine:
         return f"{head} ({self.delta}: {', '.join(parts)})" if parts else f"{head} ({self.delta})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ContractVersion:
     """One version of a contract: the original, or the contract after a change order.
 
@@ -330,3 +332,7 @@ def contract_versions(
         versions.append(version)
         previous = version
     return tuple(versions)
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

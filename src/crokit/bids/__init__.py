@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from crokit import _hypothesis_plugin
 from crokit.bids.assumptions import AssumptionDifference, BidAssumptions
 from crokit.bids.coverage import Coverage, CoverageRow, OutsideScope, ScopeCoverage, scope_coverage
 from crokit.bids.normalise import Normalisation, normalise
@@ -29,3 +30,7 @@ __all__ = [
     "normalise",
     "scope_coverage",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

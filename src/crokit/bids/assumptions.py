@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import rate_below_one, whole_number
 from crokit.errors import CrokitError, ValidationError
 from crokit.pricing.assumptions import Assumptions
@@ -47,7 +48,7 @@ def _planning(_instance: object, attribute: attrs.Attribute[Any], value: object)
         raise ValidationError.at(attribute.name, f"expected planning Assumptions, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class AssumptionDifference:
     """One assumption on which a bid differs from the sponsor.
 
@@ -62,7 +63,7 @@ class AssumptionDifference:
     bid: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class BidAssumptions:
     """What a bid assumed where it differs from the sponsor's study and planning assumptions.
 

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import Problem, ValidationError
 from crokit.money import Money
@@ -67,7 +68,7 @@ def _optional_text(instance: object, attribute: attrs.Attribute[Any], value: obj
         non_empty_text(instance, attribute, value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class OutsideScope:
     """A required service a candidate's bid leaves out, done by the sponsor or another vendor.
 
@@ -92,7 +93,7 @@ class OutsideScope:
             raise ValidationError.at("vendor", "the sponsor does the service itself; leave the vendor out")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CoverageRow:
     """One required service for one candidate.
 
@@ -109,7 +110,7 @@ class CoverageRow:
     vendor: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ScopeCoverage:
     """A candidate's coverage of the required scope and its total cost of outsourcing.
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.bids.assumptions import AssumptionDifference, BidAssumptions
 from crokit.money import Money
 from crokit.pricing.assumptions import Assumptions
@@ -37,7 +38,7 @@ from crokit.study import Study
 __all__ = ["Normalisation", "normalise"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Normalisation:
     """A bid priced under its own assumptions and under the sponsor's.
 

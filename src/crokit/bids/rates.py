@@ -18,6 +18,7 @@ from typing import Final, Literal
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget
@@ -32,7 +33,7 @@ DEFAULT_FACTOR: Final = Decimal("1.5")
 _COMPARABLE: Final = frozenset({PricingKind.UNIT, PricingKind.FTE, PricingKind.GRANTS})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class RateFlag:
     """A bid's unit price far from the other bids' median for the same service and basis.
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from crokit import _hypothesis_plugin
 from crokit.engagement.ledger import LedgerEntry, ObligationLedger, Transfer, TransferTable, transfer_table
 from crokit.engagement.obligations import Obligation, builtin_obligations, obligation_catalogue
 from crokit.engagement.parties import Agreement, Party, PartyKind
@@ -35,3 +36,7 @@ __all__ = [
     "obligation_catalogue",
     "transfer_table",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

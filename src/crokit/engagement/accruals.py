@@ -38,8 +38,10 @@ from typing import Final
 
 import attrs
 
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._typed import typed_fields
 from crokit.engagement.actuals import Actuals, month_index
 from crokit.money import Money
 from crokit.pricing.budget import Budget
@@ -68,7 +70,7 @@ class FixedFeeRule(enum.Enum):
     PERCENT_COMPLETE = "percent-complete"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class LineAccrual:
     """One budget line: planned and earned to date, and how it was earned.
 
@@ -99,7 +101,7 @@ class LineAccrual:
     rule: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ServiceVariance:
     """Plan against actual for one service, to date.
 
@@ -124,7 +126,7 @@ class ServiceVariance:
     invoiced: Money
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class InvoiceFinding:
     """An invoice line that does not match the contract.
 
@@ -139,7 +141,7 @@ class InvoiceFinding:
     message: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class EngagementStatus:
     """Plan, actuals and the estimate at completion of one contract as of a date.
 
@@ -478,3 +480,7 @@ def _variances(budget: Budget, accruals: list[LineAccrual], actuals: Actuals) ->
             )
         )
     return tuple(result)
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

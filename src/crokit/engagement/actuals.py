@@ -16,8 +16,10 @@ from typing import Any
 
 import attrs
 
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import Money, validate_currency
@@ -106,7 +108,7 @@ def _all_of(kind: type, noun: str) -> Any:
     return check
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class WorkDone:
     """Units of work done in one calendar month.
 
@@ -125,7 +127,7 @@ class WorkDone:
     service: str | None = attrs.field(default=None, validator=_optional_service)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestoneReached:
     """A contract milestone reached on a date.
 
@@ -138,7 +140,7 @@ class MilestoneReached:
     on: dt.date = attrs.field(validator=is_date)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class InvoiceLine:
     """One line of a provider's invoice.
 
@@ -161,7 +163,7 @@ class InvoiceLine:
     description: str = attrs.field(default="")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Invoice:
     """An invoice received from a provider.
 
@@ -207,7 +209,7 @@ class Invoice:
         return amount
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Actuals:
     """Everything recorded about an engagement up to a date.
 
@@ -308,3 +310,7 @@ class Actuals:
             if item.milestone is milestone:
                 return item.on
         return None
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

@@ -15,7 +15,9 @@ from typing import Any, ClassVar
 
 import attrs
 
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.change_orders import Contract
 from crokit.contract_versions import ContractVersion, contract_versions
@@ -41,7 +43,7 @@ def _party_id(_instance: object, attribute: attrs.Attribute[Any], value: object)
     non_empty_text(_instance, attribute, value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ProviderContract:
     """A provider's contract within an engagement.
 
@@ -58,7 +60,7 @@ class ProviderContract:
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Engagement:
     """A signed outsourcing engagement and what has happened since.
 
@@ -162,7 +164,7 @@ class Engagement:
         return ScopeMatrix(parties=(self.sponsor, *self.providers), assignments=self.scope)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ContractStatus:
     """One provider's contract as of the actuals' date.
 
@@ -178,7 +180,7 @@ class ContractStatus:
     status: EngagementStatus | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class EngagementReport:
     """The engagement as of its actuals: contracts, scope findings, KPIs.
 
@@ -256,3 +258,7 @@ def status(engagement: Engagement, *, registry: Registry) -> EngagementReport:
 def obligations(engagement: Engagement, *, extra: tuple[Obligation, ...] = ()) -> TransferTable:
     """The engagement's transfer table over crokit's obligations plus *extra* ones."""
     return transfer_table(engagement.ledger(), obligation_catalogue(extra))
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

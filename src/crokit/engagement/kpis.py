@@ -28,7 +28,9 @@ from typing import Any, Final
 
 import attrs
 
+from crokit import _hypothesis_plugin
 from crokit._decimal import CONTEXT, to_decimal
+from crokit._typed import typed_fields
 from crokit.engagement.accruals import EngagementStatus
 from crokit.engagement.actuals import Actuals, month_index
 from crokit.errors import CrokitError, Problem, UnknownIdError, ValidationError
@@ -70,7 +72,7 @@ def _month(value: object) -> dt.date:
     raise ValidationError.at("month", f"expected a date in the month, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Kpi:
     """A governance indicator.
 
@@ -139,7 +141,7 @@ KPIS: Final[Mapping[str, Kpi]] = {
 """The built-in KPIs, by id."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class KpiThreshold:
     """The sponsor's threshold for one KPI.
 
@@ -154,7 +156,7 @@ class KpiThreshold:
     direction: Direction = attrs.field(converter=_direction)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class KpiObservation:
     """A value of an observed KPI, recorded for a month.
 
@@ -169,7 +171,7 @@ class KpiObservation:
     value: Decimal = attrs.field(converter=_decimal)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class KpiResult:
     """One KPI evaluated against its threshold.
 
@@ -271,3 +273,7 @@ def evaluate_kpis(
             )
         results.append(KpiResult(kpi=kpi, value=value, threshold=threshold, on_track=on_track, basis=basis))
     return tuple(results)
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

@@ -25,6 +25,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.engagement.obligations import Obligation, lookup, obligation_catalogue
 from crokit.engagement.parties import Party, PartyKind, all_of
 from crokit.errors import Problem, UnknownIdError, ValidationError
@@ -59,7 +60,7 @@ def _sponsor(_instance: object, attribute: attrs.Attribute[Any], value: object) 
         raise ValidationError.at(attribute.name, f"expected a Party of kind 'sponsor', got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Transfer:
     """One obligation transferred, in writing, to one provider.
 
@@ -77,7 +78,7 @@ class Transfer:
     oversight: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_texts)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ObligationLedger:
     """The sponsor, its providers, and the obligations transferred to them for one study.
 
@@ -145,7 +146,7 @@ class ObligationLedger:
         raise ValidationError.at("party", f"no party {party_id!r} in this ledger")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class LedgerEntry:
     """Where one obligation sits.
 
@@ -166,7 +167,7 @@ class LedgerEntry:
     findings: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TransferTable:
     """Every obligation of the catalogue with its holder: the content of a transfer statement.
 

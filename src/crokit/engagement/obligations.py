@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.errors import DuplicateIdError, UnknownIdError, ValidationError
 from crokit.vocabulary.ids import check_id
 
@@ -42,7 +43,7 @@ def _texts(_instance: object, attribute: attrs.Attribute[Any], value: tuple[obje
             raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a non-empty text, got {item!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Obligation:
     """One sponsor obligation that can be transferred to a service provider.
 

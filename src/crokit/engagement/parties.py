@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 
 __all__ = ["Agreement", "Party", "PartyKind", "all_of"]
@@ -68,7 +69,7 @@ def _agreement(_instance: object, attribute: attrs.Attribute[Any], value: object
         raise ValidationError.at(attribute.name, f"expected an Agreement, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Agreement:
     """A written agreement between the sponsor and a provider.
 
@@ -87,7 +88,7 @@ class Agreement:
     reference: str | None = attrs.field(default=None, validator=_optional_text)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Party:
     """An organisation in an engagement.
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._typed import typed_fields
 from crokit.engagement.parties import Party, PartyKind, all_of
 from crokit.errors import Problem, ValidationError
 from crokit.registry import Registry
@@ -79,7 +80,7 @@ def _party(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected a party id, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ScopeAssignment:
     """One party's roles for one service, at one stage or at every stage of the service.
 
@@ -96,7 +97,7 @@ class ScopeAssignment:
     stage: Stage | None = attrs.field(default=None, converter=_stage)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ScopeMatrix:
     """Who does what: the parties and their assignments.
 
@@ -140,7 +141,7 @@ class ScopeMatrix:
             raise ValidationError(problems)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ScopeFinding:
     """A gap or an overlap in the scope.
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crokit import _hypothesis_plugin
 from crokit.forecast._numbers import date_at, months_between
 from crokit.forecast.closed_form import KnownRateTime, PooledRateTime
 from crokit.forecast.economics import (
@@ -137,3 +138,7 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """The public names, including the lazily loaded ones."""
     return sorted(set(globals()) | set(__all__))
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

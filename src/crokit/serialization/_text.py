@@ -421,7 +421,7 @@ def parse(text: str | bytes, format: Format = "json", *, source: str = "") -> ob
 def _drop_none(data: object) -> object:
     if isinstance(data, dict):
         return {k: _drop_none(v) for k, v in data.items() if v is not None}
-    if isinstance(data, list):
+    if isinstance(data, list | tuple):  # fixed-length tuples unstructure as tuples
         return [_drop_none(v) for v in data]
     return data
 

@@ -6,17 +6,23 @@ argument, so ``st.from_type`` can use it.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from decimal import Decimal
 
+import attrs
 from hypothesis import strategies as st
 
+from crokit.engagement.accruals import EngagementStatus, InvoiceFinding, LineAccrual, ServiceVariance, engagement_status
 from crokit.engagement.actuals import Actuals, Invoice, InvoiceLine, MilestoneReached, WorkDone
-from crokit.engagement.ledger import ObligationLedger, Transfer
+from crokit.engagement.document import ContractStatus, Engagement, EngagementReport, ProviderContract, status
+from crokit.engagement.kpis import KPIS, Direction, Kpi, KpiObservation, KpiResult, KpiThreshold
+from crokit.engagement.ledger import LedgerEntry, ObligationLedger, Transfer, TransferTable, transfer_table
 from crokit.engagement.obligations import Obligation, builtin_obligations
 from crokit.engagement.parties import Agreement, Party, PartyKind
-from crokit.engagement.scope import Raci, ScopeAssignment, ScopeMatrix
+from crokit.engagement.scope import Raci, ScopeAssignment, ScopeFinding, ScopeMatrix
 from crokit.money import Money
+from crokit.pricing.budget import Budget
 from crokit.registry import Registry
 from crokit.testing._core import amounts, currencies, namespaced_ids
 from crokit.vocabulary.lifecycle import Milestone, Stage
@@ -25,16 +31,31 @@ from crokit.vocabulary.terms import UnitBasis
 __all__ = [
     "actuals",
     "agreements",
+    "contract_statuses",
+    "engagement_reports",
+    "engagement_statuses",
+    "engagements",
+    "invoice_findings",
     "invoice_lines",
     "invoices",
+    "kpi_observations",
+    "kpi_results",
+    "kpi_thresholds",
+    "kpis",
+    "ledger_entries",
+    "line_accruals",
     "milestones_reached",
-    "work_done",
     "obligation_ledgers",
     "obligations",
     "parties",
+    "provider_contracts",
     "scope_assignments",
+    "scope_findings",
     "scope_matrices",
+    "service_variances",
+    "transfer_tables",
     "transfers",
+    "work_done",
 ]
 
 _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
@@ -255,3 +276,178 @@ def _actuals(draw: st.DrawFn) -> Actuals:
 def actuals() -> st.SearchStrategy[Actuals]:
     """Valid :class:`~crokit.engagement.Actuals`: nothing after the as-of date, invoice numbers unique."""
     return _actuals()
+
+
+# Results: built by running crokit's own functions on drawn inputs.
+
+
+@functools.cache
+def _demo_budget() -> tuple[Budget, date]:
+    from crokit.demo import DEMO_SEED, demo_scenario
+    from crokit.scenario import evaluate
+
+    scenario = demo_scenario()
+    budget = evaluate(scenario, seed=DEMO_SEED).candidate("helix-cro").budget
+    if budget is None:  # pragma: no cover - the demo prices Helix CRO's proposal
+        raise AssertionError("the demo scenario prices Helix CRO")
+    return budget, scenario.study.start_date
+
+
+def transfer_tables() -> st.SearchStrategy[TransferTable]:
+    """:class:`~crokit.engagement.TransferTable` values of drawn ledgers over the built-in obligations."""
+    return obligation_ledgers().map(transfer_table)
+
+
+def ledger_entries() -> st.SearchStrategy[LedgerEntry]:
+    """:class:`~crokit.engagement.LedgerEntry` values from drawn transfer tables."""
+    return transfer_tables().flatmap(lambda table: st.sampled_from(table.entries))
+
+
+def scope_findings() -> st.SearchStrategy[ScopeFinding]:
+    """:class:`~crokit.engagement.ScopeFinding` values: gaps without parties, overlaps with two or more."""
+    services = st.sampled_from([service.id for service in Registry.builtin().services])
+    gap = st.builds(
+        ScopeFinding,
+        kind=st.just("gap"),
+        service=services,
+        stage=st.sampled_from(Stage),
+        parties=st.just(()),
+        message=_TEXT,
+    )
+    overlap = st.builds(
+        ScopeFinding,
+        kind=st.just("overlap"),
+        service=services,
+        stage=st.sampled_from(Stage),
+        parties=st.lists(_PARTY_ID, min_size=2, max_size=3, unique=True).map(tuple),
+        message=_TEXT,
+    )
+    return gap | overlap
+
+
+_DECIMALS = st.decimals(min_value=-1000, max_value=1000, places=3)
+
+
+def kpis() -> st.SearchStrategy[Kpi]:
+    """:class:`~crokit.engagement.kpis.Kpi` definitions, as an extension would add them."""
+    return st.builds(Kpi, id=namespaced_ids(), name=_TEXT, unit=_TEXT, computed=st.booleans(), description=_TEXT)
+
+
+def kpi_thresholds() -> st.SearchStrategy[KpiThreshold]:
+    """:class:`~crokit.engagement.kpis.KpiThreshold` values for the built-in KPIs."""
+    return st.builds(
+        KpiThreshold, kpi=st.sampled_from(sorted(KPIS)), threshold=_DECIMALS, direction=st.sampled_from(Direction)
+    )
+
+
+def kpi_observations() -> st.SearchStrategy[KpiObservation]:
+    """:class:`~crokit.engagement.kpis.KpiObservation` values for the built-in KPIs."""
+    return st.builds(
+        KpiObservation, kpi=st.sampled_from(sorted(KPIS)), month=_DAYS.map(lambda d: d.replace(day=1)), value=_DECIMALS
+    )
+
+
+def kpi_results() -> st.SearchStrategy[KpiResult]:
+    """:class:`~crokit.engagement.kpis.KpiResult` values, ``on_track`` consistent with the value."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> KpiResult:
+        threshold = draw(kpi_thresholds())
+        value = draw(st.none() | _DECIMALS)
+        on_track = None
+        if value is not None:
+            on_track = (
+                value >= threshold.threshold
+                if threshold.direction is Direction.AT_LEAST
+                else (value <= threshold.threshold)
+            )
+        return KpiResult(
+            kpi=KPIS[threshold.kpi], value=value, threshold=threshold, on_track=on_track, basis=draw(_TEXT)
+        )
+
+    return build()
+
+
+@st.composite
+def _status(draw: st.DrawFn) -> EngagementStatus:
+    budget, start = _demo_budget()
+    months = draw(st.integers(min_value=0, max_value=30))
+    as_of = date(start.year + (start.month + months - 1) // 12, (start.month + months - 1) % 12 + 1, 28)
+    done = draw(
+        st.lists(
+            st.builds(
+                WorkDone,
+                month=st.integers(min_value=0, max_value=months).map(
+                    lambda m: date(start.year + (start.month + m - 1) // 12, (start.month + m - 1) % 12 + 1, 1)
+                ),
+                basis=st.sampled_from([line.basis for line in budget.lines if line.basis is not None]),
+                quantity=st.integers(min_value=0, max_value=50).map(Decimal),
+            ),
+            max_size=6,
+        )
+    )
+    return engagement_status(budget, Actuals(as_of=as_of, work=done), start=start)
+
+
+def engagement_statuses() -> st.SearchStrategy[EngagementStatus]:
+    """:class:`~crokit.engagement.accruals.EngagementStatus` of the demo budget under drawn work."""
+    return _status()
+
+
+def line_accruals() -> st.SearchStrategy[LineAccrual]:
+    """:class:`~crokit.engagement.accruals.LineAccrual` values from drawn statuses."""
+    return engagement_statuses().flatmap(lambda status: st.sampled_from(status.lines))
+
+
+def service_variances() -> st.SearchStrategy[ServiceVariance]:
+    """:class:`~crokit.engagement.accruals.ServiceVariance` values from drawn statuses."""
+    return engagement_statuses().flatmap(lambda status: st.sampled_from(status.services))
+
+
+def invoice_findings() -> st.SearchStrategy[InvoiceFinding]:
+    """:class:`~crokit.engagement.accruals.InvoiceFinding` values."""
+    return st.builds(
+        InvoiceFinding,
+        invoice=st.from_regex(r"\A[A-Z]{2}-[0-9]{4}\Z"),
+        line=st.integers(min_value=-1, max_value=20),
+        message=_TEXT,
+    )
+
+
+def provider_contracts() -> st.SearchStrategy[ProviderContract]:
+    """:class:`~crokit.engagement.document.ProviderContract` values: the demo's contract, actuals up to a drawn date."""
+    from crokit.demo_engagement import demo_engagement
+
+    (item,) = demo_engagement().contracts
+    actuals = item.actuals
+    if actuals is None:  # pragma: no cover - the demo engagement records actuals
+        raise AssertionError("the demo engagement records actuals")
+    days = st.dates(min_value=actuals.as_of.replace(month=6, day=30), max_value=actuals.as_of)
+    return st.one_of(
+        st.just(attrs.evolve(item, actuals=None)), days.map(lambda d: attrs.evolve(item, actuals=actuals.up_to(d)))
+    )
+
+
+def engagements() -> st.SearchStrategy[Engagement]:
+    """:class:`~crokit.engagement.document.Engagement` documents: the demo with drawn actuals, scope and KPIs."""
+    from crokit.demo_engagement import demo_engagement
+
+    base = demo_engagement()
+    return st.builds(
+        lambda contract, kpis, drop_scope: attrs.evolve(
+            base, contracts=(contract,), kpis=kpis, scope=() if drop_scope else base.scope
+        ),
+        provider_contracts(),
+        st.lists(kpi_thresholds(), max_size=3, unique_by=lambda k: k.kpi).map(tuple),
+        st.booleans(),
+    )
+
+
+def engagement_reports() -> st.SearchStrategy[EngagementReport]:
+    """:class:`~crokit.engagement.document.EngagementReport` values of drawn engagements."""
+    return engagements().map(lambda engagement: status(engagement, registry=Registry.builtin()))
+
+
+def contract_statuses() -> st.SearchStrategy[ContractStatus]:
+    """:class:`~crokit.engagement.document.ContractStatus` values of drawn engagements."""
+    return engagement_reports().map(lambda report: report.contracts[0])
