@@ -36,7 +36,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
-from crokit._validators import is_date, non_empty_text, slug, whole_number
+from crokit._validators import is_date, non_empty_text, slug, to_member, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, BudgetDiff
@@ -129,7 +129,7 @@ class ChangeOrder:
 
     id: str = attrs.field(validator=slug)
     date: dt.date = attrs.field(validator=is_date)
-    reason: ReasonCode = attrs.field(validator=_reason)
+    reason: ReasonCode = attrs.field(converter=to_member(ReasonCode), validator=_reason)
     description: str = attrs.field(validator=non_empty_text)
     add: tuple[PricingModel, ...] = attrs.field(default=(), converter=to_tuple, validator=_models)
     remove: tuple[int, ...] = attrs.field(default=(), converter=to_tuple, validator=_indexes)

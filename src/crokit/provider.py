@@ -16,8 +16,9 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import non_empty_text, slug, unique, unique_ids, whole_number
+from crokit._validators import is_member, non_empty_text, slug, to_member, unique, unique_ids, whole_number
 from crokit.errors import ValidationError
+from crokit.units import Fraction, fraction, fraction_validator
 from crokit.vocabulary.countries import normalize_country, region_countries
 from crokit.vocabulary.ids import AreaId, CategoryId, RegulatorId, ServiceId, check_id
 from crokit.vocabulary.lifecycle import Stage
@@ -82,7 +83,7 @@ class AreaExperience:
     """
 
     area: AreaId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
-    phase: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    phase: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
     studies: int = attrs.field(validator=whole_number(0, 100_000))
     patients: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(0, 10**8)))
     evidence: str = attrs.field(default="")
@@ -100,7 +101,7 @@ class Technology:
         evidence: Where the validation claim comes from.
     """
 
-    kind: TechnologyKind = attrs.field(validator=attrs.validators.instance_of(TechnologyKind))
+    kind: TechnologyKind = attrs.field(converter=to_member(TechnologyKind), validator=is_member(TechnologyKind))
     name: str = attrs.field(validator=non_empty_text)
     validated: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     evidence: str = attrs.field(default="")
@@ -108,15 +109,6 @@ class Technology:
 
 def _years_value(value: object) -> Decimal:
     return to_decimal(value, what="years")
-
-
-def _rate_value(value: object) -> Decimal:
-    return to_decimal(value, what="rate")
-
-
-def _turnover(_instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
-    if not Decimal(0) <= value <= Decimal(1):
-        raise ValidationError.at(attribute.name, f"expected an annual turnover rate from 0 to 1, got {value}")
 
 
 def _years(_instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
@@ -130,12 +122,13 @@ class TeamExperience:
 
     Attributes:
         average_years: Mean years of relevant experience of the proposed team.
-        turnover_rate: Annual staff turnover of the provider (0.2 = 20% a year).
+        turnover_rate: Annual staff turnover of the provider, a fraction from 0 to 1
+            (``"0.2"`` for 20% a year; 20 is refused with "did you mean 0.2 (20%)?").
         named_staff: Whether the proposal names the people who will work on the study.
     """
 
     average_years: Decimal = attrs.field(converter=_years_value, validator=_years)
-    turnover_rate: Decimal = attrs.field(converter=_rate_value, validator=_turnover)
+    turnover_rate: Fraction = attrs.field(converter=fraction, validator=fraction_validator())
     named_staff: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
 
@@ -152,7 +145,9 @@ class Inspection:
 
     regulator: RegulatorId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
     year: int = attrs.field(validator=whole_number(1960, 2200))
-    outcome: InspectionOutcome = attrs.field(validator=attrs.validators.instance_of(InspectionOutcome))
+    outcome: InspectionOutcome = attrs.field(
+        converter=to_member(InspectionOutcome), validator=is_member(InspectionOutcome)
+    )
     note: str = attrs.field(default="")
 
 
@@ -204,9 +199,11 @@ class CroProfile:
 
     id: str = attrs.field(validator=slug)
     name: str = attrs.field(validator=non_empty_text)
-    kind: ProviderKind = attrs.field(validator=attrs.validators.instance_of(ProviderKind))
+    kind: ProviderKind = attrs.field(converter=to_member(ProviderKind), validator=is_member(ProviderKind))
     categories: tuple[CategoryId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
-    size: SizeClass = attrs.field(default=SizeClass.MID_SIZE, validator=attrs.validators.instance_of(SizeClass))
+    size: SizeClass = attrs.field(
+        converter=to_member(SizeClass), default=SizeClass.MID_SIZE, validator=is_member(SizeClass)
+    )
     services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
     countries: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_country_list)
     regions: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_region_list)

@@ -21,9 +21,11 @@ from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, to_decimal
 from crokit._validators import (
     is_date,
+    is_member,
     non_empty_text,
     rate_below_one,
     slug,
+    to_member,
     unique,
     unique_ids,
     whole_number,
@@ -86,7 +88,9 @@ class Visit:
     id: str = attrs.field(validator=slug)
     name: str = attrs.field(validator=non_empty_text)
     day: int = attrs.field(validator=whole_number(-3650, 36500))
-    kind: VisitKind = attrs.field(default=VisitKind.TREATMENT, validator=attrs.validators.instance_of(VisitKind))
+    kind: VisitKind = attrs.field(
+        converter=to_member(VisitKind), default=VisitKind.TREATMENT, validator=is_member(VisitKind)
+    )
     window_days: int = attrs.field(default=0, validator=whole_number(0, 3650))
     crf_pages: int = attrs.field(default=0, validator=whole_number(0, 10_000))
     procedures: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
@@ -167,7 +171,7 @@ class Study:
     """
 
     name: str = attrs.field(validator=non_empty_text)
-    phase: Stage = attrs.field(validator=_phase)
+    phase: Stage = attrs.field(converter=to_member(Stage), validator=_phase)
     therapeutic_area: AreaId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
     indication: str = attrs.field(validator=non_empty_text)
     planned_patients: int = attrs.field(validator=whole_number(1, 10_000_000))
@@ -181,7 +185,7 @@ class Study:
     dropout_rate: Decimal = attrs.field(default=Decimal(0), converter=_rate, validator=rate_below_one)
     required_services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
     complexity: Complexity = attrs.field(
-        default=Complexity.MODERATE, validator=attrs.validators.instance_of(Complexity)
+        default=Complexity.MODERATE, converter=to_member(Complexity), validator=is_member(Complexity)
     )
     protocol_id: str | None = attrs.field(default=None, validator=attrs.validators.optional(non_empty_text))
     sponsor: str | None = attrs.field(default=None, validator=attrs.validators.optional(non_empty_text))

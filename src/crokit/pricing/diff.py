@@ -15,6 +15,7 @@ from decimal import Decimal
 import attrs
 
 from crokit._decimal import CONTEXT
+from crokit._validators import is_member, to_member
 from crokit.money import Money
 
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
@@ -51,7 +52,7 @@ class LineChange:
     """
 
     key: tuple[str, str]
-    change: ChangeKind
+    change: ChangeKind = attrs.field(converter=to_member(ChangeKind), validator=is_member(ChangeKind))
     old_quantity: Decimal
     new_quantity: Decimal
     old_unit_price: Money | None
@@ -109,7 +110,7 @@ class ServiceChange:
     """
 
     service: str
-    change: ChangeKind
+    change: ChangeKind = attrs.field(converter=to_member(ChangeKind), validator=is_member(ChangeKind))
     old_amount: Money
     new_amount: Money
     lines: tuple[LineChange, ...]

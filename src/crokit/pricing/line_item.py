@@ -20,7 +20,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import non_empty_text
+from crokit._validators import is_member, non_empty_text, to_member
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy
 from crokit.vocabulary.ids import check_id
@@ -121,11 +121,13 @@ class LineItem:
     """
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
-    kind: PricingKind = attrs.field(validator=attrs.validators.instance_of(PricingKind))
-    bucket: CostBucket = attrs.field(validator=attrs.validators.instance_of(CostBucket))
+    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
+    kind: PricingKind = attrs.field(converter=to_member(PricingKind), validator=is_member(PricingKind))
+    bucket: CostBucket = attrs.field(converter=to_member(CostBucket), validator=is_member(CostBucket))
     description: str = attrs.field(validator=non_empty_text)
-    basis: UnitBasis | None = attrs.field(validator=attrs.validators.optional(attrs.validators.instance_of(UnitBasis)))
+    basis: UnitBasis | None = attrs.field(
+        converter=to_member(UnitBasis), validator=attrs.validators.optional(is_member(UnitBasis))
+    )
     quantity: Decimal = attrs.field(converter=_quantity, validator=_non_negative)
     unit_price: Money = attrs.field(validator=attrs.validators.instance_of(Money))
     amount: Money = attrs.field(validator=attrs.validators.instance_of(Money))

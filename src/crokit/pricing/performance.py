@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from crokit._decimal import in_crokit_context
-from crokit._validators import is_date
+from crokit._validators import is_date, is_member, to_member
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.vocabulary.lifecycle import Milestone
@@ -57,7 +57,7 @@ class PerformanceTerm:
         description: What the term is, in the contract's words.
     """
 
-    milestone: Milestone = attrs.field(validator=attrs.validators.instance_of(Milestone))
+    milestone: Milestone = attrs.field(converter=to_member(Milestone), validator=is_member(Milestone))
     target_date: date = attrs.field(validator=is_date)
     bonus: Money | None = attrs.field(default=None, validator=_optional_positive)
     malus: Money | None = attrs.field(default=None, validator=_optional_positive)
@@ -116,7 +116,7 @@ class PerformanceOutcome:
 
     term: PerformanceTerm
     actual_date: date | None
-    status: OutcomeStatus
+    status: OutcomeStatus = attrs.field(converter=to_member(OutcomeStatus), validator=is_member(OutcomeStatus))
     amount: Money
 
 

@@ -26,10 +26,9 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
-from crokit._validators import is_date, non_empty_text
+from crokit._validators import is_date, is_member, non_empty_text, to_member
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, total, validate_currency
-from crokit.schedule.terms import member_of
 from crokit.vocabulary.lifecycle import Milestone
 
 if TYPE_CHECKING:
@@ -105,10 +104,12 @@ class Payment:
     due: dt.date = attrs.field(validator=is_date)
     invoice_date: dt.date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_money)
-    kind: PaymentKind = attrs.field(validator=member_of(PaymentKind))
+    kind: PaymentKind = attrs.field(converter=to_member(PaymentKind), validator=is_member(PaymentKind))
     description: str = attrs.field(validator=non_empty_text)
     lines: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_keys)
-    milestone: Milestone | None = attrs.field(default=None, validator=attrs.validators.optional(member_of(Milestone)))
+    milestone: Milestone | None = attrs.field(
+        converter=to_member(Milestone), default=None, validator=attrs.validators.optional(is_member(Milestone))
+    )
     retained: Money | None = attrs.field(default=None, validator=attrs.validators.optional(_money))
 
     def __attrs_post_init__(self) -> None:

@@ -21,9 +21,8 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import SLUG_PATTERN, non_empty_text, slug, whole_number
+from crokit._validators import SLUG_PATTERN, is_member, non_empty_text, slug, to_member, whole_number
 from crokit.errors import CrokitError, ValidationError
-from crokit.money import Money
 from crokit.provider import TechnologyKind
 from crokit.selection.rules import ScoringContext
 from crokit.vocabulary.ids import check_id
@@ -94,17 +93,14 @@ class CustomConstraint:
 
     id: str = attrs.field(validator=slug)
     description: str = attrs.field(validator=non_empty_text)
-    kind: CustomConstraintKind = attrs.field(validator=attrs.validators.instance_of(CustomConstraintKind))
+    kind: CustomConstraintKind = attrs.field(
+        converter=to_member(CustomConstraintKind), validator=is_member(CustomConstraintKind)
+    )
     value: str = attrs.field(validator=non_empty_text)
 
     def __attrs_post_init__(self) -> None:
         """Check that the value can be read as the kind says."""
         _check_value(self.kind, self.value.strip())
-
-
-def _optional_money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, Money) or value.amount <= 0):
-        raise ValidationError.at(attribute.name, f"expected Money above 0, got {value!r}")
 
 
 def _customs(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -135,8 +131,10 @@ class Constraints:
         require_countries: The candidate must cover every country of the study.
         min_area_studies: At least this many studies in the study's therapeutic area
             (any phase).
-        budget_ceiling: The quoted budget's total must not exceed this; a candidate
-            without a budget is excluded when it is set.
+        within_budget_ceiling: The quoted budget's total must not exceed the sponsor's
+            budget ceiling (:attr:`~crokit.selection.SponsorPreferences.budget_ceiling`,
+            the one place the ceiling is stated); a candidate without a budget is
+            excluded when it is set.
         custom: The sponsor's own constraints.
     """
 
@@ -144,7 +142,7 @@ class Constraints:
     require_services: bool = attrs.field(default=True, validator=_flag)
     require_countries: bool = attrs.field(default=True, validator=_flag)
     min_area_studies: int = attrs.field(default=0, validator=whole_number(0, 100_000))
-    budget_ceiling: Money | None = attrs.field(default=None, validator=_optional_money)
+    within_budget_ceiling: bool = attrs.field(default=False, validator=_flag)
     custom: tuple[CustomConstraint, ...] = attrs.field(default=(), converter=to_tuple, validator=_customs)
 
 
@@ -199,7 +197,11 @@ def check_constraints(ctx: ScoringContext, constraints: Constraints) -> tuple[st
             reasons.append(
                 f"{found} studies in {study.therapeutic_area}, fewer than the {constraints.min_area_studies} required"
             )
-    ceiling = constraints.budget_ceiling
+    ceiling = ctx.preferences.budget_ceiling if constraints.within_budget_ceiling else None
+    if constraints.within_budget_ceiling and ceiling is None:
+        raise ValidationError.at(
+            "within_budget_ceiling", "no budget ceiling to check against: set preferences.budget_ceiling"
+        )
     if ceiling is not None:
         if ctx.budget is None:
             reasons.append(f"no budget quoted, so the ceiling {ceiling} cannot be checked")

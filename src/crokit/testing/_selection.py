@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 from hypothesis import strategies as st
 
 from crokit.money import Money
@@ -159,14 +160,15 @@ def _ceilings(currency: str | None) -> st.SearchStrategy[Money | None]:
 
 
 def constraints(*, currency: str | None = None, registry: Registry | None = None) -> st.SearchStrategy[Constraints]:
-    """Constraints; a budget ceiling, if any, is in *currency* (default USD)."""
+    """Constraints; *currency* is accepted for symmetry with :func:`sponsor_preferences` (the ceiling lives there)."""
+    del currency
     return st.builds(
         Constraints,
         must_conduct_research=st.booleans(),
         require_services=st.booleans(),
         require_countries=st.booleans(),
         min_area_studies=st.integers(0, 10),
-        budget_ceiling=_ceilings(currency),
+        within_budget_ceiling=st.booleans(),
         custom=st.lists(custom_constraints(registry=registry), max_size=3, unique_by=lambda c: c.id).map(tuple),
     )
 
@@ -267,13 +269,17 @@ def selection_settings(
     def build(draw: st.DrawFn) -> SelectionSettings:
         criteria = tuple(draw(st.lists(st.sampled_from(DEFAULT_CRITERIA), unique=True, min_size=1)))
         how = draw(st.sampled_from(("equal", "weights", "pairwise")))
+        preferences = draw(sponsor_preferences(currency=currency))
+        drawn = draw(constraints(currency=currency, registry=registry))
+        if preferences.budget_ceiling is None:  # the ceiling constraint needs the ceiling
+            drawn = attrs.evolve(drawn, within_budget_ceiling=False)
         return SelectionSettings(
             method=draw(st.sampled_from(("weighted-sum", "weighted-product", "topsis"))),
             criteria=criteria,
             weights=draw(_weights(criteria)) if how == "weights" else (),
             pairwise=draw(_pairwise(criteria)) if how == "pairwise" else None,
-            constraints=draw(constraints(currency=currency, registry=registry)),
-            preferences=draw(sponsor_preferences(currency=currency)),
+            constraints=drawn,
+            preferences=preferences,
             samples=draw(st.integers(1, 300)),
         )
 

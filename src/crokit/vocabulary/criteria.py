@@ -32,6 +32,7 @@ from typing import Annotated, Any, ClassVar, Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._members import is_member, to_member
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import RegistryKind, check_id
 
@@ -148,7 +149,9 @@ class SelectionCriterion:
     description: str = attrs.field(validator=_text)
     why: str = attrs.field(validator=_text)
     direction: CriterionDirection = attrs.field(
-        default=CriterionDirection.BENEFIT, validator=attrs.validators.instance_of(CriterionDirection)
+        default=CriterionDirection.BENEFIT,
+        converter=to_member(CriterionDirection),
+        validator=is_member(CriterionDirection),
     )
     rule: str | None = attrs.field(default=None, validator=_rule)
 
@@ -182,8 +185,8 @@ class Question:
     id: QuestionId = attrs.field(validator=_id)
     text: str = attrs.field(validator=_text)
     criterion: CriterionId = attrs.field(validator=_id)
-    answer_type: AnswerType = attrs.field(validator=attrs.validators.instance_of(AnswerType))
-    better: Better = attrs.field(validator=attrs.validators.instance_of(Better))
+    answer_type: AnswerType = attrs.field(converter=to_member(AnswerType), validator=is_member(AnswerType))
+    better: Better = attrs.field(converter=to_member(Better), validator=is_member(Better))
     weight: Decimal = attrs.field(default=Decimal(1), converter=_weight, validator=_positive)
     help: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     zero_at: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
@@ -318,14 +321,14 @@ BUILTIN_QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     _q(
         "crokit:dd-recruitment-track-record",
-        "What share of your recent studies met their enrolment target on time (percent)?",
+        "What share of your recent studies met their enrolment target on time (a fraction: 0.8 for 80%)?",
         _REACH,
         _NUMBER,
         Better.HIGHER,
         "Recruitment track record; 50% scores 0 and 100% scores 1 (illustrative).",
         weight="2",
-        zero_at="50",
-        one_at="100",
+        zero_at="0.5",
+        one_at="1",
     ),
     _q(
         "crokit:dd-local-regulatory",
@@ -389,13 +392,13 @@ BUILTIN_QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     _q(
         "crokit:dd-team-turnover",
-        "What was the annual turnover of your clinical staff last year (percent)?",
+        "What was the annual turnover of your clinical staff last year (a fraction: 0.2 for 20%)?",
         _TEAM,
         _NUMBER,
         Better.LOWER,
         "High turnover means handovers and lost study knowledge; 0% scores 1 and 40% or more 0 (illustrative).",
         weight="2",
-        zero_at="40",
+        zero_at="0.4",
         one_at="0",
     ),
     _q(
@@ -427,12 +430,12 @@ BUILTIN_QUESTIONS: Final[tuple[Question, ...]] = (
     ),
     _q(
         "crokit:dd-rate-escalation",
-        "What annual rate escalation does the proposal apply to multi-year work (percent)?",
+        "What annual rate escalation does the proposal apply to multi-year work (a fraction: 0.03 for 3%)?",
         _PRICING,
         _NUMBER,
         Better.LOWER,
         "0% scores 1 and 6% or more score 0 (illustrative).",
-        zero_at="6",
+        zero_at="0.06",
         one_at="0",
     ),
     _q(

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 
 from crokit._convert import to_frozenset, to_tuple
+from crokit._members import is_member, to_member
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import (
     AreaId,
@@ -237,7 +238,7 @@ class Submission:
     name: str = attrs.field(validator=_text)
     short_name: str = attrs.field(validator=_text)
     regulators: tuple[RegulatorId, ...] = attrs.field(converter=to_tuple, validator=_ids)
-    gates: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    gates: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
 
 
 @attrs.frozen(kw_only=True)
