@@ -35,7 +35,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._decimal import in_crokit_context
 from crokit._validators import is_date, non_empty_text, slug, to_member, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -48,7 +48,6 @@ from crokit.study import Study
 __all__ = ["ChangeOrder", "Contract", "ReasonCode", "Replacement"]
 
 _MODELS: Final = (UnitPrice, PassThrough, FixedFee)
-_HUNDRED: Final = Decimal(100)
 
 
 class ReasonCode(enum.Enum):
@@ -260,9 +259,10 @@ class Contract:
         return tuple(diff.delta for diff in self.diffs(study, drivers, registry=registry))
 
     def cumulative_change(self, study: Study, drivers: CostDrivers, *, registry: Registry) -> tuple[Money, Decimal]:
-        """The current total less the original, and that change as a percentage of the original total.
+        """The current total less the original, and that change as a fraction of the original total.
 
-        The percentage is exact to 34 significant digits (not rounded for display).
+        The fraction (``Decimal("0.05")`` for 5%, see :mod:`crokit.units`) is exact to 34
+        significant digits (not rounded for display).
 
         Raises:
             ValidationError: If the original total is zero, so no percentage exists.
@@ -272,4 +272,4 @@ class Contract:
         change = budgets[-1].total - original
         if original.is_zero():
             raise ValidationError.at("original", "the original proposal totals zero: no percentage change exists")
-        return change, CONTEXT.multiply(change.ratio(original), _HUNDRED)
+        return change, change.ratio(original)
