@@ -14,7 +14,7 @@ import attrs
 
 from crokit.errors import ValidationError, close_matches
 
-__all__ = ["is_member", "to_member", "to_members"]
+__all__ = ["is_member", "to_member", "to_member_set", "to_members"]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -44,7 +44,13 @@ def to_member(cls: type[E]) -> Callable[[object], object]:
 
     def convert(value: object) -> object:
         if isinstance(value, str) and not isinstance(value, cls):
-            return texts.get(value.strip().lower(), value)
+            found = texts.get(value.strip().lower())
+            if found is None:
+                try:  # an enum may read other text through its _missing_ hook
+                    found = cls(value.strip())
+                except ValueError:
+                    return value
+            return found
         return value
 
     return convert
@@ -77,5 +83,15 @@ def to_members(cls: type[E]) -> Callable[[Iterable[object]], tuple[object, ...]]
 
     def convert_all(value: Iterable[object]) -> tuple[object, ...]:
         return tuple(convert(item) for item in value)
+
+    return convert_all
+
+
+def to_member_set(cls: type[E]) -> Callable[[Iterable[object]], frozenset[object]]:
+    """A converter: :func:`to_member` on every item of an iterable, as a frozenset."""
+    convert = to_member(cls)
+
+    def convert_all(value: Iterable[object]) -> frozenset[object]:
+        return frozenset(convert(item) for item in value)
 
     return convert_all

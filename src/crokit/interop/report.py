@@ -19,6 +19,7 @@ from datetime import date
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._members import is_member, to_member
 from crokit.study import Complexity, Study
 from crokit.vocabulary.lifecycle import Stage
 
@@ -112,7 +113,9 @@ class ImportDefaults:
             source marks the design adaptive, ``MODERATE`` otherwise.
     """
 
-    phase: Stage | None = None
+    phase: Stage | None = attrs.field(
+        default=None, converter=to_member(Stage), validator=attrs.validators.optional(is_member(Stage))
+    )
     therapeutic_area: str | None = None
     indication: str | None = None
     planned_patients: int | None = None
@@ -121,4 +124,6 @@ class ImportDefaults:
     countries: tuple[str, ...] = attrs.field(default=("US",), converter=to_tuple)
     start_date: date | None = None
     currency: str = "USD"
-    complexity: Complexity | None = None
+    complexity: Complexity | None = attrs.field(
+        default=None, converter=to_member(Complexity), validator=attrs.validators.optional(is_member(Complexity))
+    )

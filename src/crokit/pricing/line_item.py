@@ -59,6 +59,10 @@ class PricingKind(enum.Enum):
     - ``PASS_THROUGH``: a cost passed through at cost, or the management fee on it.
     - ``PERFORMANCE``: a bonus or malus under risk-sharing terms.
     - ``ADJUSTMENT``: a discount, contingency or other adjustment; may be negative.
+
+    The ``kind`` tag of a pricing model reads as the kind its lines have, so
+    ``PricingKind("unit-price")`` is ``UNIT`` and ``PricingKind("investigator-grants")``
+    is ``GRANTS`` (in files and in Python alike).
     """
 
     UNIT = "unit"
@@ -68,6 +72,13 @@ class PricingKind(enum.Enum):
     PASS_THROUGH = "pass-through"
     PERFORMANCE = "performance"
     ADJUSTMENT = "adjustment"
+
+    @classmethod
+    def _missing_(cls, value: object) -> PricingKind | None:
+        """The kind of a pricing model's ``kind`` tag (``"unit-price"``), if *value* is one."""
+        return (
+            {"unit-price": cls.UNIT, "investigator-grants": cls.GRANTS}.get(value) if isinstance(value, str) else None
+        )
 
 
 def _quantity(value: object) -> Decimal:

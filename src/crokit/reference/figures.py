@@ -18,6 +18,7 @@ from typing import Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._members import to_member
 from crokit.errors import ValidationError
 from crokit.reference.sources import Citation
 from crokit.registry import Registry
@@ -132,7 +133,7 @@ class Figure:
     unit: str
     dollar_year: int | None
     therapeutic_area: str | None
-    phase: Stage | None
+    phase: Stage | None = attrs.field(converter=to_member(Stage))
     verification: str
     low: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
     high: Decimal | None = attrs.field(default=None, converter=_optional_decimal)

@@ -25,6 +25,7 @@ from crokit._validators import SLUG_PATTERN, is_member, non_empty_text, slug, to
 from crokit.errors import CrokitError, ValidationError
 from crokit.provider import TechnologyKind
 from crokit.selection.rules import ScoringContext
+from crokit.units import check_fraction
 from crokit.vocabulary.ids import check_id
 
 __all__ = [
@@ -63,9 +64,7 @@ def _check_value(kind: CustomConstraintKind, value: str) -> None:
             if not _WHOLE.fullmatch(value):
                 raise ValidationError.at("value", f"expected a whole number of studies such as '3', got {value!r}")
         elif kind is CustomConstraintKind.MAX_TURNOVER:
-            rate = to_decimal(value, what="rate")
-            if not Decimal(0) <= rate <= Decimal(1):
-                raise ValidationError.at("value", f"expected a turnover rate from 0 to 1, got {value!r}")
+            check_fraction(to_decimal(value, what="rate"), "value")
         elif kind is CustomConstraintKind.REQUIRE_CATEGORY:
             check_id(value, path="value")
         elif kind is CustomConstraintKind.REQUIRE_TECHNOLOGY:

@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from crokit._convert import to_frozenset, to_tuple
-from crokit._members import is_member, to_member
+from crokit._convert import to_tuple
+from crokit._members import is_member, to_member, to_member_set
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import (
     AreaId,
@@ -171,9 +171,9 @@ class Service:
     id: ServiceId = attrs.field(validator=_id)
     name: str = attrs.field(validator=_text)
     description: str = attrs.field(validator=_text)
-    stages: frozenset[Stage] = attrs.field(converter=to_frozenset, validator=_stages)
+    stages: frozenset[Stage] = attrs.field(converter=to_member_set(Stage), validator=_stages)
     categories: tuple[CategoryId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
-    unit_bases: frozenset[UnitBasis] = attrs.field(default=frozenset(), converter=to_frozenset)
+    unit_bases: frozenset[UnitBasis] = attrs.field(default=frozenset(), converter=to_member_set(UnitBasis))
 
 
 @attrs.frozen(kw_only=True)
@@ -194,7 +194,7 @@ class CroCategory:
     id: CategoryId = attrs.field(validator=_id)
     name: str = attrs.field(validator=_text)
     description: str = attrs.field(validator=_text)
-    stages: frozenset[Stage] = attrs.field(converter=to_frozenset, validator=_stages)
+    stages: frozenset[Stage] = attrs.field(converter=to_member_set(Stage), validator=_stages)
     typical_services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
     focus_areas: tuple[AreaId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
 
