@@ -28,7 +28,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def _v1() -> dict[str, Any]:
-    data = json.loads((V1 / "rare_disease_phase2.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((V1 / "rare_disease_phase2.json").read_text(encoding="utf-8"))
     assert data["schema_version"] == 1
     return data
 

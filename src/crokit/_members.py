@@ -2,11 +2,16 @@
 
 Re-exported by :mod:`crokit._validators`; kept apart because it imports nothing of
 crokit's models, so the vocabulary modules can use it without an import cycle.
+
+mypy's attrs plugin takes only named functions and lambdas as converters, so a field
+names its enum in a lambda: ``attrs.field(converter=lambda value: as_member(Stage,
+value), validator=is_member(Stage))``.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -14,15 +19,16 @@ import attrs
 
 from crokit.errors import ValidationError, close_matches
 
-__all__ = ["is_member", "to_member", "to_member_set", "to_members"]
+__all__ = ["as_member", "as_member_set", "as_members", "is_member"]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 E = TypeVar("E", bound=enum.Enum)
 
 
-def _member_texts(cls: type[E]) -> dict[str, E]:
-    texts: dict[str, E] = {}
+@functools.cache
+def _member_texts(cls: type[enum.Enum]) -> dict[str, enum.Enum]:
+    texts: dict[str, enum.Enum] = {}
     for member in cls:
         texts.setdefault(member.name.lower(), member)
         if isinstance(member.value, str):
@@ -30,36 +36,42 @@ def _member_texts(cls: type[E]) -> dict[str, E]:
     return texts
 
 
-def to_member(cls: type[E]) -> Callable[[object], object]:
-    """A converter: a member of the enum *cls* given as itself, its value or its name (``"phase-3"``, ``"PHASE_3"``).
+def as_member(cls: type[E], value: object) -> Any:
+    """*value* as a member of the enum *cls* if it is one, or its value or name (``"phase-3"``, ``"PHASE_3"``).
 
     Text matches case-insensitively, ignoring surrounding blanks, so Python takes what a
-    file takes. Anything else is returned unchanged for :func:`is_member` to refuse.
+    file takes; an enum may read more text through its ``_missing_`` hook. Anything
+    else is returned unchanged for :func:`is_member` to refuse.
 
     >>> from crokit.vocabulary.lifecycle import Stage
-    >>> to_member(Stage)("phase-3"), to_member(Stage)("PHASE_3")
-    (<Stage.PHASE_3: 'phase-3'>, <Stage.PHASE_3: 'phase-3'>)
+    >>> as_member(Stage, "phase-3"), as_member(Stage, "PHASE_3"), as_member(Stage, "phase-9")
+    (<Stage.PHASE_3: 'phase-3'>, <Stage.PHASE_3: 'phase-3'>, 'phase-9')
     """
-    texts = _member_texts(cls)
-
-    def convert(value: object) -> object:
-        if isinstance(value, str) and not isinstance(value, cls):
-            found = texts.get(value.strip().lower())
-            if found is None:
-                try:  # an enum may read other text through its _missing_ hook
-                    found = cls(value.strip())
-                except ValueError:
-                    return value
-            return found
+    if not isinstance(value, str) or isinstance(value, cls):
+        return value
+    found = _member_texts(cls).get(value.strip().lower())
+    if found is not None:
+        return found
+    try:
+        return cls(value.strip())
+    except ValueError:
         return value
 
-    return convert
+
+def as_members(cls: type[E], value: Iterable[object]) -> tuple[Any, ...]:
+    """:func:`as_member` on every item of *value*, as a tuple."""
+    return tuple(as_member(cls, item) for item in value)
+
+
+def as_member_set(cls: type[E], value: Iterable[object]) -> frozenset[Any]:
+    """:func:`as_member` on every item of *value*, as a frozenset."""
+    return frozenset(as_member(cls, item) for item in value)
 
 
 def is_member(cls: type[E]) -> Validator:
     """A validator: a member of the enum *cls*; the error lists the values and suggests the closest.
 
-    Use with :func:`to_member`, which turns every value or name of a member into it, so
+    Use with :func:`as_member`, which turns every value or name of a member into it, so
     the rejected value is never one of those listed.
     """
 
@@ -75,23 +87,3 @@ def is_member(cls: type[E]) -> Validator:
         )
 
     return check
-
-
-def to_members(cls: type[E]) -> Callable[[Iterable[object]], tuple[object, ...]]:
-    """A converter: :func:`to_member` on every item of an iterable, as a tuple."""
-    convert = to_member(cls)
-
-    def convert_all(value: Iterable[object]) -> tuple[object, ...]:
-        return tuple(convert(item) for item in value)
-
-    return convert_all
-
-
-def to_member_set(cls: type[E]) -> Callable[[Iterable[object]], frozenset[object]]:
-    """A converter: :func:`to_member` on every item of an iterable, as a frozenset."""
-    convert = to_member(cls)
-
-    def convert_all(value: Iterable[object]) -> frozenset[object]:
-        return frozenset(convert(item) for item in value)
-
-    return convert_all

@@ -22,6 +22,9 @@ from crokit.vocabulary.ids import check_id
 
 __all__ = [
     "SLUG_PATTERN",
+    "as_member",
+    "as_member_set",
+    "as_members",
     "is_date",
     "is_member",
     "money_at_least_zero",
@@ -29,8 +32,6 @@ __all__ = [
     "non_negative",
     "rate_below_one",
     "slug",
-    "to_member",
-    "to_members",
     "unique",
     "unique_ids",
     "whole_number",
@@ -111,4 +112,4 @@ def money_at_least_zero(_instance: object, attribute: attrs.Attribute[Any], valu
 
 # The enum helpers live in crokit._members, which imports nothing of crokit's models, so
 # that the vocabulary modules (which this module imports) can use them too.
-from crokit._members import is_member, to_member, to_members  # noqa: E402
+from crokit._members import as_member, as_member_set, as_members, is_member  # noqa: E402

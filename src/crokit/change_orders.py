@@ -36,7 +36,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
-from crokit._validators import is_date, non_empty_text, slug, to_member, whole_number
+from crokit._validators import as_member, is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, BudgetDiff
@@ -65,6 +65,11 @@ class ReasonCode(enum.Enum):
     ASSUMPTION_CHANGE = "assumption-change"
     CRO_ERROR = "cro-error"
     OTHER = "other"
+
+
+def _as_reason_code(value: object) -> object:
+    """A converter: text (the value or name) to ReasonCode member (see :func:`crokit._members.as_member`)."""
+    return as_member(ReasonCode, value)
 
 
 def _reason(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -128,7 +133,7 @@ class ChangeOrder:
 
     id: str = attrs.field(validator=slug)
     date: dt.date = attrs.field(validator=is_date)
-    reason: ReasonCode = attrs.field(converter=to_member(ReasonCode), validator=_reason)
+    reason: ReasonCode = attrs.field(converter=_as_reason_code, validator=_reason)
     description: str = attrs.field(validator=non_empty_text)
     add: tuple[PricingModel, ...] = attrs.field(default=(), converter=to_tuple, validator=_models)
     remove: tuple[int, ...] = attrs.field(default=(), converter=to_tuple, validator=_indexes)

@@ -10,19 +10,21 @@ pricing and selection layers.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import is_member, non_empty_text, slug, to_member, unique, unique_ids, whole_number
+from crokit._members import as_members
+from crokit._validators import as_member, is_member, non_empty_text, slug, unique, unique_ids, whole_number
 from crokit.errors import ValidationError
 from crokit.units import Fraction, fraction, fraction_validator
 from crokit.vocabulary.countries import normalize_country, region_countries
 from crokit.vocabulary.ids import AreaId, CategoryId, RegulatorId, ServiceId, check_id
-from crokit.vocabulary.lifecycle import Stage
-from crokit.vocabulary.terms import ProviderKind
+from crokit.vocabulary.lifecycle import Stage, _as_stage
+from crokit.vocabulary.terms import ProviderKind, _as_provider_kind
 
 __all__ = [
     "AreaExperience",
@@ -44,6 +46,11 @@ class SizeClass(enum.Enum):
     LARGE = "large"
 
 
+def _as_size_class(value: object) -> object:
+    """A converter: text (the value or name) to SizeClass member."""
+    return as_member(SizeClass, value)
+
+
 class TechnologyKind(enum.Enum):
     """Clinical technology platforms a provider may run."""
 
@@ -55,6 +62,16 @@ class TechnologyKind(enum.Enum):
     CTMS = "ctms"
     ETMF = "etmf"
     SAFETY_DATABASE = "safety-database"
+
+
+def _as_technology_kinds(value: Iterable[object]) -> tuple[object, ...]:
+    """A converter: text (the value or name) to TechnologyKind members, as a tuple."""
+    return as_members(TechnologyKind, value)
+
+
+def _as_technology_kind(value: object) -> object:
+    """A converter: text (the value or name) to TechnologyKind member."""
+    return as_member(TechnologyKind, value)
 
 
 class InspectionOutcome(enum.Enum):
@@ -70,6 +87,11 @@ class InspectionOutcome(enum.Enum):
     OFFICIAL_ACTION = "official-action-indicated"
 
 
+def _as_inspection_outcome(value: object) -> object:
+    """A converter: text (the value or name) to InspectionOutcome member."""
+    return as_member(InspectionOutcome, value)
+
+
 @attrs.frozen(kw_only=True)
 class AreaExperience:
     """Studies a provider has run in one therapeutic area and phase, with evidence.
@@ -83,7 +105,7 @@ class AreaExperience:
     """
 
     area: AreaId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
-    phase: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
+    phase: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     studies: int = attrs.field(validator=whole_number(0, 100_000))
     patients: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(0, 10**8)))
     evidence: str = attrs.field(default="")
@@ -101,7 +123,7 @@ class Technology:
         evidence: Where the validation claim comes from.
     """
 
-    kind: TechnologyKind = attrs.field(converter=to_member(TechnologyKind), validator=is_member(TechnologyKind))
+    kind: TechnologyKind = attrs.field(converter=_as_technology_kind, validator=is_member(TechnologyKind))
     name: str = attrs.field(validator=non_empty_text)
     validated: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     evidence: str = attrs.field(default="")
@@ -145,9 +167,7 @@ class Inspection:
 
     regulator: RegulatorId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
     year: int = attrs.field(validator=whole_number(1960, 2200))
-    outcome: InspectionOutcome = attrs.field(
-        converter=to_member(InspectionOutcome), validator=is_member(InspectionOutcome)
-    )
+    outcome: InspectionOutcome = attrs.field(converter=_as_inspection_outcome, validator=is_member(InspectionOutcome))
     note: str = attrs.field(default="")
 
 
@@ -199,11 +219,9 @@ class CroProfile:
 
     id: str = attrs.field(validator=slug)
     name: str = attrs.field(validator=non_empty_text)
-    kind: ProviderKind = attrs.field(converter=to_member(ProviderKind), validator=is_member(ProviderKind))
+    kind: ProviderKind = attrs.field(converter=_as_provider_kind, validator=is_member(ProviderKind))
     categories: tuple[CategoryId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
-    size: SizeClass = attrs.field(
-        converter=to_member(SizeClass), default=SizeClass.MID_SIZE, validator=is_member(SizeClass)
-    )
+    size: SizeClass = attrs.field(converter=_as_size_class, default=SizeClass.MID_SIZE, validator=is_member(SizeClass))
     services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
     countries: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_country_list)
     regions: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_region_list)

@@ -23,7 +23,7 @@ optional fields with defaults, so existing files keep loading.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -80,7 +80,7 @@ def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value
         seen[candidate.id] = index
 
 
-def _pairs(value: object) -> tuple[Any, ...]:
+def _pairs(value: Iterable[Any] | Mapping[Any, Any]) -> tuple[Any, ...]:
     """``(id, value)`` pairs, from pairs or from a mapping ``{id: value}``."""
     return tuple(value.items()) if isinstance(value, Mapping) else to_tuple(value)
 

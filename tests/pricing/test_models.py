@@ -313,7 +313,7 @@ class TestFixedFee:
         assert price(fixed).total == usd("90000.00")
 
     def test_percentages_must_sum_to_100(self):
-        with pytest.raises(ValidationError, match="sum to 0.95, expected exactly 1") as info:
+        with pytest.raises(ValidationError, match=r"sum to 0\.95, expected exactly 1") as info:
             report(pay(Milestone.DATABASE_LOCK, "45"), pay(Milestone.CLINICAL_STUDY_REPORT, "50"))
         assert info.value.problems[0].path == "milestones"
 

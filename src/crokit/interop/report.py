@@ -19,9 +19,9 @@ from datetime import date
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._members import is_member, to_member
-from crokit.study import Complexity, Study
-from crokit.vocabulary.lifecycle import Stage
+from crokit._members import is_member
+from crokit.study import Complexity, Study, _as_complexity
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 
 __all__ = ["Assumption", "ImportDefaults", "ImportReport"]
 
@@ -114,7 +114,9 @@ class ImportDefaults:
     """
 
     phase: Stage | None = attrs.field(
-        default=None, converter=to_member(Stage), validator=attrs.validators.optional(is_member(Stage))
+        default=None,
+        converter=_as_stage,
+        validator=attrs.validators.optional(is_member(Stage)),
     )
     therapeutic_area: str | None = None
     indication: str | None = None
@@ -125,5 +127,7 @@ class ImportDefaults:
     start_date: date | None = None
     currency: str = "USD"
     complexity: Complexity | None = attrs.field(
-        default=None, converter=to_member(Complexity), validator=attrs.validators.optional(is_member(Complexity))
+        default=None,
+        converter=_as_complexity,
+        validator=attrs.validators.optional(is_member(Complexity)),
     )

@@ -51,11 +51,11 @@ from dateutil.relativedelta import relativedelta
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
-from crokit._validators import is_date, money_at_least_zero, to_member
+from crokit._validators import is_date, money_at_least_zero
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
-from crokit.pricing.line_item import POLICY
+from crokit.pricing.line_item import POLICY, _as_cost_bucket
 from crokit.units import Fraction, fraction, fraction_validator, percent_text
 from crokit.vocabulary.lifecycle import Stage
 
@@ -144,7 +144,7 @@ class PercentDiscount:
     kind: ClassVar[str] = "percent-discount"
 
     rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
-    applies_to: CostBucket | None = attrs.field(converter=to_member(CostBucket), default=None, validator=_bucket)
+    applies_to: CostBucket | None = attrs.field(converter=_as_cost_bucket, default=None, validator=_bucket)
 
     @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
@@ -198,7 +198,7 @@ class TieredDiscount:
     kind: ClassVar[str] = "tiered-discount"
 
     tiers: tuple[TotalTier, ...] = attrs.field(converter=to_tuple, validator=_tiers)
-    applies_to: CostBucket | None = attrs.field(converter=to_member(CostBucket), default=None, validator=_bucket)
+    applies_to: CostBucket | None = attrs.field(converter=_as_cost_bucket, default=None, validator=_bucket)
 
     @property
     def currency(self) -> str:
@@ -236,7 +236,9 @@ class Contingency:
 
     rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
     applies_to: CostBucket = attrs.field(
-        converter=to_member(CostBucket), default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket
+        converter=_as_cost_bucket,
+        default=CostBucket.CRO_DIRECT_FEES,
+        validator=_required_bucket,
     )
 
     @in_crokit_context
@@ -259,7 +261,9 @@ class ManagementFee:
 
     rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
     applies_to: CostBucket = attrs.field(
-        converter=to_member(CostBucket), default=CostBucket.PASS_THROUGH, validator=_required_bucket
+        converter=_as_cost_bucket,
+        default=CostBucket.PASS_THROUGH,
+        validator=_required_bucket,
     )
 
     @in_crokit_context
@@ -305,7 +309,9 @@ class Escalation:
     base_date: date = attrs.field(validator=is_date)
     start_date: date = attrs.field(validator=is_date)
     applies_to: CostBucket = attrs.field(
-        converter=to_member(CostBucket), default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket
+        converter=_as_cost_bucket,
+        default=CostBucket.CRO_DIRECT_FEES,
+        validator=_required_bucket,
     )
 
     def year_of(self, month: int) -> int:

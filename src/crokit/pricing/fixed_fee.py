@@ -16,7 +16,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import exact_sum, in_crokit_context
-from crokit._validators import is_member, to_member
+from crokit._validators import is_member
 from crokit.errors import ValidationError
 from crokit.money import Money, total
 from crokit.pricing._model_helpers import _check_drivers, _lookup, _service
@@ -26,7 +26,7 @@ from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
 from crokit.units import Fraction, fraction, fraction_validator, percent_text
-from crokit.vocabulary.lifecycle import Milestone, Stage
+from crokit.vocabulary.lifecycle import Milestone, Stage, _as_milestone, _as_stage
 
 __all__ = ["FixedFee", "MilestonePayment"]
 
@@ -56,7 +56,7 @@ class MilestonePayment:
         amount: The payment, above 0 and in whole minor units.
     """
 
-    milestone: Milestone = attrs.field(converter=to_member(Milestone), validator=is_member(Milestone))
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=is_member(Milestone))
     share: Fraction | None = attrs.field(
         default=None, converter=_optional_fraction, validator=fraction_validator(above_zero=True)
     )
@@ -133,7 +133,7 @@ class FixedFee:
     kind: ClassVar[str] = "fixed-fee"
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     fee: Money = attrs.field(validator=_fixed_fee)
     milestones: tuple[MilestonePayment, ...] = attrs.field(converter=to_tuple, validator=_payments)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))

@@ -42,7 +42,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, exact_sum, in_crokit_context, to_decimal
-from crokit._validators import is_member, money_at_least_zero, slug, to_member, whole_number
+from crokit._validators import as_member, is_member, money_at_least_zero, slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import _check_drivers, _join
@@ -53,7 +53,7 @@ from crokit.registry import Registry
 from crokit.study import Study
 from crokit.units import Fraction, fraction, fraction_validator, percent_text
 from crokit.vocabulary.ids import check_id
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = [
@@ -104,6 +104,11 @@ class RatePer(enum.Enum):
         return UnitBasis.PER_HOUR if self is RatePer.HOUR else UnitBasis.PER_FTE_MONTH
 
 
+def _as_rate_per(value: object) -> object:
+    """A converter: text (the value or name) to RatePer member (see :func:`crokit._members.as_member`)."""
+    return as_member(RatePer, value)
+
+
 @attrs.frozen(kw_only=True)
 class RateCardEntry:
     """One role's rate in one region and rate-card year.
@@ -119,7 +124,7 @@ class RateCardEntry:
     role: str = attrs.field(validator=slug)
     region: str = attrs.field(validator=slug)
     rate: Money = attrs.field(validator=money_at_least_zero)
-    per: RatePer = attrs.field(converter=to_member(RatePer), validator=is_member(RatePer))
+    per: RatePer = attrs.field(converter=_as_rate_per, validator=is_member(RatePer))
     year: int = attrs.field(validator=whole_number(1990, 2100))
 
 
@@ -303,7 +308,7 @@ class FteTimeAndMaterials:
     kind: ClassVar[str] = "fte"
 
     service: str = attrs.field(validator=_service_id)
-    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     rate_card: RateCard = attrs.field(validator=attrs.validators.instance_of(RateCard))
     year: int = attrs.field(validator=whole_number(1990, 2100))
     allocations: tuple[FteAllocation, ...] = attrs.field(converter=to_tuple, validator=_allocations)

@@ -32,7 +32,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
-from crokit._validators import is_member, money_at_least_zero, slug, to_member
+from crokit._validators import is_member, money_at_least_zero, slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money, total
 from crokit.pricing._model_helpers import _check_drivers, _join
@@ -43,7 +43,7 @@ from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
 from crokit.units import Fraction, fraction, fraction_validator, percent_text
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = ["InvestigatorGrants", "VisitFee"]
@@ -99,7 +99,7 @@ class InvestigatorGrants:
 
     kind: ClassVar[str] = "investigator-grants"
 
-    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     fee_per_visit: Money = attrs.field(validator=money_at_least_zero)
     screen_failure_fee: Money = attrs.field(validator=money_at_least_zero)
     early_termination_fee: Money = attrs.field(validator=money_at_least_zero)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import functools
 import operator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -20,12 +21,13 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import is_member, non_empty_text, to_member
+from crokit._members import as_members
+from crokit._validators import as_member, is_member, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy
 from crokit.vocabulary.ids import check_id
-from crokit.vocabulary.lifecycle import Stage
-from crokit.vocabulary.terms import UnitBasis
+from crokit.vocabulary.lifecycle import Stage, _as_stage
+from crokit.vocabulary.terms import UnitBasis, _as_unit_basis
 
 __all__ = ["CostBucket", "LineItem", "POLICY", "PricingKind"]
 
@@ -47,6 +49,11 @@ class CostBucket(enum.Enum):
     PASS_THROUGH = "pass-through"
     INVESTIGATOR_GRANTS = "investigator-grants"
     SPONSOR_INTERNAL = "sponsor-internal"
+
+
+def _as_cost_bucket(value: object) -> object:
+    """A converter: text (the value or name) to CostBucket member."""
+    return as_member(CostBucket, value)
 
 
 class PricingKind(enum.Enum):
@@ -79,6 +86,16 @@ class PricingKind(enum.Enum):
         return (
             {"unit-price": cls.UNIT, "investigator-grants": cls.GRANTS}.get(value) if isinstance(value, str) else None
         )
+
+
+def _as_pricing_kinds(value: Iterable[object]) -> tuple[object, ...]:
+    """A converter: text (the value or name) to PricingKind members, as a tuple."""
+    return as_members(PricingKind, value)
+
+
+def _as_pricing_kind(value: object) -> object:
+    """A converter: text (the value or name) to PricingKind member."""
+    return as_member(PricingKind, value)
 
 
 def _quantity(value: object) -> Decimal:
@@ -132,12 +149,12 @@ class LineItem:
     """
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
-    kind: PricingKind = attrs.field(converter=to_member(PricingKind), validator=is_member(PricingKind))
-    bucket: CostBucket = attrs.field(converter=to_member(CostBucket), validator=is_member(CostBucket))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
+    kind: PricingKind = attrs.field(converter=_as_pricing_kind, validator=is_member(PricingKind))
+    bucket: CostBucket = attrs.field(converter=_as_cost_bucket, validator=is_member(CostBucket))
     description: str = attrs.field(validator=non_empty_text)
     basis: UnitBasis | None = attrs.field(
-        converter=to_member(UnitBasis), validator=attrs.validators.optional(is_member(UnitBasis))
+        converter=_as_unit_basis, validator=attrs.validators.optional(is_member(UnitBasis))
     )
     quantity: Decimal = attrs.field(converter=_quantity, validator=_non_negative)
     unit_price: Money = attrs.field(validator=attrs.validators.instance_of(Money))

@@ -14,7 +14,7 @@ from typing import ClassVar
 import attrs
 
 from crokit._decimal import in_crokit_context
-from crokit._validators import is_member, money_at_least_zero, to_member
+from crokit._validators import is_member, money_at_least_zero
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import _bases, _check_drivers, _grants_or, _join, _lookup, _service
@@ -24,7 +24,7 @@ from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
 from crokit.units import Fraction, fraction, fraction_validator
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = ["PassThrough"]
@@ -52,7 +52,7 @@ class PassThrough:
     kind: ClassVar[str] = "pass-through"
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     estimate: Money = attrs.field(validator=money_at_least_zero)
     management_fee: Fraction = attrs.field(
         default=Decimal(0), converter=fraction, validator=fraction_validator(below_maximum=True)

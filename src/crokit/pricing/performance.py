@@ -25,10 +25,10 @@ from typing import Any
 import attrs
 
 from crokit._decimal import in_crokit_context
-from crokit._validators import is_date, is_member, to_member
+from crokit._validators import as_member, is_date, is_member
 from crokit.errors import ValidationError
 from crokit.money import Money
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 
 __all__ = ["OutcomeStatus", "PerformanceOutcome", "PerformanceTerm", "evaluate", "performance_outcome"]
 
@@ -57,7 +57,7 @@ class PerformanceTerm:
         description: What the term is, in the contract's words.
     """
 
-    milestone: Milestone = attrs.field(converter=to_member(Milestone), validator=is_member(Milestone))
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=is_member(Milestone))
     target_date: date = attrs.field(validator=is_date)
     bonus: Money | None = attrs.field(default=None, validator=_optional_positive)
     malus: Money | None = attrs.field(default=None, validator=_optional_positive)
@@ -102,6 +102,11 @@ class OutcomeStatus(enum.Enum):
     PENDING = "pending"
 
 
+def _as_outcome_status(value: object) -> object:
+    """A converter: text (the value or name) to OutcomeStatus member (see :func:`crokit._members.as_member`)."""
+    return as_member(OutcomeStatus, value)
+
+
 @attrs.frozen(kw_only=True)
 class PerformanceOutcome:
     """What one performance term pays, given the milestone's actual date.
@@ -116,7 +121,7 @@ class PerformanceOutcome:
 
     term: PerformanceTerm
     actual_date: date | None
-    status: OutcomeStatus = attrs.field(converter=to_member(OutcomeStatus), validator=is_member(OutcomeStatus))
+    status: OutcomeStatus = attrs.field(converter=_as_outcome_status, validator=is_member(OutcomeStatus))
     amount: Money
 
 

@@ -15,7 +15,7 @@ from typing import ClassVar, Final
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
-from crokit._validators import is_member, money_at_least_zero, non_negative, to_member
+from crokit._validators import is_member, money_at_least_zero, non_negative
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import (
@@ -32,8 +32,8 @@ from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
-from crokit.vocabulary.lifecycle import Stage
-from crokit.vocabulary.terms import UnitBasis
+from crokit.vocabulary.lifecycle import Stage, _as_stage
+from crokit.vocabulary.terms import UnitBasis, _as_unit_basis
 
 __all__ = ["UnitPrice"]
 
@@ -66,8 +66,8 @@ class UnitPrice:
     kind: ClassVar[str] = "unit-price"
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(converter=to_member(Stage), validator=is_member(Stage))
-    basis: UnitBasis = attrs.field(converter=to_member(UnitBasis), validator=is_member(UnitBasis))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
+    basis: UnitBasis = attrs.field(converter=_as_unit_basis, validator=is_member(UnitBasis))
     rate: Money = attrs.field(validator=money_at_least_zero)
     quantity: Decimal | None = attrs.field(default=None, converter=_optional_decimal, validator=non_negative)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))

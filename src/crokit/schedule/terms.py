@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from crokit._validators import is_date, is_member, to_member, whole_number
+from crokit._validators import as_member, is_date, is_member, whole_number
 from crokit.errors import ValidationError
 from crokit.units import Fraction, fraction, fraction_validator
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 
 __all__ = ["BillingFrequency", "BillingTerms", "MilestoneDate", "MilestonePlan", "member_of"]
 
@@ -54,6 +54,11 @@ class BillingFrequency(enum.Enum):
     QUARTERLY = "quarterly"
 
 
+def _as_billing_frequency(value: object) -> object:
+    """A converter: text (the value or name) to BillingFrequency member (see :func:`crokit._members.as_member`)."""
+    return as_member(BillingFrequency, value)
+
+
 @attrs.frozen(kw_only=True)
 class MilestoneDate:
     """The planned date of one milestone.
@@ -63,7 +68,7 @@ class MilestoneDate:
         date: The day it is planned for.
     """
 
-    milestone: Milestone = attrs.field(converter=to_member(Milestone), validator=is_member(Milestone))
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=is_member(Milestone))
     date: dt.date = attrs.field(validator=is_date)
 
 
@@ -176,7 +181,9 @@ class BillingTerms:
     """
 
     frequency: BillingFrequency = attrs.field(
-        converter=to_member(BillingFrequency), default=BillingFrequency.MONTHLY, validator=is_member(BillingFrequency)
+        converter=_as_billing_frequency,
+        default=BillingFrequency.MONTHLY,
+        validator=is_member(BillingFrequency),
     )
     in_arrears: bool = attrs.field(default=True, validator=_bool)
     payment_days: int = attrs.field(default=30, validator=whole_number(0, 365))
@@ -184,7 +191,9 @@ class BillingTerms:
         default=Decimal(0), converter=fraction, validator=fraction_validator(below_maximum=True)
     )
     holdback_release: Milestone = attrs.field(
-        converter=to_member(Milestone), default=Milestone.CLINICAL_STUDY_REPORT, validator=is_member(Milestone)
+        converter=_as_milestone,
+        default=Milestone.CLINICAL_STUDY_REPORT,
+        validator=is_member(Milestone),
     )
     pass_through_as_incurred: bool = attrs.field(default=True, validator=_bool)
 

@@ -21,7 +21,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
-from crokit._validators import SLUG_PATTERN, is_member, non_empty_text, slug, to_member, whole_number
+from crokit._validators import SLUG_PATTERN, as_member, is_member, non_empty_text, slug, whole_number
 from crokit.errors import CrokitError, ValidationError
 from crokit.provider import TechnologyKind
 from crokit.selection.rules import ScoringContext
@@ -55,6 +55,11 @@ class CustomConstraintKind(enum.Enum):
     REQUIRE_CATEGORY = "require-category"
     REQUIRE_TECHNOLOGY = "require-technology"
     EXCLUDE_CANDIDATE = "exclude-candidate"
+
+
+def _as_custom_constraint_kind(value: object) -> object:
+    """A converter: text (the value or name) to CustomConstraintKind member (see :func:`crokit._members.as_member`)."""
+    return as_member(CustomConstraintKind, value)
 
 
 def _check_value(kind: CustomConstraintKind, value: str) -> None:
@@ -93,7 +98,7 @@ class CustomConstraint:
     id: str = attrs.field(validator=slug)
     description: str = attrs.field(validator=non_empty_text)
     kind: CustomConstraintKind = attrs.field(
-        converter=to_member(CustomConstraintKind), validator=is_member(CustomConstraintKind)
+        converter=_as_custom_constraint_kind, validator=is_member(CustomConstraintKind)
     )
     value: str = attrs.field(validator=non_empty_text)
 

@@ -41,11 +41,11 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import exact_sum, to_decimal
-from crokit._validators import to_members
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, PricingKind
-from crokit.provider import CroProfile, TechnologyKind
+from crokit.pricing.line_item import _as_pricing_kinds
+from crokit.provider import CroProfile, TechnologyKind, _as_technology_kinds
 from crokit.registry import Registry
 from crokit.selection.due_diligence import DueDiligence, question_scores
 from crokit.selection.matrix import to_float
@@ -139,10 +139,10 @@ class SponsorPreferences:
 
     budget_ceiling: Money | None = attrs.field(default=None, validator=_optional_money)
     preferred_pricing: tuple[PricingKind, ...] = attrs.field(
-        default=(), converter=to_members(PricingKind), validator=_members(PricingKind)
+        default=(), converter=_as_pricing_kinds, validator=_members(PricingKind)
     )
     required_technologies: tuple[TechnologyKind, ...] = attrs.field(
-        default=(), converter=to_members(TechnologyKind), validator=_members(TechnologyKind)
+        default=(), converter=_as_technology_kinds, validator=_members(TechnologyKind)
     )
     min_team_years: Decimal = attrs.field(default=Decimal(5), converter=_years, validator=_positive_years)
 
