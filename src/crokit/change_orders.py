@@ -270,11 +270,11 @@ class Contract:
         significant digits (not rounded for display).
 
         Raises:
-            ValidationError: If the original total is zero, so no percentage exists.
+            ValidationError: If the original total is zero, so no relative change exists.
         """
         budgets = self.budgets(study, drivers, registry=registry)
         original = budgets[0].total
         change = budgets[-1].total - original
         if original.is_zero():
-            raise ValidationError.at("original", "the original proposal totals zero: no percentage change exists")
+            raise ValidationError.at("original", "the original proposal totals zero: no relative change exists")
         return change, change.ratio(original)

@@ -169,7 +169,14 @@ def test_custom_values_are_checked(kind, value):
     with pytest.raises(ValidationError) as info:
         custom(kind, value)
     assert info.value.problems[0].path == "value"
-    assert repr(value) in str(info.value)
+    assert repr(value) in str(info.value) or f" {value} " in str(info.value)
+
+
+def test_a_turnover_percentage_gets_a_hint():
+    with pytest.raises(
+        ValidationError, match=r"value: 20 is not a fraction between 0 and 1; did you mean 0\.20 \(20%\)\?"
+    ):
+        custom(CustomConstraintKind.MAX_TURNOVER, "20")
 
 
 def test_custom_ids_are_unique():

@@ -20,7 +20,7 @@ from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.provider import CroProfile, TechnologyKind
 from crokit.registry import Registry
 from crokit.selection.constraints import Constraints, CustomConstraint, CustomConstraintKind
-from crokit.selection.due_diligence import Answer, DueDiligence
+from crokit.selection.due_diligence import FRACTION_QUESTIONS, Answer, DueDiligence
 from crokit.selection.ranking import DEFAULT_CRITERIA, CandidateInput, Ranking, SelectionSettings, select
 from crokit.selection.rules import CriterionScore, SponsorPreferences
 from crokit.testing._core import cro_profiles, namespaced_ids, studies
@@ -116,7 +116,10 @@ def answers(question: Question) -> st.SearchStrategy[Answer]:
     if question.answer_type is AnswerType.SCALE_1_5:
         return st.builds(Answer, question=st.just(question.id), scale=st.integers(1, 5), evidence=evidence)
     if question.answer_type is AnswerType.NUMBER:
-        numbers = st.decimals(min_value=-100, max_value=1000, places=2)
+        if question.id in FRACTION_QUESTIONS:  # a rate or share, as a fraction (crokit.units)
+            numbers = st.decimals(min_value=0, max_value=1, places=4)
+        else:
+            numbers = st.decimals(min_value=-100, max_value=1000, places=2)
         return st.builds(Answer, question=st.just(question.id), number=numbers, evidence=evidence)
     return st.builds(Answer, question=st.just(question.id), text=_TEXT, evidence=evidence)
 
