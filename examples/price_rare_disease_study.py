@@ -189,7 +189,8 @@ contract = Contract(original=proposal).with_change_order(
 change, fraction = contract.cumulative_change(study, drivers, registry=REGISTRY)
 print(f"Change order co-1 ({contract.change_orders[0].reason.value}); {len(contract.history)} proposals in the history")
 print("  " + diff.explain().replace("\n", "\n  "))
-print(f"  delta {diff.delta}; cumulative change {change}, {(fraction * 100).quantize(Decimal('0.01'))}% of the original total")
+percent = (fraction * 100).quantize(Decimal("0.01"))  # the change is a fraction of the original total
+print(f"  delta {diff.delta}; cumulative change {change}, {percent}% of the original total")
 
 # 5. The cost per patient against the published figure.
 cost = budget.cost_per_patient(study.planned_patients)

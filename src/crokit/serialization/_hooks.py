@@ -3,7 +3,10 @@
 :func:`configure_converter` installs every rule on a converter: the scalar hooks, the
 registry id check, sequences, mappings, attrs classes (unknown and missing keys,
 converters and validators, every problem located) and tagged unions written with a
-``kind`` key; :func:`make_converter` builds a new converter with them. The type
+``kind`` key; :func:`make_converter` builds a new converter with them. A list of
+``(text, value)`` pairs (criterion weights, manual scores) may also be written as a
+table ``{text = value}``, in its order; a therapeutic-area id may be written as any of
+the area's aliases (``crokit catalogue areas``) and is read as the area's id. The type
 predicates here decide which hook a type gets, and :func:`_problems` turns any
 exception raised while structuring into located problems.
 """
