@@ -93,9 +93,9 @@ start_up = FixedFee(
     fee=usd("180000.00"),  # illustrative
     description="Start-up and regulatory submissions",
     milestones=(
-        MilestonePayment(milestone=Milestone.CONTRACT_SIGNED, percent="30"),
-        MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, percent="40"),
-        MilestonePayment(milestone=Milestone.DATABASE_LOCK, percent="30"),
+        MilestonePayment(milestone=Milestone.CONTRACT_SIGNED, share="0.30"),
+        MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, share="0.40"),
+        MilestonePayment(milestone=Milestone.DATABASE_LOCK, share="0.30"),
     ),
 )
 rate_card = RateCard(
@@ -125,7 +125,7 @@ proposal = Proposal(
                 FteAllocation(role="biostatistician", region="us", fte="0.5", start_month=20, duration_months=6),
                 FteAllocation(role="programmer", region="us", fte="1", start_month=21, duration_months=5),
             ),
-            volume_discount=VolumeDiscount(tiers=(DiscountTier(min_fte_months=6, percent=3),)),  # illustrative
+            volume_discount=VolumeDiscount(tiers=(DiscountTier(min_fte_months=6, rate="0.03"),)),  # illustrative
             description="Biometrics",
         ),
         InvestigatorGrants(  # illustrative fees, paid to sites at cost
@@ -134,7 +134,7 @@ proposal = Proposal(
             screen_failure_fee=usd("400.00"),
             early_termination_fee=usd("600.00"),
             startup_fee_per_site=usd("5000.00"),
-            holdback_percent=10,
+            holdback_share="0.10",
             description="Investigator grants",
         ),
     ),
@@ -153,7 +153,7 @@ for month, amount in budget.by_month().items():
     print(f"    {month:>2} {amount.amount:>12,}")
 
 # 3. The payment schedule over real dates: monthly in arrears, net 45, 5% of CRO fees held back.
-terms = BillingTerms(payment_days=45, holdback_percent=5)
+terms = BillingTerms(payment_days=45, holdback_share="0.05")
 schedule = build_schedule(
     budget,
     contract_start=study.start_date,
@@ -186,10 +186,11 @@ contract = Contract(original=proposal).with_change_order(
     )
 )
 (diff,) = contract.diffs(study, drivers, registry=REGISTRY)
-change, percent = contract.cumulative_change(study, drivers, registry=REGISTRY)
+change, fraction = contract.cumulative_change(study, drivers, registry=REGISTRY)
 print(f"Change order co-1 ({contract.change_orders[0].reason.value}); {len(contract.history)} proposals in the history")
 print("  " + diff.explain().replace("\n", "\n  "))
-print(f"  delta {diff.delta}; cumulative change {change}, {percent.quantize(Decimal('0.01'))}% of the original total")
+percent = (fraction * 100).quantize(Decimal("0.01"))  # the change is a fraction of the original total
+print(f"  delta {diff.delta}; cumulative change {change}, {percent}% of the original total")
 
 # 5. The cost per patient against the published figure.
 cost = budget.cost_per_patient(study.planned_patients)

@@ -71,8 +71,8 @@ REPORT = FixedFee(
     stage=Stage.PHASE_2,
     fee=usd("90000.00"),
     milestones=(
-        MilestonePayment(milestone=Milestone.DATABASE_LOCK, percent="40"),
-        MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, percent="60"),
+        MilestonePayment(milestone=Milestone.DATABASE_LOCK, share="0.40"),
+        MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, share="0.60"),
     ),
 )
 ORIGINAL = Proposal(cro_id="helix-cro", currency="USD", items=(visits(100), GRANTS))
@@ -111,9 +111,9 @@ class TestWorkedContract:
         # 100 x 1850 + 300000; 120 x 1850 + 300000; 120 x 1850 + 90000.
         assert totals == [usd("485000.00"), usd("522000.00"), usd("312000.00")]
         assert amended.deltas(STUDY, DRIVERS, registry=REGISTRY) == (usd("37000.00"), usd("-210000.00"))
-        change, percent = amended.cumulative_change(STUDY, DRIVERS, registry=REGISTRY)
+        change, fraction = amended.cumulative_change(STUDY, DRIVERS, registry=REGISTRY)
         assert change == usd("-173000.00")
-        assert percent.quantize(Decimal("0.0001")) == Decimal("-35.6701")  # -173000 / 485000
+        assert fraction.quantize(Decimal("0.000001")) == Decimal("-0.356701")  # -173000 / 485000
 
     def test_diffs_explain_each_change_order(self):
         first, second = contract().diffs(STUDY, DRIVERS, registry=REGISTRY)

@@ -164,7 +164,7 @@ def test_unknown_ids_suggest_close_matches(registry):
         ("phase", "phase-9", "expected one of"),
         ("countries", "US", "expected a list"),
         ("visits", [{"id": "a"}], "missing required key"),
-        ("dropout_rate", "1.5", "from 0 up to but not including 1"),
+        ("dropout_rate", "1.5", "is not a fraction between 0 and 1; did you mean 0.015"),
         ("dropout_rate", "NaN", "finite"),
         ("dropout_rate", [], "expected a decimal"),
         ("currency", "usd", "did you mean 'USD'"),

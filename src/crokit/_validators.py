@@ -17,11 +17,16 @@ import attrs
 
 from crokit.errors import ValidationError
 from crokit.money import Money
+from crokit.units import check_fraction
 from crokit.vocabulary.ids import check_id
 
 __all__ = [
     "SLUG_PATTERN",
+    "as_member",
+    "as_member_set",
+    "as_members",
     "is_date",
+    "is_member",
     "money_at_least_zero",
     "non_empty_text",
     "non_negative",
@@ -51,9 +56,8 @@ def whole_number(minimum: int, maximum: int = 10**9) -> Validator:
 
 
 def rate_below_one(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
-    """A validator: a rate in [0, 1)."""
-    if not Decimal(0) <= value < Decimal(1):
-        raise ValidationError.at(attribute.name, f"expected a rate from 0 up to but not including 1, got {value}")
+    """A validator: a rate as a fraction in [0, 1), with a "did you mean" hint for a percentage."""
+    check_fraction(value, attribute.name, below_maximum=True)
 
 
 def non_empty_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -104,3 +108,8 @@ def money_at_least_zero(_instance: object, attribute: attrs.Attribute[Any], valu
         raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
     if value.amount < 0:
         raise ValidationError.at(attribute.name, f"expected an amount >= 0, got {value}")
+
+
+# The enum helpers live in crokit._members, which imports nothing of crokit's models, so
+# that the vocabulary modules (which this module imports) can use them too.
+from crokit._members import as_member, as_member_set, as_members, is_member  # noqa: E402

@@ -41,9 +41,9 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._decimal import in_crokit_context, to_decimal
 from crokit._typed import typed_fields
-from crokit._validators import is_date, non_empty_text, slug, whole_number
+from crokit._validators import as_member, is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.assumptions import Assumptions
@@ -59,7 +59,6 @@ __all__ = ["ChangeOrder", "Contract", "ReasonCode", "Replacement", "StudyChange"
 
 _MODELS: Final = (UnitPrice, PassThrough, FixedFee, FteTimeAndMaterials, InvestigatorGrants)
 _MODEL_NAMES: Final = "a UnitPrice, PassThrough, FixedFee, FteTimeAndMaterials or InvestigatorGrants"
-_HUNDRED: Final = Decimal(100)
 
 
 class ReasonCode(enum.Enum):
@@ -77,6 +76,11 @@ class ReasonCode(enum.Enum):
     ASSUMPTION_CHANGE = "assumption-change"
     CRO_ERROR = "cro-error"
     OTHER = "other"
+
+
+def _as_reason_code(value: object) -> object:
+    """A converter: text (the value or name) to ReasonCode member (see :func:`crokit._members.as_member`)."""
+    return as_member(ReasonCode, value)
 
 
 def _reason(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -205,7 +209,7 @@ class ChangeOrder:
 
     id: str = attrs.field(validator=slug)
     date: dt.date = attrs.field(validator=is_date)
-    reason: ReasonCode = attrs.field(validator=_reason)
+    reason: ReasonCode = attrs.field(converter=_as_reason_code, validator=_reason)
     description: str = attrs.field(validator=non_empty_text)
     add: tuple[PricingModel, ...] = attrs.field(default=(), converter=to_tuple, validator=_models)
     remove: tuple[int, ...] = attrs.field(default=(), converter=to_tuple, validator=_indexes)
@@ -356,16 +360,17 @@ class Contract:
         return tuple(diff.delta for diff in self.diffs(study, drivers, registry=registry))
 
     def cumulative_change(self, study: Study, drivers: CostDrivers, *, registry: Registry) -> tuple[Money, Decimal]:
-        """The current total less the original, and that change as a percentage of the original total.
+        """The current total less the original, and that change as a fraction of the original total.
 
-        The percentage is exact to 34 significant digits (not rounded for display).
+        The fraction (``Decimal("0.05")`` for 5%, see :mod:`crokit.units`) is exact to 34
+        significant digits (not rounded for display).
 
         Raises:
-            ValidationError: If the original total is zero, so no percentage exists.
+            ValidationError: If the original total is zero, so no relative change exists.
         """
         budgets = self.budgets(study, drivers, registry=registry)
         original = budgets[0].total
         change = budgets[-1].total - original
         if original.is_zero():
-            raise ValidationError.at("original", "the original proposal totals zero: no percentage change exists")
-        return change, CONTEXT.multiply(change.ratio(original), _HUNDRED)
+            raise ValidationError.at("original", "the original proposal totals zero: no relative change exists")
+        return change, change.ratio(original)

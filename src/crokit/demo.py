@@ -142,9 +142,9 @@ def _proposal(cro_id: str, *, setup: str, monitoring: str, biostat_month: str, d
                 fee=_usd(setup),
                 description="Study start-up and regulatory submissions (fixed fee)",
                 milestones=(
-                    MilestonePayment(milestone=Milestone.CONTRACT_SIGNED, percent=Decimal(30)),
-                    MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, percent=Decimal(40)),
-                    MilestonePayment(milestone=Milestone.DATABASE_LOCK, percent=Decimal(30)),
+                    MilestonePayment(milestone=Milestone.CONTRACT_SIGNED, share=Decimal("0.30")),
+                    MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, share=Decimal("0.40")),
+                    MilestonePayment(milestone=Milestone.DATABASE_LOCK, share=Decimal("0.30")),
                 ),
             ),
             UnitPrice(
@@ -174,7 +174,7 @@ def _proposal(cro_id: str, *, setup: str, monitoring: str, biostat_month: str, d
                         role="statistical-programmer", region="us", fte=Decimal(1), start_month=21, duration_months=5
                     ),
                 ),
-                volume_discount=VolumeDiscount(tiers=(DiscountTier(min_fte_months=Decimal(6), percent=Decimal(3)),)),
+                volume_discount=VolumeDiscount(tiers=(DiscountTier(min_fte_months=Decimal(6), rate=Decimal("0.03")),)),
                 description="Biometrics team",
             ),
             InvestigatorGrants(
@@ -183,7 +183,7 @@ def _proposal(cro_id: str, *, setup: str, monitoring: str, biostat_month: str, d
                 screen_failure_fee=_usd("400.00"),
                 early_termination_fee=_usd("600.00"),
                 startup_fee_per_site=_usd("5000.00"),
-                holdback_percent=Decimal(10),
+                holdback_share=Decimal("0.10"),
                 description="Investigator grants",
             ),
             PassThrough(
@@ -194,7 +194,7 @@ def _proposal(cro_id: str, *, setup: str, monitoring: str, biostat_month: str, d
                 description="Travel, lab kits and couriers",
             ),
         ),
-        adjustments=(Escalation(annual_percent=Decimal(3), base_date=date(2027, 1, 1), start_date=date(2027, 1, 4)),),
+        adjustments=(Escalation(annual_rate=Decimal("0.03"), base_date=date(2027, 1, 1), start_date=date(2027, 1, 4)),),
         performance_terms=(
             PerformanceTerm(
                 milestone=Milestone.LAST_PATIENT_IN,
@@ -253,11 +253,11 @@ def _candidates() -> tuple[Candidate, ...]:
             answers=(
                 _number("indication-phase-studies", "3"),
                 _no("named-team"),
-                _number("team-turnover", "25"),
+                _number("team-turnover", "0.25"),
                 _yes("systems-validated"),
                 _number("inspection-findings", "1"),
                 _no("change-orders"),
-                _number("recruitment-track-record", "70"),
+                _number("recruitment-track-record", "0.70"),
             ),
         ),
         Candidate(
@@ -288,11 +288,11 @@ def _candidates() -> tuple[Candidate, ...]:
                 _number("indication-phase-studies", "4"),
                 _yes("key-opinion-leaders"),
                 _yes("named-team"),
-                _number("team-turnover", "12"),
+                _number("team-turnover", "0.12"),
                 _yes("systems-validated"),
                 _number("inspection-findings", "0"),
                 _yes("change-orders"),
-                _number("recruitment-track-record", "85"),
+                _number("recruitment-track-record", "0.85"),
                 _yes("local-regulatory"),
             ),
         ),
@@ -324,7 +324,7 @@ def _candidates() -> tuple[Candidate, ...]:
                 _scale("medical-expertise", 5),
                 _yes("named-team"),
                 _yes("subcontracting"),
-                _number("recruitment-track-record", "90"),
+                _number("recruitment-track-record", "0.90"),
             ),
         ),
         Candidate(
@@ -359,9 +359,9 @@ def demo_scenario() -> Scenario:
                 ("crokit:team-experience", Decimal(2)),
                 ("crokit:pricing-fit", Decimal(3)),
             ),
-            constraints=Constraints(min_area_studies=2, budget_ceiling=_usd("1500000.00")),
+            constraints=Constraints(min_area_studies=2, within_budget_ceiling=True),
             preferences=SponsorPreferences(budget_ceiling=_usd("1500000.00")),
         ),
-        billing=BillingTerms(payment_days=45, holdback_percent=Decimal(5)),
+        billing=BillingTerms(payment_days=45, holdback_share=Decimal("0.05")),
         notes="Every company, rate and answer in this scenario is invented for illustration.",
     )

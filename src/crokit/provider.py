@@ -10,19 +10,22 @@ pricing and selection layers.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._members import as_members
 from crokit._typed import typed_fields
-from crokit._validators import non_empty_text, slug, unique, unique_ids, whole_number
+from crokit._validators import as_member, is_member, non_empty_text, slug, unique, unique_ids, whole_number
 from crokit.errors import ValidationError
+from crokit.units import Fraction, fraction, fraction_validator
 from crokit.vocabulary.countries import normalize_country, region_countries
 from crokit.vocabulary.ids import AreaId, CategoryId, RegulatorId, ServiceId, check_id
-from crokit.vocabulary.lifecycle import Stage
-from crokit.vocabulary.terms import ProviderKind
+from crokit.vocabulary.lifecycle import Stage, _as_stage
+from crokit.vocabulary.terms import ProviderKind, _as_provider_kind
 
 __all__ = [
     "AreaExperience",
@@ -44,6 +47,11 @@ class SizeClass(enum.Enum):
     LARGE = "large"
 
 
+def _as_size_class(value: object) -> object:
+    """A converter: text (the value or name) to SizeClass member."""
+    return as_member(SizeClass, value)
+
+
 class TechnologyKind(enum.Enum):
     """Clinical technology platforms a provider may run."""
 
@@ -55,6 +63,16 @@ class TechnologyKind(enum.Enum):
     CTMS = "ctms"
     ETMF = "etmf"
     SAFETY_DATABASE = "safety-database"
+
+
+def _as_technology_kinds(value: Iterable[object]) -> tuple[object, ...]:
+    """A converter: text (the value or name) to TechnologyKind members, as a tuple."""
+    return as_members(TechnologyKind, value)
+
+
+def _as_technology_kind(value: object) -> object:
+    """A converter: text (the value or name) to TechnologyKind member."""
+    return as_member(TechnologyKind, value)
 
 
 class InspectionOutcome(enum.Enum):
@@ -70,6 +88,11 @@ class InspectionOutcome(enum.Enum):
     OFFICIAL_ACTION = "official-action-indicated"
 
 
+def _as_inspection_outcome(value: object) -> object:
+    """A converter: text (the value or name) to InspectionOutcome member."""
+    return as_member(InspectionOutcome, value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class AreaExperience:
     """Studies a provider has run in one therapeutic area and phase, with evidence.
@@ -83,7 +106,7 @@ class AreaExperience:
     """
 
     area: AreaId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
-    phase: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    phase: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     studies: int = attrs.field(validator=whole_number(0, 100_000))
     patients: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(0, 10**8)))
     evidence: str = attrs.field(default="")
@@ -101,7 +124,7 @@ class Technology:
         evidence: Where the validation claim comes from.
     """
 
-    kind: TechnologyKind = attrs.field(validator=attrs.validators.instance_of(TechnologyKind))
+    kind: TechnologyKind = attrs.field(converter=_as_technology_kind, validator=is_member(TechnologyKind))
     name: str = attrs.field(validator=non_empty_text)
     validated: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     evidence: str = attrs.field(default="")
@@ -109,15 +132,6 @@ class Technology:
 
 def _years_value(value: object) -> Decimal:
     return to_decimal(value, what="years")
-
-
-def _rate_value(value: object) -> Decimal:
-    return to_decimal(value, what="rate")
-
-
-def _turnover(_instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
-    if not Decimal(0) <= value <= Decimal(1):
-        raise ValidationError.at(attribute.name, f"expected an annual turnover rate from 0 to 1, got {value}")
 
 
 def _years(_instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
@@ -131,12 +145,13 @@ class TeamExperience:
 
     Attributes:
         average_years: Mean years of relevant experience of the proposed team.
-        turnover_rate: Annual staff turnover of the provider (0.2 = 20% a year).
+        turnover_rate: Annual staff turnover of the provider, a fraction from 0 to 1
+            (``"0.2"`` for 20% a year; 20 is refused with "did you mean 0.2 (20%)?").
         named_staff: Whether the proposal names the people who will work on the study.
     """
 
     average_years: Decimal = attrs.field(converter=_years_value, validator=_years)
-    turnover_rate: Decimal = attrs.field(converter=_rate_value, validator=_turnover)
+    turnover_rate: Fraction = attrs.field(converter=fraction, validator=fraction_validator())
     named_staff: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
 
@@ -153,7 +168,7 @@ class Inspection:
 
     regulator: RegulatorId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
     year: int = attrs.field(validator=whole_number(1960, 2200))
-    outcome: InspectionOutcome = attrs.field(validator=attrs.validators.instance_of(InspectionOutcome))
+    outcome: InspectionOutcome = attrs.field(converter=_as_inspection_outcome, validator=is_member(InspectionOutcome))
     note: str = attrs.field(default="")
 
 
@@ -205,9 +220,9 @@ class CroProfile:
 
     id: str = attrs.field(validator=slug)
     name: str = attrs.field(validator=non_empty_text)
-    kind: ProviderKind = attrs.field(validator=attrs.validators.instance_of(ProviderKind))
+    kind: ProviderKind = attrs.field(converter=_as_provider_kind, validator=is_member(ProviderKind))
     categories: tuple[CategoryId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
-    size: SizeClass = attrs.field(default=SizeClass.MID_SIZE, validator=attrs.validators.instance_of(SizeClass))
+    size: SizeClass = attrs.field(converter=_as_size_class, default=SizeClass.MID_SIZE, validator=is_member(SizeClass))
     services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
     countries: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_country_list)
     regions: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_region_list)

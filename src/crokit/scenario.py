@@ -23,6 +23,7 @@ optional fields with defaults, so existing files keep loading.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +33,7 @@ from dateutil.relativedelta import relativedelta
 from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
+from crokit._migrations import SCENARIO_MIGRATIONS
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import CrokitError, Problem, ValidationError
@@ -80,6 +82,11 @@ def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value
         seen[candidate.id] = index
 
 
+def _pairs(value: Iterable[Any] | Mapping[Any, Any]) -> tuple[Any, ...]:
+    """``(id, value)`` pairs, from pairs or from a mapping ``{id: value}``."""
+    return tuple(value.items()) if isinstance(value, Mapping) else to_tuple(value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Candidate:
     """One candidate CRO in a scenario.
@@ -89,7 +96,8 @@ class Candidate:
         proposal: Its priced proposal for the study, if it sent one.
         answers: Its answers to the due-diligence questionnaire.
         manual_scores: ``(criterion id, score from 0 to 1)`` pairs for criteria the
-            sponsor scores by hand (written as text in files: ``["acme:rapport", "0.8"]``).
+            sponsor scores by hand (written as text in files: ``["acme:rapport", "0.8"]``),
+            or a mapping ``{criterion id: score}`` (a table in files).
         billing: Its billing terms, if they differ from the scenario's.
         milestones: Its planned milestone dates, if they differ from the scenario's.
     """
@@ -97,7 +105,7 @@ class Candidate:
     profile: CroProfile = attrs.field(validator=attrs.validators.instance_of(CroProfile))
     proposal: Proposal | None = None
     answers: tuple[Answer, ...] = attrs.field(default=(), converter=to_tuple)
-    manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=to_tuple)
+    manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
     billing: BillingTerms | None = None
     milestones: MilestonePlan | None = None
 
@@ -134,7 +142,9 @@ class Scenario:
         notes: Free text kept with the scenario.
     """
 
-    __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="scenario", version=1)
+    __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
+        name="scenario", version=2, migrations=SCENARIO_MIGRATIONS
+    )
 
     sponsor: str = attrs.field(validator=non_empty_text)
     study: Study = attrs.field(validator=attrs.validators.instance_of(Study))

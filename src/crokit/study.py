@@ -21,7 +21,9 @@ from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, to_decimal
 from crokit._typed import typed_fields
 from crokit._validators import (
+    as_member,
     is_date,
+    is_member,
     non_empty_text,
     rate_below_one,
     slug,
@@ -33,7 +35,7 @@ from crokit.errors import ValidationError
 from crokit.money import validate_currency
 from crokit.vocabulary.countries import normalize_country
 from crokit.vocabulary.ids import AreaId, ServiceId, check_id
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 
 __all__ = ["Complexity", "Study", "Visit", "VisitKind"]
 
@@ -57,6 +59,11 @@ class Complexity(enum.Enum):
     VERY_HIGH = "very-high"
 
 
+def _as_complexity(value: object) -> object:
+    """A converter: text (the value or name) to Complexity member."""
+    return as_member(Complexity, value)
+
+
 class VisitKind(enum.Enum):
     """The role a visit plays in the schedule."""
 
@@ -65,6 +72,11 @@ class VisitKind(enum.Enum):
     TREATMENT = "treatment"
     FOLLOW_UP = "follow-up"
     END_OF_STUDY = "end-of-study"
+
+
+def _as_visit_kind(value: object) -> object:
+    """A converter: text (the value or name) to VisitKind member."""
+    return as_member(VisitKind, value)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -87,7 +99,7 @@ class Visit:
     id: str = attrs.field(validator=slug)
     name: str = attrs.field(validator=non_empty_text)
     day: int = attrs.field(validator=whole_number(-3650, 36500))
-    kind: VisitKind = attrs.field(default=VisitKind.TREATMENT, validator=attrs.validators.instance_of(VisitKind))
+    kind: VisitKind = attrs.field(converter=_as_visit_kind, default=VisitKind.TREATMENT, validator=is_member(VisitKind))
     window_days: int = attrs.field(default=0, validator=whole_number(0, 3650))
     crf_pages: int = attrs.field(default=0, validator=whole_number(0, 10_000))
     procedures: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
@@ -168,7 +180,7 @@ class Study:
     """
 
     name: str = attrs.field(validator=non_empty_text)
-    phase: Stage = attrs.field(validator=_phase)
+    phase: Stage = attrs.field(converter=_as_stage, validator=_phase)
     therapeutic_area: AreaId = attrs.field(validator=lambda _i, a, v: check_id(v, path=a.name))
     indication: str = attrs.field(validator=non_empty_text)
     planned_patients: int = attrs.field(validator=whole_number(1, 10_000_000))
@@ -182,7 +194,9 @@ class Study:
     dropout_rate: Decimal = attrs.field(default=Decimal(0), converter=_rate, validator=rate_below_one)
     required_services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=unique_ids)
     complexity: Complexity = attrs.field(
-        default=Complexity.MODERATE, validator=attrs.validators.instance_of(Complexity)
+        default=Complexity.MODERATE,
+        converter=_as_complexity,
+        validator=is_member(Complexity),
     )
     protocol_id: str | None = attrs.field(default=None, validator=attrs.validators.optional(non_empty_text))
     sponsor: str | None = attrs.field(default=None, validator=attrs.validators.optional(non_empty_text))

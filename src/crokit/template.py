@@ -252,7 +252,7 @@ def _dearest(scenario: Scenario, registry: Registry) -> Money | None:
         scenario,
         selection=attrs.evolve(
             selection,
-            constraints=attrs.evolve(selection.constraints, budget_ceiling=None),
+            constraints=attrs.evolve(selection.constraints, within_budget_ceiling=False),
             preferences=attrs.evolve(selection.preferences, budget_ceiling=None),
         ),
     )
@@ -263,7 +263,7 @@ def _dearest(scenario: Scenario, registry: Registry) -> Money | None:
 def _ceilings(scenario: Scenario, base: Scenario, registry: Registry, adaptations: list[str]) -> Scenario:
     """The budget ceilings scaled so that they keep the template's headroom over its dearest candidate."""
     selection = scenario.selection
-    old = selection.constraints.budget_ceiling or selection.preferences.budget_ceiling
+    old = selection.preferences.budget_ceiling
     base_dearest = _dearest(base, registry)
     dearest = _dearest(scenario, registry)
     if old is None or base_dearest is None or dearest is None or not base_dearest.amount:
@@ -271,17 +271,13 @@ def _ceilings(scenario: Scenario, base: Scenario, registry: Registry, adaptation
     headroom = old.amount / base_dearest.amount
     amount = (dearest.amount * headroom / _CEILING_STEP).to_integral_value(rounding=ROUND_CEILING) * _CEILING_STEP
     ceiling = Money(amount.quantize(Decimal("0.01")), dearest.currency)
-    constraints, preferences = selection.constraints, selection.preferences
-    if constraints.budget_ceiling is not None:
-        constraints = attrs.evolve(constraints, budget_ceiling=ceiling)
-    if preferences.budget_ceiling is not None:
-        preferences = attrs.evolve(preferences, budget_ceiling=ceiling)
+    preferences = attrs.evolve(selection.preferences, budget_ceiling=ceiling)
     adaptations.append(
         f"budget ceiling {ceiling.amount:,} {ceiling.currency}: the template's ceiling was {headroom:.3f} times "
         f"its dearest candidate's budget; the same headroom over this study's dearest budget "
         f"({dearest.amount:,} {dearest.currency}), rounded up to {_CEILING_STEP:,}"
     )
-    return attrs.evolve(scenario, selection=attrs.evolve(selection, constraints=constraints, preferences=preferences))
+    return attrs.evolve(scenario, selection=attrs.evolve(selection, preferences=preferences))
 
 
 _ENGAGEMENT_HEADER: Final = """\

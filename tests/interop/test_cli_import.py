@@ -228,7 +228,7 @@ def test_the_adapted_template_fits_the_study() -> None:
         assert set(study.countries) <= candidate.profile.country_codes
         assert any(e.area == study.therapeutic_area for e in candidate.profile.experience)
     evaluation = evaluate(scenario)
-    ceiling = scenario.selection.constraints.budget_ceiling
+    ceiling = scenario.selection.preferences.budget_ceiling
     assert ceiling is not None
     dearest = max(result.budget.total.amount for result in evaluation.candidates if result.budget)
     assert dearest <= ceiling.amount < dearest * 2

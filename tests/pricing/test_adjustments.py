@@ -68,7 +68,7 @@ def added(before: Budget, after: Budget) -> dict[str, Money]:
 
 
 def test_escalation_by_contract_year():
-    escalation = Escalation(annual_percent=3, base_date=date(2027, 1, 1), start_date=date(2027, 1, 1))
+    escalation = Escalation(annual_rate="0.03", base_date=date(2027, 1, 1), start_date=date(2027, 1, 1))
     after = escalation.apply(BUDGET)
     # 1000.00 a month; year 2 (months 12-23) +3%, year 3 (months 24-35) +6.09%; travel is pass-through
     assert added(BUDGET, after) == {
@@ -82,12 +82,14 @@ def test_escalation_by_contract_year():
 
 
 def test_escalation_before_base_date_counts_as_year_one():
-    escalation = Escalation(annual_percent=3, base_date=date(2030, 1, 1), start_date=date(2027, 1, 1))
+    escalation = Escalation(annual_rate="0.03", base_date=date(2030, 1, 1), start_date=date(2027, 1, 1))
     assert escalation.apply(BUDGET) == BUDGET
 
 
 def test_percent_adjustments_per_line():
-    after = apply_adjustments(BUDGET, (PercentDiscount(percent=10), ManagementFee(percent=5), Contingency(percent=2)))
+    after = apply_adjustments(
+        BUDGET, (PercentDiscount(rate="0.10"), ManagementFee(rate="0.05"), Contingency(rate="0.02"))
+    )
     assert added(BUDGET, after) == {
         "Discount 10%: CROKIT:PROJECT-MANAGEMENT": usd("-3600.00"),
         "Discount 10%: CROKIT:PASS-THROUGH-EXPENSES": usd("-1000.00"),
@@ -104,10 +106,10 @@ def test_percent_adjustments_per_line():
 
 def test_order_is_respected_and_shown():
     first = apply_adjustments(
-        BUDGET, (Contingency(percent=10), PercentDiscount(percent=10, applies_to=CostBucket.CRO_DIRECT_FEES))
+        BUDGET, (Contingency(rate="0.10"), PercentDiscount(rate="0.10", applies_to=CostBucket.CRO_DIRECT_FEES))
     )
     second = apply_adjustments(
-        BUDGET, (PercentDiscount(percent=10, applies_to=CostBucket.CRO_DIRECT_FEES), Contingency(percent=10))
+        BUDGET, (PercentDiscount(rate="0.10", applies_to=CostBucket.CRO_DIRECT_FEES), Contingency(rate="0.10"))
     )
     assert list(added(BUDGET, first)) == [
         "Contingency 10%: CROKIT:PROJECT-MANAGEMENT",
@@ -123,13 +125,13 @@ def test_order_is_respected_and_shown():
 
 def test_tiered_discount_uses_the_tier_the_total_reaches():
     tiers = TieredDiscount(
-        tiers=(TotalTier(min_total=usd("10000"), percent=1), TotalTier(min_total=usd("40000"), percent=3))
+        tiers=(TotalTier(min_total=usd("10000"), rate="0.01"), TotalTier(min_total=usd("40000"), rate="0.03"))
     )
     assert sum(added(BUDGET, tiers.apply(BUDGET)).values(), usd("0")) == usd("-1380.00")  # 3% of 46000
-    high = TieredDiscount(tiers=(TotalTier(min_total=usd("50000"), percent=1),))
+    high = TieredDiscount(tiers=(TotalTier(min_total=usd("50000"), rate="0.01"),))
     assert high.apply(BUDGET) == BUDGET
     with pytest.raises(CurrencyMismatchError):
-        TieredDiscount(tiers=(TotalTier(min_total=Money("1", "EUR"), percent=1),)).apply(BUDGET)
+        TieredDiscount(tiers=(TotalTier(min_total=Money("1", "EUR"), rate="0.01"),)).apply(BUDGET)
 
 
 def test_currency_conversion_rounds_unit_prices():
@@ -148,7 +150,7 @@ def test_proposal_applies_adjustments_after_items():
     from tests.pricing.test_models import monitoring
 
     proposal = Proposal(
-        cro_id="helix", currency="USD", items=(monitoring(),), adjustments=(PercentDiscount(percent=10),)
+        cro_id="helix", currency="USD", items=(monitoring(),), adjustments=(PercentDiscount(rate="0.10"),)
     )
     budget = proposal.price(STUDY, DRIVERS, registry=REGISTRY)
     assert budget.lines[1].description.startswith("Discount 10%: ")
@@ -158,29 +160,31 @@ def test_proposal_applies_adjustments_after_items():
 @pytest.mark.parametrize(
     ("build", "path"),
     [
-        (lambda: PercentDiscount(percent=100), "percent"),
-        (lambda: PercentDiscount(percent=-1), "percent"),
-        (lambda: PercentDiscount(percent=5, applies_to=cast("Any", "pass-through")), "applies_to"),
-        (lambda: Contingency(percent="100.5"), "percent"),
-        (lambda: ManagementFee(percent=5, applies_to=cast("Any", None)), "applies_to"),
+        (lambda: PercentDiscount(rate="1.00"), "rate"),
+        (lambda: PercentDiscount(rate="-0.01"), "rate"),
+        (lambda: PercentDiscount(rate=10), "rate"),
+        (lambda: PercentDiscount(rate="0.05", applies_to=cast("Any", "nowhere")), "applies_to"),
+        (lambda: Contingency(rate="1.005"), "rate"),
+        (lambda: Escalation(annual_rate="0.6", base_date=date(2027, 1, 1), start_date=date(2027, 1, 1)), "annual_rate"),
+        (lambda: ManagementFee(rate="0.05", applies_to=cast("Any", None)), "applies_to"),
         (
-            lambda: Escalation(annual_percent=-3, base_date=date(2027, 1, 1), start_date=date(2027, 1, 1)),
-            "annual_percent",
+            lambda: Escalation(annual_rate="-0.03", base_date=date(2027, 1, 1), start_date=date(2027, 1, 1)),
+            "annual_rate",
         ),
         (lambda: TieredDiscount(tiers=()), "tiers"),
         (
             lambda: TieredDiscount(
-                tiers=(TotalTier(min_total=usd("5"), percent=1), TotalTier(min_total=usd("5"), percent=2))
+                tiers=(TotalTier(min_total=usd("5"), rate="0.01"), TotalTier(min_total=usd("5"), rate="0.02"))
             ),
             "tiers[1].min_total",
         ),
-        (lambda: TotalTier(min_total=usd("-5"), percent=1), "min_total"),
+        (lambda: TotalTier(min_total=usd("-5"), rate="0.01"), "min_total"),
         (lambda: CurrencyConversion(to="XAU", fx=FxTable(), on=date(2027, 1, 1)), "to"),
         (
             lambda: Proposal(
                 cro_id="helix",
                 currency="USD",
-                adjustments=(TieredDiscount(tiers=(TotalTier(min_total=Money("1", "EUR"), percent=1),)),),
+                adjustments=(TieredDiscount(tiers=(TotalTier(min_total=Money("1", "EUR"), rate="0.01"),)),),
             ),
             "adjustments[0].tiers",
         ),
@@ -207,7 +211,7 @@ def test_every_rollup_sums_to_the_total_after_adjustments(budget):
     _rollups_sum(budget)
 
 
-@given(PRICED, escalations().filter(lambda e: e.annual_percent > 0))
+@given(PRICED, escalations().filter(lambda e: e.annual_rate > 0))
 def test_escalation_never_lowers_a_price(budget, escalation):
     assume(not any(item.description.startswith("Escalation") for item in budget.lines))
     after = escalation.apply(budget)

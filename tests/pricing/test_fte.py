@@ -35,7 +35,7 @@ CARD = RateCard(
     )
 )
 DISCOUNT = VolumeDiscount(
-    tiers=(DiscountTier(min_fte_months=0, percent=0), DiscountTier(min_fte_months=5, percent="2.5"))
+    tiers=(DiscountTier(min_fte_months=0, rate="0.00"), DiscountTier(min_fte_months=5, rate="0.025"))
 )
 
 
@@ -87,10 +87,10 @@ def test_one_line_per_role_and_region_summing_allocations():
 
 
 def test_below_first_tier_no_discount_line():
-    tiers = VolumeDiscount(tiers=(DiscountTier(min_fte_months=100, percent=5),))
+    tiers = VolumeDiscount(tiers=(DiscountTier(min_fte_months=100, rate="0.05"),))
     assert len(model(discount=tiers).price(STUDY, DRIVERS, registry=REGISTRY).lines) == 1
-    assert tiers.percent_for(Decimal(100)) == Decimal(5)
-    assert tiers.percent_for(Decimal("99.9")) == Decimal(0)
+    assert tiers.rate_for(Decimal(100)) == Decimal("0.05")
+    assert tiers.rate_for(Decimal("99.9")) == Decimal(0)
 
 
 def test_unknown_role_has_a_path_and_suggestions():
@@ -139,11 +139,12 @@ def test_basis_must_fit_the_service():
             ),
             "entries[1].rate",
         ),
-        (lambda: DiscountTier(min_fte_months=1, percent=100), "percent"),
-        (lambda: DiscountTier(min_fte_months=-1, percent=1), "min_fte_months"),
+        (lambda: DiscountTier(min_fte_months=1, rate="1.00"), "rate"),
+        (lambda: DiscountTier(min_fte_months=1, rate=3), "rate"),
+        (lambda: DiscountTier(min_fte_months=-1, rate="0.01"), "min_fte_months"),
         (
             lambda: VolumeDiscount(
-                tiers=(DiscountTier(min_fte_months=5, percent=1), DiscountTier(min_fte_months=5, percent=2))
+                tiers=(DiscountTier(min_fte_months=5, rate="0.01"), DiscountTier(min_fte_months=5, rate="0.02"))
             ),
             "tiers[1].min_fte_months",
         ),

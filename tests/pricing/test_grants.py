@@ -25,7 +25,7 @@ def grants(**changes: object) -> InvestigatorGrants:
         "early_termination_fee": usd("300.00"),
         "startup_fee_per_site": usd("2000.00"),
         "visit_fees": (VisitFee(visit_id="screening", fee=usd("800.00")),),
-        "holdback_percent": Decimal(10),
+        "holdback_share": Decimal("0.10"),
     }
     fields.update(changes)
     return InvestigatorGrants(**fields)  # type: ignore[arg-type]
@@ -61,7 +61,7 @@ def test_zero_quantities_and_no_holdback():
     from crokit.pricing import derive_drivers
     from tests.pricing.test_models import ASSUMPTIONS
 
-    item = grants(visit_fees=(), holdback_percent=0)
+    item = grants(visit_fees=(), holdback_share="0.00")
     budget = item.price(study, derive_drivers(study, ASSUMPTIONS), registry=REGISTRY)
     assert [line.description for line in budget.lines] == [
         "Investigator grants: patient visits",
@@ -100,8 +100,9 @@ def test_study_without_visits_is_refused():
             {"visit_fees": (VisitFee(visit_id="a", fee=usd("1")), VisitFee(visit_id="a", fee=usd("2")))},
             "visit_fees[1].visit_id",
         ),
-        ({"holdback_percent": Decimal(100)}, "holdback_percent"),
-        ({"holdback_percent": Decimal(-1)}, "holdback_percent"),
+        ({"holdback_share": Decimal(1)}, "holdback_share"),
+        ({"holdback_share": Decimal(10)}, "holdback_share"),
+        ({"holdback_share": Decimal(-1)}, "holdback_share"),
         ({"service": "investigator grants"}, "service"),
     ],
 )

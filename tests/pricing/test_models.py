@@ -42,6 +42,7 @@ from crokit.pricing import (
     UnitPrice,
     derive_drivers,
 )
+from crokit.units import from_percent
 
 REGISTRY = Registry.builtin()
 SCHEDULE = (
@@ -125,7 +126,9 @@ def report(*payments: MilestonePayment, fee: Money | None = None) -> FixedFee:
 
 
 def pay(milestone: Milestone, percent: str | None = None, amount: Money | None = None) -> MilestonePayment:
-    return MilestonePayment(milestone=milestone, percent=percent, amount=amount)
+    """A payment of *percent* (written as a percentage for readability) as a fraction of the fee."""
+    share = None if percent is None else from_percent(percent)
+    return MilestonePayment(milestone=milestone, share=share, amount=amount)
 
 
 class TestUnitPrice:
@@ -310,7 +313,7 @@ class TestFixedFee:
         assert price(fixed).total == usd("90000.00")
 
     def test_percentages_must_sum_to_100(self):
-        with pytest.raises(ValidationError, match="sum to 95, expected exactly 100") as info:
+        with pytest.raises(ValidationError, match=r"sum to 0\.95, expected exactly 1") as info:
             report(pay(Milestone.DATABASE_LOCK, "45"), pay(Milestone.CLINICAL_STUDY_REPORT, "50"))
         assert info.value.problems[0].path == "milestones"
 
@@ -345,12 +348,13 @@ class TestFixedFee:
     @pytest.mark.parametrize(
         ("kwargs", "path"),
         [
-            ({"percent": None}, "percent"),
-            ({"percent": "50", "amount": usd("1.00")}, "percent"),
-            ({"percent": "0"}, "percent"),
-            ({"percent": "100.5"}, "percent"),
-            ({"percent": None, "amount": usd("-1.00")}, "amount"),
-            ({"percent": None, "amount": usd("1.005")}, "amount"),
+            ({"share": None}, "share"),
+            ({"share": "0.5", "amount": usd("1.00")}, "share"),
+            ({"share": "0"}, "share"),
+            ({"share": "1.005"}, "share"),
+            ({"share": "30"}, "share"),
+            ({"share": None, "amount": usd("-1.00")}, "amount"),
+            ({"share": None, "amount": usd("1.005")}, "amount"),
         ],
     )
     def test_bad_payments(self, kwargs, path):
@@ -504,7 +508,9 @@ class TestProperties:
             service="crokit:clinical-study-report",
             stage=Stage.PHASE_2,
             fee=fee,
-            milestones=[MilestonePayment(milestone=m, percent=p) for m, p in zip(milestones, percents, strict=True)],
+            milestones=[
+                MilestonePayment(milestone=m, share=p.scaleb(-2)) for m, p in zip(milestones, percents, strict=True)
+            ],
         )
         assert total(fixed.payments(), currency=currency) == fee.rounded()
         assert price(fixed).total == fee.rounded()

@@ -82,8 +82,9 @@ def test_unknown_adjustment_kind_is_refused_with_a_path():
     assert info.value.problems[0].path == "adjustments[0].kind"
 
 
-def test_bad_percent_in_a_document_is_refused_with_a_path():
-    text = '{"cro_id": "helix", "currency": "USD", "adjustments": [{"kind": "percent-discount", "percent": "100"}]}'
+def test_bad_rate_in_a_document_is_refused_with_a_path_and_a_hint():
+    text = '{"cro_id": "helix", "currency": "USD", "adjustments": [{"kind": "percent-discount", "rate": "5"}]}'
     with pytest.raises(ValidationError) as info:
         serialization.loads(text, Proposal, "json")
-    assert info.value.problems[0].path == "adjustments[0].percent"
+    assert info.value.problems[0].path == "adjustments[0].rate"
+    assert "did you mean 0.05 (5%)?" in info.value.problems[0].message

@@ -59,7 +59,7 @@ def test_holdback_is_the_stated_share_of_fee_invoices_only(case):
             assert payment.retained is None
         if payment.retained is not None:
             gross = payment.amount + payment.retained
-            exact = gross.amount * terms.holdback_percent / 100
+            exact = gross.amount * terms.holdback_share
             assert abs(payment.retained.amount - exact) < unit
 
 

@@ -101,7 +101,7 @@ class TestThreeMonthsMonthlyWithHoldback:
             budget,
             contract_start=self.START,
             milestones=plan(clinical_study_report=date(2027, 5, 20)),
-            terms=BillingTerms(holdback_percent=Decimal(10)),
+            terms=BillingTerms(holdback_share=Decimal("0.10")),
         )
 
     def test_payments(self, schedule):
@@ -140,7 +140,7 @@ class TestThreeMonthsMonthlyWithHoldback:
             budget,
             contract_start=self.START,
             milestones=plan(database_lock=date(2027, 2, 10)),
-            terms=BillingTerms(holdback_percent=Decimal(10), holdback_release=Milestone.DATABASE_LOCK),
+            terms=BillingTerms(holdback_share=Decimal("0.10"), holdback_release=Milestone.DATABASE_LOCK),
         )
         (release,) = [p for p in early.payments if p.kind is PaymentKind.HOLDBACK_RELEASE]
         assert (release.kind, release.invoice_date, release.amount) == (
@@ -203,9 +203,9 @@ class TestFixedFeeOnMilestones:
         stage=Stage.PHASE_2,
         fee=usd("150000.00"),
         milestones=(
-            MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, percent="20"),
-            MilestonePayment(milestone=Milestone.LAST_PATIENT_OUT, percent="30"),
-            MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, percent="50"),
+            MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, share="0.20"),
+            MilestonePayment(milestone=Milestone.LAST_PATIENT_OUT, share="0.30"),
+            MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, share="0.50"),
         ),
     )
     PLAN = MilestonePlan(
@@ -242,7 +242,7 @@ class TestFixedFeeOnMilestones:
             budget,
             contract_start=self.START,
             milestones=self.PLAN,
-            terms=BillingTerms(frequency=BillingFrequency.QUARTERLY, holdback_percent="5"),
+            terms=BillingTerms(frequency=BillingFrequency.QUARTERLY, holdback_share="0.05"),
         )
         passed = [p for p in schedule.payments if p.kind is PaymentKind.PASS_THROUGH]
         assert len(passed) == 18  # months 4 to 21, one invoice at each month end
@@ -256,7 +256,7 @@ class TestFixedFeeOnMilestones:
             service="crokit:clinical-study-report",
             stage=Stage.PHASE_2,
             fee=usd("150000.00"),
-            milestones=(MilestonePayment(milestone=Milestone.DATABASE_LOCK, percent="100"),),
+            milestones=(MilestonePayment(milestone=Milestone.DATABASE_LOCK, share="1.00"),),
         )
         budget = priced(self.START, (self.FEE,), **self.MONTHS)
         with pytest.raises(ValidationError) as info:
@@ -325,7 +325,7 @@ class TestRefusals:
                 Budget(currency="USD"),
                 contract_start=date(2027, 1, 4),
                 milestones=MilestonePlan(),
-                terms=BillingTerms(holdback_percent="10"),
+                terms=BillingTerms(holdback_share="0.10"),
             )
 
     def test_milestone_before_the_contract_start(self):
@@ -341,12 +341,13 @@ class TestRefusals:
     @pytest.mark.parametrize(
         ("changes", "path"),
         [
-            ({"holdback_percent": "100"}, "holdback_percent"),
-            ({"holdback_percent": "-1"}, "holdback_percent"),
+            ({"holdback_share": "1"}, "holdback_share"),
+            ({"holdback_share": "10"}, "holdback_share"),
+            ({"holdback_share": "-0.01"}, "holdback_share"),
             ({"payment_days": -1}, "payment_days"),
             ({"in_arrears": "yes"}, "in_arrears"),
             ({"frequency": "weekly"}, "frequency"),
-            ({"holdback_release": "database-lock"}, "holdback_release"),
+            ({"holdback_release": "database-unlock"}, "holdback_release"),
         ],
     )
     def test_bad_terms(self, changes, path):
@@ -357,7 +358,11 @@ class TestRefusals:
 
     def test_float_holdback(self):
         with pytest.raises(InvalidAmountError):
-            BillingTerms(holdback_percent=0.1)
+            BillingTerms(holdback_share=0.1)
+
+    def test_enum_fields_take_their_text(self):
+        terms = BillingTerms(frequency="quarterly", holdback_release="database-lock")
+        assert (terms.frequency, terms.holdback_release) == (BillingFrequency.QUARTERLY, Milestone.DATABASE_LOCK)
 
     def test_bad_inputs(self):
         with pytest.raises(ValidationError) as info:
@@ -408,7 +413,7 @@ class TestRoundTrips:
     def test_every_model(self, fmt):
         fixed = TestFixedFeeOnMilestones
         budget = priced(fixed.START, (fixed.FEE, per_month("1234.56")), **fixed.MONTHS)
-        terms = BillingTerms(frequency=BillingFrequency.QUARTERLY, holdback_percent="7.5", payment_days=45)
+        terms = BillingTerms(frequency=BillingFrequency.QUARTERLY, holdback_share="0.075", payment_days=45)
         schedule = build_schedule(budget, contract_start=fixed.START, milestones=fixed.PLAN, terms=terms)
         models: list[object] = [
             fixed.PLAN,

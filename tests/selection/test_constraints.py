@@ -23,7 +23,15 @@ from crokit import (
     ValidationError,
 )
 from crokit.pricing import Budget
-from crokit.selection import Constraints, CustomConstraint, CustomConstraintKind, ScoringContext, check_constraints
+from crokit.selection import (
+    Constraints,
+    CustomConstraint,
+    CustomConstraintKind,
+    ScoringContext,
+    SelectionSettings,
+    SponsorPreferences,
+    check_constraints,
+)
 
 REGISTRY = Registry.builtin()
 STUDY = Study(
@@ -40,7 +48,7 @@ STUDY = Study(
 )
 
 
-def ctx(budget: Budget | None = None, **changes: Any) -> ScoringContext:
+def ctx(budget: Budget | None = None, ceiling: Money | None = None, **changes: Any) -> ScoringContext:
     fields: dict[str, Any] = {
         "id": "helix",
         "name": "Helix",
@@ -49,7 +57,10 @@ def ctx(budget: Budget | None = None, **changes: Any) -> ScoringContext:
         "countries": ("US", "DE", "FR"),
     }
     fields.update(changes)
-    return ScoringContext(study=STUDY, profile=CroProfile(**fields), registry=REGISTRY, budget=budget)
+    preferences = SponsorPreferences(budget_ceiling=ceiling)
+    return ScoringContext(
+        study=STUDY, profile=CroProfile(**fields), registry=REGISTRY, budget=budget, preferences=preferences
+    )
 
 
 def custom(kind: CustomConstraintKind, value: str) -> CustomConstraint:
@@ -74,16 +85,28 @@ def test_switches_turn_constraints_off():
 
 
 def test_min_area_studies_and_budget_ceiling():
-    constraints = Constraints(min_area_studies=3, budget_ceiling=Money("100.00", "USD"))
+    constraints = Constraints(min_area_studies=3, within_budget_ceiling=True)
     experience = (AreaExperience(area="crokit:rare-disease", phase=Stage.PHASE_3, studies=2),)
-    reasons = check_constraints(ctx(experience=experience), constraints)
+    reasons = check_constraints(ctx(experience=experience, ceiling=Money("100.00", "USD")), constraints)
     assert reasons == (
         "2 studies in crokit:rare-disease, fewer than the 3 required",
         "no budget quoted, so the ceiling 100.00 USD cannot be checked",
     )
+    within = Constraints(within_budget_ceiling=True)
     with pytest.raises(ValidationError, match="ceiling is in EUR"):
-        check_constraints(ctx(budget=Budget(currency="USD")), Constraints(budget_ceiling=Money("1.00", "EUR")))
-    assert check_constraints(ctx(budget=Budget(currency="USD")), Constraints(budget_ceiling=Money("1.00", "USD"))) == ()
+        check_constraints(ctx(budget=Budget(currency="USD"), ceiling=Money("1.00", "EUR")), within)
+    assert check_constraints(ctx(budget=Budget(currency="USD"), ceiling=Money("1.00", "USD")), within) == ()
+    # the sponsor's ceiling alone only scores pricing fit; the constraint makes it a hard limit
+    assert check_constraints(ctx(ceiling=Money("100.00", "USD")), Constraints()) == ()
+
+
+def test_the_ceiling_constraint_needs_the_ceiling():
+    with pytest.raises(ValidationError, match=r"set preferences\.budget_ceiling") as info:
+        check_constraints(ctx(), Constraints(within_budget_ceiling=True))
+    assert info.value.problems[0].path == "within_budget_ceiling"
+    with pytest.raises(ValidationError) as info:
+        SelectionSettings(constraints=Constraints(within_budget_ceiling=True))
+    assert info.value.problems[0].path == "constraints.within_budget_ceiling"
 
 
 def test_custom_constraints_each_kind():
@@ -146,7 +169,14 @@ def test_custom_values_are_checked(kind, value):
     with pytest.raises(ValidationError) as info:
         custom(kind, value)
     assert info.value.problems[0].path == "value"
-    assert repr(value) in str(info.value)
+    assert repr(value) in str(info.value) or f" {value} " in str(info.value)
+
+
+def test_a_turnover_percentage_gets_a_hint():
+    with pytest.raises(
+        ValidationError, match=r"value: 20 is not a fraction between 0 and 1; did you mean 0\.20 \(20%\)\?"
+    ):
+        custom(CustomConstraintKind.MAX_TURNOVER, "20")
 
 
 def test_custom_ids_are_unique():

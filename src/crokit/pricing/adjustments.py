@@ -6,13 +6,15 @@ every line). :func:`apply_adjustments` applies a list in the order given, each t
 budget as the ones before it left it, so order matters and shows: a discount applied
 after a contingency also discounts the contingency lines.
 
-Percentage adjustments (:class:`PercentDiscount`, :class:`TieredDiscount`,
-:class:`Contingency`, :class:`ManagementFee`) add one line per line they apply to,
-described ``"<what>: <that line's description>"``, over the same months, so every
-month's share follows the work it adjusts. Each is ``quantity = percent / 100`` times
+Every rate is a :data:`~crokit.units.Fraction` (``Decimal("0.05")`` for 5%; a rate
+of 5 is refused with "did you mean 0.05 (5%)?"). The rate adjustments
+(:class:`PercentDiscount`, :class:`TieredDiscount`, :class:`Contingency`,
+:class:`ManagementFee`) add one line per line they apply to, described ``"<what>:
+<that line's description>"`` (the rate shown as a percentage), over the same months,
+so every month's share follows the work it adjusts. Each is ``quantity = rate`` times
 ``unit_price = the adjusted line's amount`` (negated for a discount), rounded
-half-even once. Zero amounts add no line. Percentages are from 0 up to but not
-including 100, so a discount never makes a line, or a total, negative.
+half-even once. Zero amounts add no line. Rates are from 0 up to but not including 1,
+so a discount never makes a line, or a total, negative.
 
 Pass-through costs carry no markup unless a :class:`ManagementFee` says so:
 :class:`Escalation` and :class:`Contingency` apply to the CRO's direct fees unless
@@ -27,7 +29,7 @@ told otherwise.
 ...     quantity=Decimal(10), unit_price=Money("1000.00", "USD"), amount=Money("10000.00", "USD"),
 ...     months=range(10), derivation="10 months x 1000.00 USD",
 ... )
->>> adjustments = (Contingency(percent=10), PercentDiscount(percent=5))
+>>> adjustments = (Contingency(rate="0.10"), PercentDiscount(rate="0.05"))
 >>> budget = apply_adjustments(Budget(currency="USD", lines=(line,)), adjustments)
 >>> [(l.description, str(l.amount)) for l in budget.lines]  # doctest: +NORMALIZE_WHITESPACE
 [('Project management', '10000.00 USD'),
@@ -48,18 +50,19 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._typed import typed_fields
 from crokit._validators import is_date, money_at_least_zero
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
-from crokit.pricing.fte import _percent
-from crokit.pricing.line_item import POLICY
+from crokit.pricing.line_item import POLICY, _as_cost_bucket
+from crokit.units import Fraction, fraction, fraction_validator, percent_text
 from crokit.vocabulary.lifecycle import Stage
 
 __all__ = [
     "Adjustment",
+    "ESCALATION_MAX",
     "Contingency",
     "CurrencyConversion",
     "Escalation",
@@ -70,16 +73,14 @@ __all__ = [
     "apply_adjustments",
 ]
 
-_HUNDRED: Final = Decimal(100)
+_RATE: Final = fraction_validator(below_maximum=True)
+ESCALATION_MAX: Final = Decimal("0.5")
+"""The largest annual escalation rate accepted (50% a year); anything above is taken for a typo."""
 
 
 def _bucket(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, CostBucket):
         raise ValidationError.at(attribute.name, f"expected a cost bucket or None, got {value!r}")
-
-
-def _decimal(value: object) -> Decimal:
-    return to_decimal(value, what="percentage")
 
 
 def _required_bucket(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -99,19 +100,18 @@ def _per_line(
     budget: Budget,
     *,
     label: str,
-    percent: Decimal,
+    rate: Decimal,
     sign: int,
     select: Callable[[LineItem], bool],
     bucket: CostBucket | None = None,
 ) -> Budget:
-    """Add ``sign x percent%`` of every selected line as an adjustment line of its own."""
-    fraction = CONTEXT.divide(percent, _HUNDRED)
+    """Add ``sign x rate`` of every selected line as an adjustment line of its own."""
     added = []
     for line in budget.lines:
         if not select(line):
             continue
         base = line.amount if sign > 0 else -line.amount
-        amount = (base * fraction).rounded(POLICY)
+        amount = (base * rate).rounded(POLICY)
         if amount.is_zero():
             continue
         added.append(
@@ -122,12 +122,12 @@ def _per_line(
                 bucket=bucket or line.bucket,
                 description=f"{label}: {line.description}",
                 basis=None,
-                quantity=fraction,
+                quantity=rate,
                 unit_price=base,
                 amount=amount,
                 months=line.months,
-                derivation=f"{'+' if sign > 0 else '-'}{percent}% x {line.amount} "
-                f"= {CONTEXT.multiply(base.amount, fraction)} {budget.currency}, rounded half-even to {amount}",
+                derivation=f"{'+' if sign > 0 else '-'}{percent_text(rate)}% x {line.amount} "
+                f"= {CONTEXT.multiply(base.amount, rate)} {budget.currency}, rounded half-even to {amount}",
             )
         )
     return Budget(currency=budget.currency, lines=(*budget.lines, *added))
@@ -135,36 +135,36 @@ def _per_line(
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PercentDiscount:
-    """A flat discount of *percent* on every line, or on the lines of one cost bucket.
+    """A flat discount of *rate* on every line, or on the lines of one cost bucket.
 
     Attributes:
-        percent: The discount, from 0 up to but not including 100 (``5`` for 5%).
+        rate: The discount, a fraction from 0 up to but not including 1 (``"0.05"`` for 5%).
         applies_to: The bucket discounted; ``None`` (the default) for every line.
     """
 
     kind: ClassVar[str] = "percent-discount"
 
-    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
-    applies_to: CostBucket | None = attrs.field(default=None, validator=_bucket)
+    rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
+    applies_to: CostBucket | None = attrs.field(converter=_as_cost_bucket, default=None, validator=_bucket)
 
     @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one negative line per discounted line."""
-        label = f"Discount {self.percent}%{_on(self.applies_to)}"
-        return _per_line(budget, label=label, percent=self.percent, sign=-1, select=_in(self.applies_to))
+        label = f"Discount {percent_text(self.rate)}%{_on(self.applies_to)}"
+        return _per_line(budget, label=label, rate=self.rate, sign=-1, select=_in(self.applies_to))
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TotalTier:
-    """A tier of a discount on the budget total: from *min_total* on, *percent* off.
+    """A tier of a discount on the budget total: from *min_total* on, *rate* off.
 
     Attributes:
         min_total: The total the budget must reach (>= 0).
-        percent: The discount, from 0 up to but not including 100.
+        rate: The discount, a fraction from 0 up to but not including 1 (``"0.05"`` for 5%).
     """
 
     min_total: Money = attrs.field(validator=money_at_least_zero)
-    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
 
 
 def _tiers(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -189,7 +189,7 @@ class TieredDiscount:
     """A discount tiered by the budget's total when it is applied.
 
     The tier that applies is the last one whose ``min_total`` the total reaches; its
-    percent applies to every line in scope (not only the amount above the threshold).
+    rate applies to every line in scope (not only the amount above the threshold).
 
     Attributes:
         tiers: The tiers, in strictly ascending ``min_total``, all in one currency.
@@ -199,7 +199,7 @@ class TieredDiscount:
     kind: ClassVar[str] = "tiered-discount"
 
     tiers: tuple[TotalTier, ...] = attrs.field(converter=to_tuple, validator=_tiers)
-    applies_to: CostBucket | None = attrs.field(default=None, validator=_bucket)
+    applies_to: CostBucket | None = attrs.field(converter=_as_cost_bucket, default=None, validator=_bucket)
 
     @property
     def currency(self) -> str:
@@ -208,7 +208,7 @@ class TieredDiscount:
 
     @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
-        """Add one negative line per discounted line, at the percent of the tier the total reaches.
+        """Add one negative line per discounted line, at the rate of the tier the total reaches.
 
         Raises:
             CurrencyMismatchError: If the budget is not in the tiers' currency.
@@ -219,54 +219,62 @@ class TieredDiscount:
         if not reached:
             return budget
         tier = reached[-1]
-        label = f"Tiered discount {tier.percent}%{_on(self.applies_to)} (total reaches {tier.min_total})"
-        return _per_line(budget, label=label, percent=tier.percent, sign=-1, select=_in(self.applies_to))
+        label = f"Tiered discount {percent_text(tier.rate)}%{_on(self.applies_to)} (total reaches {tier.min_total})"
+        return _per_line(budget, label=label, rate=tier.rate, sign=-1, select=_in(self.applies_to))
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Contingency:
-    """A contingency reserve of *percent* on top of the lines in scope.
+    """A contingency reserve of *rate* on top of the lines in scope.
 
     Attributes:
-        percent: The reserve, from 0 up to but not including 100.
+        rate: The reserve, a fraction from 0 up to but not including 1 (``"0.10"`` for 10%).
         applies_to: The bucket reserved for: the CRO's direct fees by default (add
             one contingency per bucket to reserve for several).
     """
 
     kind: ClassVar[str] = "contingency"
 
-    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
-    applies_to: CostBucket = attrs.field(default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket)
+    rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
+    applies_to: CostBucket = attrs.field(
+        converter=_as_cost_bucket,
+        default=CostBucket.CRO_DIRECT_FEES,
+        validator=_required_bucket,
+    )
 
     @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one line per line in scope."""
-        label = f"Contingency {self.percent}%"
-        return _per_line(budget, label=label, percent=self.percent, sign=1, select=_in(self.applies_to))
+        label = f"Contingency {percent_text(self.rate)}%"
+        return _per_line(budget, label=label, rate=self.rate, sign=1, select=_in(self.applies_to))
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ManagementFee:
-    """The CRO's fee of *percent* on costs it passes through; the fee lines go to its direct fees.
+    """The CRO's fee of *rate* on costs it passes through; the fee lines go to its direct fees.
 
     Attributes:
-        percent: The fee, from 0 up to but not including 100.
+        rate: The fee, a fraction from 0 up to but not including 1 (``"0.05"`` for 5%).
         applies_to: The bucket the fee is charged on (pass-through costs by default).
     """
 
     kind: ClassVar[str] = "management-fee"
 
-    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
-    applies_to: CostBucket = attrs.field(default=CostBucket.PASS_THROUGH, validator=_required_bucket)
+    rate: Fraction = attrs.field(converter=fraction, validator=_RATE)
+    applies_to: CostBucket = attrs.field(
+        converter=_as_cost_bucket,
+        default=CostBucket.PASS_THROUGH,
+        validator=_required_bucket,
+    )
 
     @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one fee line, in the ``cro-direct-fees`` bucket, per line in scope."""
-        label = f"Management fee {self.percent}% on {self.applies_to.value}"
+        label = f"Management fee {percent_text(self.rate)}% on {self.applies_to.value}"
         return _per_line(
             budget,
             label=label,
-            percent=self.percent,
+            rate=self.rate,
             sign=1,
             select=_in(self.applies_to),
             bucket=CostBucket.CRO_DIRECT_FEES,
@@ -280,7 +288,7 @@ class Escalation:
     Study month *i* falls on ``start_date + i months``. Contract year 1 is the first
     twelve months from ``base_date`` (the rate card's date), year 2 the next, and so
     on; months before ``base_date`` count as year 1. Work in contract year ``n``
-    costs ``(1 + p/100)^(n-1) - 1`` more. Each line's monthly amounts
+    costs ``(1 + r)^(n-1) - 1`` more, for the annual rate ``r``. Each line's monthly amounts
     (:meth:`~crokit.pricing.LineItem.monthly`) are summed by service, stage, bucket
     and contract year, and each sum gets one line (``quantity`` the factor,
     ``unit_price`` the sum), over that year's months; the factor is exact to 34
@@ -288,7 +296,8 @@ class Escalation:
     escalation never lowers a price.
 
     Attributes:
-        annual_percent: The yearly rate, from 0 up to but not including 100.
+        annual_rate: The yearly rate, a fraction from 0 to 0.5 (``"0.03"`` for 3% a
+            year; above 50% a year is refused as implausible).
         base_date: The date the prices are quoted at.
         start_date: The date of study month 0.
         applies_to: The bucket escalated: the CRO's direct fees by default (add one
@@ -297,10 +306,14 @@ class Escalation:
 
     kind: ClassVar[str] = "escalation"
 
-    annual_percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    annual_rate: Fraction = attrs.field(converter=fraction, validator=fraction_validator(maximum=ESCALATION_MAX))
     base_date: date = attrs.field(validator=is_date)
     start_date: date = attrs.field(validator=is_date)
-    applies_to: CostBucket = attrs.field(default=CostBucket.CRO_DIRECT_FEES, validator=_required_bucket)
+    applies_to: CostBucket = attrs.field(
+        converter=_as_cost_bucket,
+        default=CostBucket.CRO_DIRECT_FEES,
+        validator=_required_bucket,
+    )
 
     def year_of(self, month: int) -> int:
         """Whole years from ``base_date`` to study month *month* (0 in contract year 1)."""
@@ -308,8 +321,8 @@ class Escalation:
         return relativedelta(on, self.base_date).years if on >= self.base_date else 0
 
     def factor(self, years: int) -> Decimal:
-        """``(1 + p/100)^years - 1``."""
-        growth = CONTEXT.add(Decimal(1), CONTEXT.divide(self.annual_percent, _HUNDRED))
+        """``(1 + annual_rate)^years - 1``."""
+        growth = CONTEXT.add(Decimal(1), self.annual_rate)
         return CONTEXT.subtract(CONTEXT.power(growth, years), Decimal(1))
 
     @in_crokit_context
@@ -369,14 +382,15 @@ class Escalation:
                 stage=stage,
                 kind=PricingKind.ADJUSTMENT,
                 bucket=bucket,
-                description=f"Escalation {self.annual_percent}% a year, contract year {years + 1}{suffix}",
+                description=f"Escalation {percent_text(self.annual_rate)}% a year, contract year {years + 1}{suffix}",
                 basis=None,
                 quantity=factor,
                 unit_price=base,
                 amount=amount,
                 months=months,
                 derivation=(
-                    f"((1 + {self.annual_percent}/100)^{years} - 1) = {factor} x {base} (work in study months "
+                    f"((1 + {percent_text(self.annual_rate)}/100)^{years} - 1) = {factor} x {base} "
+                    "(work in study months "
                     f"{months[0]}-{months[-1]}, from {first}; prices of {self.base_date}) "
                     f"= {CONTEXT.multiply(base.amount, factor)} {currency}, rounded half-even to {amount}"
                 ),

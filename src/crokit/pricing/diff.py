@@ -16,6 +16,7 @@ import attrs
 
 from crokit._decimal import CONTEXT
 from crokit._typed import typed_fields
+from crokit._validators import as_member, is_member
 from crokit.money import Money
 
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
@@ -27,6 +28,11 @@ class ChangeKind(enum.Enum):
     ADDED = "added"
     REMOVED = "removed"
     CHANGED = "changed"
+
+
+def _as_change_kind(value: object) -> object:
+    """A converter: text (the value or name) to ChangeKind member (see :func:`crokit._members.as_member`)."""
+    return as_member(ChangeKind, value)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -52,7 +58,7 @@ class LineChange:
     """
 
     key: tuple[str, str]
-    change: ChangeKind
+    change: ChangeKind = attrs.field(converter=_as_change_kind, validator=is_member(ChangeKind))
     old_quantity: Decimal
     new_quantity: Decimal
     old_unit_price: Money | None
@@ -110,7 +116,7 @@ class ServiceChange:
     """
 
     service: str
-    change: ChangeKind
+    change: ChangeKind = attrs.field(converter=_as_change_kind, validator=is_member(ChangeKind))
     old_amount: Money
     new_amount: Money
     lines: tuple[LineChange, ...]

@@ -1,8 +1,8 @@
 """The fixed-fee pricing model: a fixed price for a defined scope, paid on milestones.
 
 A :class:`FixedFee` is split into :class:`MilestonePayment` shares, given all as
-percentages (summing to exactly 100) or all as amounts (summing to exactly the fee);
-percentages become amounts by rounding the fee once and splitting it with
+fractions (:data:`~crokit.units.Fraction`, summing to exactly 1: ``"0.3"`` for 30%) or
+all as amounts (summing to exactly the fee); shares become amounts by rounding the fee once and splitting it with
 :meth:`~crokit.Money.allocate`, and each payment is one budget line in the study month
 its milestone falls in.
 """
@@ -10,31 +10,26 @@ its milestone falls in.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar
 
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import exact_sum, in_crokit_context
 from crokit._typed import typed_fields
+from crokit._validators import is_member
 from crokit.errors import ValidationError
 from crokit.money import Money, total
-from crokit.pricing._model_helpers import _check_drivers, _lookup, _optional_decimal, _service
+from crokit.pricing._model_helpers import _check_drivers, _lookup, _service
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
-from crokit.vocabulary.lifecycle import Milestone, Stage
+from crokit.units import Fraction, fraction, fraction_validator, percent_text
+from crokit.vocabulary.lifecycle import Milestone, Stage, _as_milestone, _as_stage
 
 __all__ = ["FixedFee", "MilestonePayment"]
-
-_HUNDRED: Final = Decimal(100)
-
-
-def _percent(_instance: object, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
-    if value is not None and not Decimal(0) < value <= _HUNDRED:
-        raise ValidationError.at(attribute.name, f"expected a percentage above 0 and at most 100, got {value}")
 
 
 def _positive_money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -48,26 +43,32 @@ def _positive_money(_instance: object, attribute: attrs.Attribute[Any], value: o
         raise ValidationError.at(attribute.name, f"expected whole {value.currency} minor units, got {value}")
 
 
+def _optional_fraction(value: object) -> Decimal | None:
+    return None if value is None else fraction(value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestonePayment:
-    """A share of a fixed fee paid when a milestone is reached: a percentage or an amount.
+    """A share of a fixed fee paid when a milestone is reached: a fraction of the fee or an amount.
 
     Attributes:
         milestone: The milestone that triggers the payment.
-        percent: The share of the fee, above 0 and at most 100 (``"25"`` for 25%).
+        share: The share of the fee, a fraction above 0 and at most 1 (``"0.25"`` for 25%).
         amount: The payment, above 0 and in whole minor units.
     """
 
-    milestone: Milestone = attrs.field(validator=attrs.validators.instance_of(Milestone))
-    percent: Decimal | None = attrs.field(default=None, converter=_optional_decimal, validator=_percent)
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=is_member(Milestone))
+    share: Fraction | None = attrs.field(
+        default=None, converter=_optional_fraction, validator=fraction_validator(above_zero=True)
+    )
     amount: Money | None = attrs.field(default=None, validator=_positive_money)
 
     def __attrs_post_init__(self) -> None:
-        """Require exactly one of percent and amount."""
-        if (self.percent is None) == (self.amount is None):
+        """Require exactly one of share and amount."""
+        if (self.share is None) == (self.amount is None):
             raise ValidationError.at(
-                "percent",
-                f"give exactly one of percent and amount, got {'both' if self.percent is not None else 'neither'}",
+                "share",
+                f"give exactly one of share and amount, got {'both' if self.share is not None else 'neither'}",
             )
 
 
@@ -82,7 +83,7 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
     if not value:
         raise ValidationError.at(attribute.name, "expected at least one milestone payment")
     seen: dict[Milestone, int] = {}
-    by_percent: bool | None = None
+    by_share: bool | None = None
     for index, payment in enumerate(value):
         path = f"{attribute.name}[{index}]"
         if not isinstance(payment, MilestonePayment):
@@ -93,11 +94,11 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
                 f"{payment.milestone.value} is already paid at {attribute.name}[{seen[payment.milestone]}]",
             )
         seen[payment.milestone] = index
-        if by_percent is None:
-            by_percent = payment.percent is not None
-        elif by_percent != (payment.percent is not None):
+        if by_share is None:
+            by_share = payment.share is not None
+        elif by_share != (payment.share is not None):
             raise ValidationError.at(
-                path, "give every payment as a percent or every payment as an amount, not a mix of both"
+                path, "give every payment as a share or every payment as an amount, not a mix of both"
             )
 
 
@@ -105,8 +106,8 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
 class FixedFee:
     """A fixed fee for a defined scope, paid on milestones.
 
-    Payments are given either all as percentages, which must sum to exactly 100, or
-    all as amounts, which must sum to exactly the fee. Percentages are turned into
+    Payments are given either all as shares (fractions of the fee), which must sum to
+    exactly 1, or all as amounts, which must sum to exactly the fee. Shares are turned into
     amounts by rounding the fee once (half-even, to the minor unit) and splitting it
     with :meth:`~crokit.Money.allocate`, so the payments always sum to the fee.
     Each payment is one line in the month its milestone falls in
@@ -123,8 +124,8 @@ class FixedFee:
     >>> from crokit import Money, Milestone, Stage
     >>> fixed = FixedFee(
     ...     service="crokit:clinical-study-report", stage=Stage.PHASE_2, fee=Money("100000.00", "USD"),
-    ...     milestones=(MilestonePayment(milestone=Milestone.DATABASE_LOCK, percent="33.333"),
-    ...                 MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, percent="66.667")),
+    ...     milestones=(MilestonePayment(milestone=Milestone.DATABASE_LOCK, share="0.33333"),
+    ...                 MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, share="0.66667")),
     ... )
     >>> [str(amount) for amount in fixed.payments()]
     ['33333.00 USD', '66667.00 USD']
@@ -133,18 +134,17 @@ class FixedFee:
     kind: ClassVar[str] = "fixed-fee"
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     fee: Money = attrs.field(validator=_fixed_fee)
     milestones: tuple[MilestonePayment, ...] = attrs.field(converter=to_tuple, validator=_payments)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         """Check that the payments add up to the whole fee."""
-        if self.milestones[0].percent is not None:
-            percents = [payment.percent or Decimal(0) for payment in self.milestones]
-            summed = exact_sum(percents)
-            if summed != _HUNDRED:
-                raise ValidationError.at("milestones", f"milestone percentages sum to {summed}, expected exactly 100")
+        if self.milestones[0].share is not None:
+            summed = exact_sum(payment.share or Decimal(0) for payment in self.milestones)
+            if summed != 1:
+                raise ValidationError.at("milestones", f"milestone shares sum to {summed}, expected exactly 1")
             return
         for index, payment in enumerate(self.milestones):
             if payment.amount is not None and payment.amount.currency != self.fee.currency:
@@ -166,9 +166,9 @@ class FixedFee:
     @in_crokit_context
     def payments(self) -> tuple[Money, ...]:
         """Each milestone's payment, in milestone order; they sum exactly to the fee (rounded once)."""
-        if self.milestones[0].percent is None:
+        if self.milestones[0].share is None:
             return tuple(payment.amount or Money.zero(self.currency) for payment in self.milestones)
-        return self.fee.rounded(POLICY).allocate([payment.percent or Decimal(0) for payment in self.milestones])
+        return self.fee.rounded(POLICY).allocate([payment.share or Decimal(0) for payment in self.milestones])
 
     @in_crokit_context
     def price(self, study: Study, drivers: CostDrivers, *, registry: Registry, path: str = "") -> Budget:
@@ -189,8 +189,11 @@ class FixedFee:
         rounded = self.fee.rounded(POLICY)
         lines = []
         for payment, amount in zip(self.milestones, self.payments(), strict=True):
-            if payment.percent is not None:
-                how = f"{payment.percent}% of the fee {rounded}, split by largest remainder so payments sum to the fee"
+            if payment.share is not None:
+                how = (
+                    f"{percent_text(payment.share)}% of the fee {rounded}, "
+                    "split by largest remainder so payments sum to the fee"
+                )
             else:
                 how = f"stated amount of the fee {self.fee}"
             month = drivers.month_of(payment.milestone)

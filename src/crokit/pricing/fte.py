@@ -26,7 +26,7 @@ a tier.
 ...     service="crokit:biostatistics", stage=Stage.PHASE_2, rate_card=card, year=2027,
 ...     allocations=(FteAllocation(role="senior-biostatistician", region="us", fte="0.5",
 ...                                start_month=0, duration_months=24),),
-...     volume_discount=VolumeDiscount(tiers=(DiscountTier(min_fte_months=10, percent=5),)),
+...     volume_discount=VolumeDiscount(tiers=(DiscountTier(min_fte_months=10, rate="0.05"),)),
 ... )
 >>> [str(line.amount) for line in model.price(study, drivers, registry=Registry.builtin()).lines]
 ['180000.00 USD', '-9000.00 USD']
@@ -43,7 +43,7 @@ import attrs
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, exact_sum, in_crokit_context, to_decimal
 from crokit._typed import typed_fields
-from crokit._validators import money_at_least_zero, slug, whole_number
+from crokit._validators import as_member, is_member, money_at_least_zero, slug, whole_number
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import _check_drivers, _join
@@ -52,8 +52,9 @@ from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
+from crokit.units import Fraction, fraction, fraction_validator, percent_text
 from crokit.vocabulary.ids import check_id
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = [
@@ -71,7 +72,6 @@ DEFAULT_HOURS_PER_FTE_MONTH: Final = Decimal(140)
 """Billable hours in one FTE month: an illustrative default (about 1,680 hours a year),
 not data; state the figure your contract uses."""
 
-_HUNDRED: Final = Decimal(100)
 _MAX_MONTHS: Final = 600
 
 
@@ -81,13 +81,6 @@ def _decimal(value: object) -> Decimal:
 
 def _service_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     check_id(value, path=attribute.name)
-
-
-def _percent(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
-    if not Decimal(0) <= value < _HUNDRED:
-        raise ValidationError.at(
-            attribute.name, f"expected a percentage from 0 up to but not including 100 (5 for 5%), got {value}"
-        )
 
 
 def _at_least_zero(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
@@ -112,6 +105,11 @@ class RatePer(enum.Enum):
         return UnitBasis.PER_HOUR if self is RatePer.HOUR else UnitBasis.PER_FTE_MONTH
 
 
+def _as_rate_per(value: object) -> object:
+    """A converter: text (the value or name) to RatePer member (see :func:`crokit._members.as_member`)."""
+    return as_member(RatePer, value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class RateCardEntry:
     """One role's rate in one region and rate-card year.
@@ -127,7 +125,7 @@ class RateCardEntry:
     role: str = attrs.field(validator=slug)
     region: str = attrs.field(validator=slug)
     rate: Money = attrs.field(validator=money_at_least_zero)
-    per: RatePer = attrs.field(validator=attrs.validators.instance_of(RatePer))
+    per: RatePer = attrs.field(converter=_as_rate_per, validator=is_member(RatePer))
     year: int = attrs.field(validator=whole_number(1990, 2100))
 
 
@@ -192,15 +190,15 @@ class RateCard:
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class DiscountTier:
-    """A volume-discount tier: from *min_fte_months* FTE months on, *percent* off.
+    """A volume-discount tier: from *min_fte_months* FTE months on, *rate* off.
 
     Attributes:
         min_fte_months: FTE months the contract must reach (>= 0).
-        percent: The discount, from 0 up to but not including 100 (``5`` for 5%).
+        rate: The discount, a fraction from 0 up to but not including 1 (``"0.05"`` for 5%).
     """
 
     min_fte_months: Decimal = attrs.field(converter=_decimal, validator=_at_least_zero)
-    percent: Decimal = attrs.field(converter=_decimal, validator=_percent)
+    rate: Fraction = attrs.field(converter=fraction, validator=fraction_validator(below_maximum=True))
 
 
 def _tiers(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -224,8 +222,8 @@ class VolumeDiscount:
     """A discount tiered by the contract's total FTE months.
 
     The tier that applies is the last one whose ``min_fte_months`` the total reaches,
-    and its percent applies to the whole FTE amount (not only the months above the
-    threshold): 120 FTE months under tiers ``0: 0%, 100: 5%`` earn 5% off everything.
+    and its rate applies to the whole FTE amount (not only the months above the
+    threshold): 120 FTE months under tiers ``0: 0, 100: 0.05`` earn 5% off everything.
 
     Attributes:
         tiers: The tiers, in strictly ascending ``min_fte_months``.
@@ -233,9 +231,9 @@ class VolumeDiscount:
 
     tiers: tuple[DiscountTier, ...] = attrs.field(converter=to_tuple, validator=_tiers)
 
-    def percent_for(self, fte_months: Decimal) -> Decimal:
-        """The percent off for a contract of *fte_months* (0 below the first tier)."""
-        reached = [tier.percent for tier in self.tiers if fte_months >= tier.min_fte_months]
+    def rate_for(self, fte_months: Decimal) -> Fraction:
+        """The fraction off for a contract of *fte_months* (0 below the first tier)."""
+        reached = [tier.rate for tier in self.tiers if fte_months >= tier.min_fte_months]
         return reached[-1] if reached else Decimal(0)
 
 
@@ -295,7 +293,7 @@ class FteTimeAndMaterials:
     of the allocations' FTE months (or hours, for an hourly rate), spread evenly over
     the months any of them covers; kind ``fte``, bucket ``cro-direct-fees``. If the
     contract's total FTE months reach a :class:`VolumeDiscount` tier, one more line
-    of kind ``adjustment`` per role line takes the tier's percent off it, over the same
+    of kind ``adjustment`` per role line takes the tier's rate off it, over the same
     months (so every month's discount follows the work it discounts).
 
     Attributes:
@@ -311,7 +309,7 @@ class FteTimeAndMaterials:
     kind: ClassVar[str] = "fte"
 
     service: str = attrs.field(validator=_service_id)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     rate_card: RateCard = attrs.field(validator=attrs.validators.instance_of(RateCard))
     year: int = attrs.field(validator=whole_number(1990, 2100))
     allocations: tuple[FteAllocation, ...] = attrs.field(converter=to_tuple, validator=_allocations)
@@ -390,13 +388,13 @@ class FteTimeAndMaterials:
         if self.volume_discount is None:
             return []
         fte_months = self.fte_months
-        percent = self.volume_discount.percent_for(fte_months)
-        if not percent:
+        rate = self.volume_discount.rate_for(fte_months)
+        if not rate:
             return []
-        fraction = CONTEXT.divide(percent, _HUNDRED)
+        percent = percent_text(rate)
         discounts = []
         for line in lines:
-            amount = (-line.amount * fraction).rounded(POLICY)
+            amount = (-line.amount * rate).rounded(POLICY)
             discounts.append(
                 LineItem(
                     service=service,
@@ -405,7 +403,7 @@ class FteTimeAndMaterials:
                     bucket=CostBucket.CRO_DIRECT_FEES,
                     description=f"{line.description}: volume discount {percent}%",
                     basis=None,
-                    quantity=fraction,
+                    quantity=rate,
                     unit_price=-line.amount,
                     amount=amount,
                     months=line.months,

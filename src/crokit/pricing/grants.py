@@ -31,24 +31,24 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._typed import typed_fields
-from crokit._validators import money_at_least_zero, slug
+from crokit._validators import is_member, money_at_least_zero, slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money, total
 from crokit.pricing._model_helpers import _check_drivers, _join
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.drivers import CostDrivers
-from crokit.pricing.fte import _percent, _service_id
+from crokit.pricing.fte import _service_id
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
-from crokit.vocabulary.lifecycle import Stage
+from crokit.units import Fraction, fraction, fraction_validator, percent_text
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = ["InvestigatorGrants", "VisitFee"]
 
-_HUNDRED: Final = Decimal(100)
 _HELD: Final = "held back to close-out"
 
 
@@ -78,10 +78,6 @@ def _visit_fees(_instance: object, attribute: attrs.Attribute[Any], value: tuple
         seen[item.visit_id] = index
 
 
-def _decimal(value: object) -> Decimal:
-    return to_decimal(value, what="percentage")
-
-
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class InvestigatorGrants:
     """Investigator grants per patient visit, screen failure, early termination and site.
@@ -96,21 +92,23 @@ class InvestigatorGrants:
         early_termination_fee: The payment per early-terminated patient (>= 0).
         startup_fee_per_site: The start-up payment per site (>= 0).
         visit_fees: Per-visit overrides of the standard fee, by visit id.
-        holdback_percent: The share of patient payments retained until close-out,
-            from 0 (the default) up to but not including 100.
+        holdback_share: The share of patient payments retained until close-out, a
+            fraction from 0 (the default) up to but not including 1 (``"0.10"`` for 10%).
         service: The service id (investigator grants by default).
         description: The start of each line's description; by default the service's name.
     """
 
     kind: ClassVar[str] = "investigator-grants"
 
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     fee_per_visit: Money = attrs.field(validator=money_at_least_zero)
     screen_failure_fee: Money = attrs.field(validator=money_at_least_zero)
     early_termination_fee: Money = attrs.field(validator=money_at_least_zero)
     startup_fee_per_site: Money = attrs.field(validator=money_at_least_zero)
     visit_fees: tuple[VisitFee, ...] = attrs.field(default=(), converter=to_tuple, validator=_visit_fees)
-    holdback_percent: Decimal = attrs.field(default=Decimal(0), converter=_decimal, validator=_percent)
+    holdback_share: Fraction = attrs.field(
+        default=Decimal(0), converter=fraction, validator=fraction_validator(below_maximum=True)
+    )
     service: str = attrs.field(default="crokit:investigator-grants", validator=_service_id)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
@@ -231,7 +229,7 @@ class InvestigatorGrants:
         return Budget(currency=self.currency, lines=[line for line in lines if line.quantity])
 
     def _held(self, basis: UnitBasis | None) -> bool:
-        return bool(self.holdback_percent) and basis is not UnitBasis.PER_SITE
+        return bool(self.holdback_share) and basis is not UnitBasis.PER_SITE
 
     def _line(
         self,
@@ -251,8 +249,8 @@ class InvestigatorGrants:
             f"rounded half-even to {amount}"
         )
         if self._held(basis):
-            description += f" ({self.holdback_percent}% {_HELD})"
-            derivation += f"; {self.holdback_percent}% of it is {_HELD}"
+            description += f" ({percent_text(self.holdback_share)}% {_HELD})"
+            derivation += f"; {percent_text(self.holdback_share)}% of it is {_HELD}"
         return LineItem(
             service=self.service,
             stage=self.stage,
@@ -270,7 +268,7 @@ class InvestigatorGrants:
     def holdback(self, budget: Budget) -> Money:
         """The amount of *budget* retained until close-out under this model's holdback.
 
-        That is ``holdback_percent`` of the patient-payment lines of this model's
+        That is ``holdback_share`` of the patient-payment lines of this model's
         service marked as held back, summed first and then rounded half-even once.
         """
         held = [
@@ -279,4 +277,4 @@ class InvestigatorGrants:
             if line.service == self.service and line.kind is PricingKind.GRANTS and _HELD in line.description
         ]
         base = total(held, currency=budget.currency)
-        return (base * CONTEXT.divide(self.holdback_percent, _HUNDRED)).rounded(POLICY)
+        return (base * self.holdback_share).rounded(POLICY)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import functools
 import operator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -20,13 +21,14 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._members import as_members
 from crokit._typed import typed_fields
-from crokit._validators import non_empty_text
+from crokit._validators import as_member, is_member, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy
 from crokit.vocabulary.ids import check_id
-from crokit.vocabulary.lifecycle import Stage
-from crokit.vocabulary.terms import UnitBasis
+from crokit.vocabulary.lifecycle import Stage, _as_stage
+from crokit.vocabulary.terms import UnitBasis, _as_unit_basis
 
 __all__ = ["CostBucket", "LineItem", "POLICY", "PricingKind"]
 
@@ -50,6 +52,11 @@ class CostBucket(enum.Enum):
     SPONSOR_INTERNAL = "sponsor-internal"
 
 
+def _as_cost_bucket(value: object) -> object:
+    """A converter: text (the value or name) to CostBucket member."""
+    return as_member(CostBucket, value)
+
+
 class PricingKind(enum.Enum):
     """The pricing model a line comes from.
 
@@ -60,6 +67,10 @@ class PricingKind(enum.Enum):
     - ``PASS_THROUGH``: a cost passed through at cost, or the management fee on it.
     - ``PERFORMANCE``: a bonus or malus under risk-sharing terms.
     - ``ADJUSTMENT``: a discount, contingency or other adjustment; may be negative.
+
+    The ``kind`` tag of a pricing model reads as the kind its lines have, so
+    ``PricingKind("unit-price")`` is ``UNIT`` and ``PricingKind("investigator-grants")``
+    is ``GRANTS`` (in files and in Python alike).
     """
 
     UNIT = "unit"
@@ -69,6 +80,23 @@ class PricingKind(enum.Enum):
     PASS_THROUGH = "pass-through"
     PERFORMANCE = "performance"
     ADJUSTMENT = "adjustment"
+
+    @classmethod
+    def _missing_(cls, value: object) -> PricingKind | None:
+        """The kind of a pricing model's ``kind`` tag (``"unit-price"``), if *value* is one."""
+        return (
+            {"unit-price": cls.UNIT, "investigator-grants": cls.GRANTS}.get(value) if isinstance(value, str) else None
+        )
+
+
+def _as_pricing_kinds(value: Iterable[object]) -> tuple[object, ...]:
+    """A converter: text (the value or name) to PricingKind members, as a tuple."""
+    return as_members(PricingKind, value)
+
+
+def _as_pricing_kind(value: object) -> object:
+    """A converter: text (the value or name) to PricingKind member."""
+    return as_member(PricingKind, value)
 
 
 def _quantity(value: object) -> Decimal:
@@ -122,11 +150,13 @@ class LineItem:
     """
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
-    kind: PricingKind = attrs.field(validator=attrs.validators.instance_of(PricingKind))
-    bucket: CostBucket = attrs.field(validator=attrs.validators.instance_of(CostBucket))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
+    kind: PricingKind = attrs.field(converter=_as_pricing_kind, validator=is_member(PricingKind))
+    bucket: CostBucket = attrs.field(converter=_as_cost_bucket, validator=is_member(CostBucket))
     description: str = attrs.field(validator=non_empty_text)
-    basis: UnitBasis | None = attrs.field(validator=attrs.validators.optional(attrs.validators.instance_of(UnitBasis)))
+    basis: UnitBasis | None = attrs.field(
+        converter=_as_unit_basis, validator=attrs.validators.optional(is_member(UnitBasis))
+    )
     quantity: Decimal = attrs.field(converter=_quantity, validator=_non_negative)
     unit_price: Money = attrs.field(validator=attrs.validators.instance_of(Money))
     amount: Money = attrs.field(validator=attrs.validators.instance_of(Money))

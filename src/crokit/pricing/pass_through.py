@@ -9,13 +9,13 @@ the ``cro-direct-fees`` bucket.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from crokit._decimal import in_crokit_context, to_decimal
+from crokit._decimal import in_crokit_context
 from crokit._typed import typed_fields
-from crokit._validators import money_at_least_zero
+from crokit._validators import is_member, money_at_least_zero
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import _bases, _check_drivers, _grants_or, _join, _lookup, _service
@@ -24,21 +24,11 @@ from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
-from crokit.vocabulary.lifecycle import Stage
+from crokit.units import Fraction, fraction, fraction_validator
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = ["PassThrough"]
-
-
-def _decimal(value: object) -> Decimal:
-    return to_decimal(value, what="number")
-
-
-def _fee(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
-    if not Decimal(0) <= value < 1:
-        raise ValidationError.at(
-            attribute.name, f"expected a fraction from 0 up to but not including 1 (0.05 for 5%), got {value}"
-        )
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -54,17 +44,20 @@ class PassThrough:
         service: The service id; it must be priced as a pass-through in the registry.
         stage: The lifecycle stage of the cost.
         estimate: The estimated cost (>= 0), rounded half-even once to the minor unit.
-        management_fee: The CRO's fee as a fraction of the estimate, from 0 (the
-            default: no fee) up to but not including 1.
+        management_fee: The CRO's fee as a fraction of the estimate (``"0.05"`` for
+            5%), from 0 (the default: no fee) up to but not including 1; a fee of 5
+            is refused with "did you mean 0.05 (5%)?".
         description: The line's description; by default the service's name.
     """
 
     kind: ClassVar[str] = "pass-through"
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
     estimate: Money = attrs.field(validator=money_at_least_zero)
-    management_fee: Decimal = attrs.field(default=Decimal(0), converter=_decimal, validator=_fee)
+    management_fee: Fraction = attrs.field(
+        default=Decimal(0), converter=fraction, validator=fraction_validator(below_maximum=True)
+    )
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     @property

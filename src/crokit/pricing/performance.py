@@ -26,10 +26,10 @@ import attrs
 
 from crokit._decimal import in_crokit_context
 from crokit._typed import typed_fields
-from crokit._validators import is_date
+from crokit._validators import as_member, is_date, is_member
 from crokit.errors import ValidationError
 from crokit.money import Money
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 
 __all__ = ["OutcomeStatus", "PerformanceOutcome", "PerformanceTerm", "evaluate", "performance_outcome"]
 
@@ -58,7 +58,7 @@ class PerformanceTerm:
         description: What the term is, in the contract's words.
     """
 
-    milestone: Milestone = attrs.field(validator=attrs.validators.instance_of(Milestone))
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=is_member(Milestone))
     target_date: date = attrs.field(validator=is_date)
     bonus: Money | None = attrs.field(default=None, validator=_optional_positive)
     malus: Money | None = attrs.field(default=None, validator=_optional_positive)
@@ -103,6 +103,11 @@ class OutcomeStatus(enum.Enum):
     PENDING = "pending"
 
 
+def _as_outcome_status(value: object) -> object:
+    """A converter: text (the value or name) to OutcomeStatus member (see :func:`crokit._members.as_member`)."""
+    return as_member(OutcomeStatus, value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PerformanceOutcome:
     """What one performance term pays, given the milestone's actual date.
@@ -117,7 +122,7 @@ class PerformanceOutcome:
 
     term: PerformanceTerm
     actual_date: date | None
-    status: OutcomeStatus
+    status: OutcomeStatus = attrs.field(converter=_as_outcome_status, validator=is_member(OutcomeStatus))
     amount: Money
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._typed import typed_fields
-from crokit._validators import money_at_least_zero, non_negative
+from crokit._validators import is_member, money_at_least_zero, non_negative
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing._model_helpers import (
@@ -33,8 +33,8 @@ from crokit.pricing.drivers import CostDrivers
 from crokit.pricing.line_item import POLICY
 from crokit.registry import Registry
 from crokit.study import Study
-from crokit.vocabulary.lifecycle import Stage
-from crokit.vocabulary.terms import UnitBasis
+from crokit.vocabulary.lifecycle import Stage, _as_stage
+from crokit.vocabulary.terms import UnitBasis, _as_unit_basis
 
 __all__ = ["UnitPrice"]
 
@@ -67,8 +67,8 @@ class UnitPrice:
     kind: ClassVar[str] = "unit-price"
 
     service: str = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
-    basis: UnitBasis = attrs.field(validator=attrs.validators.instance_of(UnitBasis))
+    stage: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
+    basis: UnitBasis = attrs.field(converter=_as_unit_basis, validator=is_member(UnitBasis))
     rate: Money = attrs.field(validator=money_at_least_zero)
     quantity: Decimal | None = attrs.field(default=None, converter=_optional_decimal, validator=non_negative)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))

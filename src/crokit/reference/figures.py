@@ -22,7 +22,7 @@ from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.reference.sources import Citation
 from crokit.registry import Registry
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage
 
 __all__ = [
     "COST_PER_PATIENT",
@@ -133,7 +133,7 @@ class Figure:
     unit: str
     dollar_year: int | None
     therapeutic_area: str | None
-    phase: Stage | None
+    phase: Stage | None = attrs.field(converter=_as_stage)
     verification: str
     low: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
     high: Decimal | None = attrs.field(default=None, converter=_optional_decimal)

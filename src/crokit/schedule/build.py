@@ -17,7 +17,7 @@ total, to the minor unit:
 - Lines outside the CRO-fees bucket (pass-through costs, investigator grants,
   sponsor-internal costs) are always invoiced in arrears, at the end of each month they
   are incurred (or of each billing period), and never held back.
-- A holdback keeps ``holdback_percent`` of each CRO-fees invoice, split with
+- A holdback keeps ``holdback_share`` of each CRO-fees invoice, split with
   :meth:`~crokit.Money.allocate` so the payment plus the part retained is exactly the
   invoice. Everything retained is paid in one payment invoiced on the release
   milestone's planned date, or on the last invoice that retained something if that is
@@ -183,7 +183,7 @@ class _Holdback:
 
     def __init__(self, terms: BillingTerms, currency: str) -> None:
         self.terms = terms
-        percent = terms.holdback_percent
+        percent = terms.holdback_share.scaleb(2)  # exact: only the exponent moves
         # Whole-number percentages split in integers; others keep their exact decimals.
         self.weights: list[int] | list[Decimal] = (
             [int(percent), 100 - int(percent)]
@@ -206,8 +206,7 @@ class _Holdback:
     ) -> Payment:
         retained: Money | None = None
         paid = gross
-        percent = self.terms.holdback_percent
-        if hold and percent:
+        if hold and self.terms.holdback_share:
             kept, paid = gross.allocate(self.weights)
             if not kept.is_zero():
                 retained = kept
@@ -280,7 +279,7 @@ def build_schedule(
     _check_inputs(budget, contract_start, milestones, terms)
     milestones.check_start(contract_start)
     fixed = _fixed_lines(budget, fixed_fees)
-    release = milestones.date_of(terms.holdback_release) if terms.holdback_percent else None
+    release = milestones.date_of(terms.holdback_release) if terms.holdback_share else None
     holdback = _Holdback(terms, budget.currency)
     invoices = _Invoices(budget, contract_start, terms)
     payments: list[Payment] = []

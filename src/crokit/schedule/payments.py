@@ -27,11 +27,10 @@ import attrs
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._typed import typed_fields
-from crokit._validators import is_date, non_empty_text
+from crokit._validators import as_member, is_date, is_member, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, total, validate_currency
-from crokit.schedule.terms import member_of
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +62,11 @@ class PaymentKind(enum.Enum):
     SERVICE_PERIOD = "service-period"
     PASS_THROUGH = "pass-through"
     HOLDBACK_RELEASE = "holdback-release"
+
+
+def _as_payment_kind(value: object) -> object:
+    """A converter: text (the value or name) to PaymentKind member (see :func:`crokit._members.as_member`)."""
+    return as_member(PaymentKind, value)
 
 
 def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -106,10 +110,14 @@ class Payment:
     due: dt.date = attrs.field(validator=is_date)
     invoice_date: dt.date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_money)
-    kind: PaymentKind = attrs.field(validator=member_of(PaymentKind))
+    kind: PaymentKind = attrs.field(converter=_as_payment_kind, validator=is_member(PaymentKind))
     description: str = attrs.field(validator=non_empty_text)
     lines: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_keys)
-    milestone: Milestone | None = attrs.field(default=None, validator=attrs.validators.optional(member_of(Milestone)))
+    milestone: Milestone | None = attrs.field(
+        converter=_as_milestone,
+        default=None,
+        validator=attrs.validators.optional(is_member(Milestone)),
+    )
     retained: Money | None = attrs.field(default=None, validator=attrs.validators.optional(_money))
 
     def __attrs_post_init__(self) -> None:

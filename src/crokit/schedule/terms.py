@@ -6,7 +6,7 @@
 ...                             (Milestone.DATABASE_LOCK, date(2028, 6, 30))))
 >>> plan.date_of(Milestone.DATABASE_LOCK)
 datetime.date(2028, 6, 30)
->>> BillingTerms(holdback_percent="10").holdback_release.value
+>>> BillingTerms(holdback_share="0.10").holdback_release.value
 'clinical-study-report'
 """
 
@@ -17,19 +17,18 @@ import enum
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from crokit._decimal import to_decimal
 from crokit._typed import typed_fields
-from crokit._validators import is_date, whole_number
+from crokit._validators import as_member, is_date, is_member, whole_number
 from crokit.errors import ValidationError
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.units import Fraction, fraction, fraction_validator
+from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 
 __all__ = ["BillingFrequency", "BillingTerms", "MilestoneDate", "MilestonePlan", "member_of"]
 
-_HUNDRED: Final = Decimal(100)
 E = TypeVar("E", bound=enum.Enum)
 
 
@@ -56,6 +55,11 @@ class BillingFrequency(enum.Enum):
     QUARTERLY = "quarterly"
 
 
+def _as_billing_frequency(value: object) -> object:
+    """A converter: text (the value or name) to BillingFrequency member (see :func:`crokit._members.as_member`)."""
+    return as_member(BillingFrequency, value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestoneDate:
     """The planned date of one milestone.
@@ -65,7 +69,7 @@ class MilestoneDate:
         date: The day it is planned for.
     """
 
-    milestone: Milestone = attrs.field(validator=member_of(Milestone))
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=is_member(Milestone))
     date: dt.date = attrs.field(validator=is_date)
 
 
@@ -150,17 +154,6 @@ class MilestonePlan:
                 )
 
 
-def _percent(value: object) -> Decimal:
-    return to_decimal(value, what="holdback percent")
-
-
-def _holdback(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
-    if not Decimal(0) <= value < _HUNDRED:
-        raise ValidationError.at(
-            attribute.name, f"expected a percentage from 0 up to but not including 100 ('10' for 10%), got {value}"
-        )
-
-
 def _bool(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise ValidationError.at(attribute.name, f"expected true or false, got {value!r}")
@@ -175,9 +168,10 @@ class BillingTerms:
         in_arrears: Invoice at the end of each billing period (the default), or at its
             start (in advance; never before the contract start).
         payment_days: Days from invoice to payment due: 30 for net 30 (0 to 365).
-        holdback_percent: The share of every invoice of CRO fees (service periods and
+        holdback_share: The share of every invoice of CRO fees (service periods and
             fixed-fee milestones, never pass-through costs or investigator grants) the
-            sponsor retains, from 0 (the default: none) up to but not including 100.
+            sponsor retains, a fraction from 0 (the default: none) up to but not
+            including 1 (``"0.05"`` for 5%).
         holdback_release: The milestone on which everything retained is paid, in one
             payment. The default is the clinical study report: retention usually
             secures the final deliverable, and the report is the last milestone of a
@@ -187,11 +181,21 @@ class BillingTerms:
             periods of the service fees.
     """
 
-    frequency: BillingFrequency = attrs.field(default=BillingFrequency.MONTHLY, validator=member_of(BillingFrequency))
+    frequency: BillingFrequency = attrs.field(
+        converter=_as_billing_frequency,
+        default=BillingFrequency.MONTHLY,
+        validator=is_member(BillingFrequency),
+    )
     in_arrears: bool = attrs.field(default=True, validator=_bool)
     payment_days: int = attrs.field(default=30, validator=whole_number(0, 365))
-    holdback_percent: Decimal = attrs.field(default=Decimal(0), converter=_percent, validator=_holdback)
-    holdback_release: Milestone = attrs.field(default=Milestone.CLINICAL_STUDY_REPORT, validator=member_of(Milestone))
+    holdback_share: Fraction = attrs.field(
+        default=Decimal(0), converter=fraction, validator=fraction_validator(below_maximum=True)
+    )
+    holdback_release: Milestone = attrs.field(
+        converter=_as_milestone,
+        default=Milestone.CLINICAL_STUDY_REPORT,
+        validator=is_member(Milestone),
+    )
     pass_through_as_incurred: bool = attrs.field(default=True, validator=_bool)
 
     @property

@@ -22,11 +22,11 @@ import attrs
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
 from crokit._typed import typed_fields
-from crokit._validators import SLUG_PATTERN, non_empty_text, slug, whole_number
+from crokit._validators import SLUG_PATTERN, as_member, is_member, non_empty_text, slug, whole_number
 from crokit.errors import CrokitError, ValidationError
-from crokit.money import Money
 from crokit.provider import TechnologyKind
 from crokit.selection.rules import ScoringContext
+from crokit.units import check_fraction
 from crokit.vocabulary.ids import check_id
 
 __all__ = [
@@ -58,6 +58,11 @@ class CustomConstraintKind(enum.Enum):
     EXCLUDE_CANDIDATE = "exclude-candidate"
 
 
+def _as_custom_constraint_kind(value: object) -> object:
+    """A converter: text (the value or name) to CustomConstraintKind member (see :func:`crokit._members.as_member`)."""
+    return as_member(CustomConstraintKind, value)
+
+
 def _check_value(kind: CustomConstraintKind, value: str) -> None:
     """Raise ValidationError (path ``value``) if *value* does not fit *kind*."""
     try:
@@ -65,9 +70,7 @@ def _check_value(kind: CustomConstraintKind, value: str) -> None:
             if not _WHOLE.fullmatch(value):
                 raise ValidationError.at("value", f"expected a whole number of studies such as '3', got {value!r}")
         elif kind is CustomConstraintKind.MAX_TURNOVER:
-            rate = to_decimal(value, what="rate")
-            if not Decimal(0) <= rate <= Decimal(1):
-                raise ValidationError.at("value", f"expected a turnover rate from 0 to 1, got {value!r}")
+            check_fraction(to_decimal(value, what="rate"), "value")
         elif kind is CustomConstraintKind.REQUIRE_CATEGORY:
             check_id(value, path="value")
         elif kind is CustomConstraintKind.REQUIRE_TECHNOLOGY:
@@ -95,17 +98,14 @@ class CustomConstraint:
 
     id: str = attrs.field(validator=slug)
     description: str = attrs.field(validator=non_empty_text)
-    kind: CustomConstraintKind = attrs.field(validator=attrs.validators.instance_of(CustomConstraintKind))
+    kind: CustomConstraintKind = attrs.field(
+        converter=_as_custom_constraint_kind, validator=is_member(CustomConstraintKind)
+    )
     value: str = attrs.field(validator=non_empty_text)
 
     def __attrs_post_init__(self) -> None:
         """Check that the value can be read as the kind says."""
         _check_value(self.kind, self.value.strip())
-
-
-def _optional_money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, Money) or value.amount <= 0):
-        raise ValidationError.at(attribute.name, f"expected Money above 0, got {value!r}")
 
 
 def _customs(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -136,8 +136,10 @@ class Constraints:
         require_countries: The candidate must cover every country of the study.
         min_area_studies: At least this many studies in the study's therapeutic area
             (any phase).
-        budget_ceiling: The quoted budget's total must not exceed this; a candidate
-            without a budget is excluded when it is set.
+        within_budget_ceiling: The quoted budget's total must not exceed the sponsor's
+            budget ceiling (:attr:`~crokit.selection.SponsorPreferences.budget_ceiling`,
+            the one place the ceiling is stated); a candidate without a budget is
+            excluded when it is set.
         custom: The sponsor's own constraints.
     """
 
@@ -145,7 +147,7 @@ class Constraints:
     require_services: bool = attrs.field(default=True, validator=_flag)
     require_countries: bool = attrs.field(default=True, validator=_flag)
     min_area_studies: int = attrs.field(default=0, validator=whole_number(0, 100_000))
-    budget_ceiling: Money | None = attrs.field(default=None, validator=_optional_money)
+    within_budget_ceiling: bool = attrs.field(default=False, validator=_flag)
     custom: tuple[CustomConstraint, ...] = attrs.field(default=(), converter=to_tuple, validator=_customs)
 
 
@@ -200,7 +202,11 @@ def check_constraints(ctx: ScoringContext, constraints: Constraints) -> tuple[st
             reasons.append(
                 f"{found} studies in {study.therapeutic_area}, fewer than the {constraints.min_area_studies} required"
             )
-    ceiling = constraints.budget_ceiling
+    ceiling = ctx.preferences.budget_ceiling if constraints.within_budget_ceiling else None
+    if constraints.within_budget_ceiling and ceiling is None:
+        raise ValidationError.at(
+            "within_budget_ceiling", "no budget ceiling to check against: set preferences.budget_ceiling"
+        )
     if ceiling is not None:
         if ctx.budget is None:
             reasons.append(f"no budget quoted, so the ceiling {ceiling} cannot be checked")

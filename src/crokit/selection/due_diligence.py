@@ -11,11 +11,16 @@ An answer maps onto 0..1 as its question says (see
 weighted mean of its answered, scored questions. Unanswered questions are listed and
 left out: never scored as 0 or as 1. Text answers are evidence and never scored.
 
+The built-in questions that ask for a rate or share (:data:`FRACTION_QUESTIONS`) take
+the answer as a fraction, like every rate in crokit (``"0.2"`` for 20%);
+:func:`check_due_diligence` refuses an answer above 1 to them, with a "did you mean"
+hint.
+
 >>> from crokit import Registry
 >>> registry = Registry.builtin()
 >>> dd = DueDiligence(candidate="helix-cro", answers=(
 ...     Answer(question="crokit:dd-named-team", yes=True),
-...     Answer(question="crokit:dd-team-turnover", number="20"),
+...     Answer(question="crokit:dd-team-turnover", number="0.2"),
 ... ))
 >>> check_due_diligence(dd, registry)
 >>> team = question_scores(dd, registry)["crokit:team-experience"]
@@ -27,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -37,10 +42,12 @@ from crokit._typed import typed_fields
 from crokit._validators import slug
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.registry import Registry
+from crokit.units import check_fraction
 from crokit.vocabulary.criteria import AnswerType, Better, Question, QuestionId
 from crokit.vocabulary.ids import check_id
 
 __all__ = [
+    "FRACTION_QUESTIONS",
     "Answer",
     "DueDiligence",
     "QuestionScore",
@@ -48,6 +55,15 @@ __all__ = [
     "check_due_diligence",
     "question_scores",
 ]
+
+FRACTION_QUESTIONS: Final = frozenset(
+    {
+        "crokit:dd-rate-escalation",
+        "crokit:dd-recruitment-track-record",
+        "crokit:dd-team-turnover",
+    }
+)
+"""The built-in questions answered with a fraction from 0 to 1 (``"0.2"`` for 20%)."""
 
 _FIELD_FOR = {
     AnswerType.YES_NO: "yes",
@@ -163,7 +179,9 @@ def check_due_diligence(dd: DueDiligence, registry: Registry) -> None:
     Raises:
         UnknownIdError: For an answer to a question that is not in *registry*, with the
             closest question ids (path ``answers[3].question``).
-        ValidationError: For an answer of the wrong type (path ``answers[3]``).
+        ValidationError: For an answer of the wrong type (path ``answers[3]``), or
+            an answer outside 0 to 1 to one of :data:`FRACTION_QUESTIONS` (path
+            ``answers[3].number``).
     """
     known = {q.id: q for q in registry.questions}
     for index, answer in enumerate(dd.answers):
@@ -176,6 +194,8 @@ def check_due_diligence(dd: DueDiligence, registry: Registry) -> None:
                 f"question {question.id!r} expects a {question.answer_type.value} answer "
                 f"(field {_FIELD_FOR[question.answer_type]!r}), got a {answer.answer_type.value} answer",
             )
+        if question.id in FRACTION_QUESTIONS and answer.number is not None:
+            check_fraction(answer.number, f"answers[{index}].number")
 
 
 def answer_score(question: Question, answer: Answer) -> float | None:

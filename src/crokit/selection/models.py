@@ -7,7 +7,7 @@ value of plain fields, so it serialises with :mod:`crokit.serialization`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -51,9 +51,12 @@ PRODUCT_FLOOR: Final = 0.01
 """Under the weighted product a criterion score of 0 is raised to this (a warning says so)."""
 
 
-def _decimal_pairs(value: Iterable[tuple[str, Decimal | int | str]]) -> tuple[tuple[str, Decimal], ...]:
+def _decimal_pairs(
+    value: Iterable[tuple[str, Decimal | int | str]] | Mapping[str, Decimal | int | str],
+) -> tuple[tuple[str, Decimal], ...]:
     pairs: list[tuple[str, Decimal]] = []
-    for index, pair in enumerate(value):
+    items = value.items() if isinstance(value, Mapping) else value  # {id: weight} for ((id, weight), ...)
+    for index, pair in enumerate(items):
         raw: object = pair
         if not isinstance(raw, tuple | list) or len(raw) != 2:  # noqa: PLR2004 - a pair
             raise ValidationError.at(f"[{index}]", f"expected a (criterion id, number) pair, got {pair!r}")
@@ -144,6 +147,7 @@ class SelectionSettings:
         criteria: Criterion ids, in column order (default: the five built-ins).
         weights: ``(criterion id, weight)`` pairs, one per criterion, 0 or more, not all
             0; normalised to sum to 1. Empty means equal weights (or ``pairwise``).
+            A mapping ``{criterion id: weight}`` is accepted too (a table in files).
         pairwise: AHP judgements over ``criteria`` in order (row i, column j: how many
             times more important criterion i is than j), as numbers or text such as
             ``"1/3"``; kept as text (write them as strings in files).
@@ -163,9 +167,14 @@ class SelectionSettings:
     samples: int = attrs.field(default=2000, validator=whole_number(1, 1_000_000))
 
     def __attrs_post_init__(self) -> None:
-        """Refuse weights and pairwise judgements given together."""
+        """Refuse weights and pairwise judgements given together, and a ceiling constraint without a ceiling."""
         if self.weights and self.pairwise is not None:
             raise ValidationError.at("pairwise", "give weights or pairwise judgements, not both")
+        if self.constraints.within_budget_ceiling and self.preferences.budget_ceiling is None:
+            raise ValidationError.at(
+                "constraints.within_budget_ceiling",
+                "there is no budget ceiling to stay within: set preferences.budget_ceiling",
+            )
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)

@@ -45,7 +45,8 @@ from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, PricingKind
-from crokit.provider import CroProfile, TechnologyKind
+from crokit.pricing.line_item import _as_pricing_kinds
+from crokit.provider import CroProfile, TechnologyKind, _as_technology_kinds
 from crokit.registry import Registry
 from crokit.selection.due_diligence import DueDiligence, question_scores
 from crokit.selection.matrix import to_float
@@ -129,19 +130,20 @@ class SponsorPreferences:
 
     Attributes:
         budget_ceiling: The most the sponsor means to spend on the study, if stated.
-        preferred_pricing: Pricing kinds the sponsor prefers (fixed fees, unit prices, ...).
-        required_technologies: Platforms the study needs; empty means "derive them from
-            the study's required services".
+        preferred_pricing: Pricing kinds the sponsor prefers (fixed fees, unit prices,
+            ...), as members or their text (``"unit-price"``).
+        required_technologies: Platforms the study needs, as members or their text
+            (``"edc"``); empty means "derive them from the study's required services".
         min_team_years: Average years of experience at which the years part of team
             experience scores 1. The default, 5, is an illustrative choice, not a standard.
     """
 
     budget_ceiling: Money | None = attrs.field(default=None, validator=_optional_money)
     preferred_pricing: tuple[PricingKind, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_members(PricingKind)
+        default=(), converter=_as_pricing_kinds, validator=_members(PricingKind)
     )
     required_technologies: tuple[TechnologyKind, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_members(TechnologyKind)
+        default=(), converter=_as_technology_kinds, validator=_members(TechnologyKind)
     )
     min_team_years: Decimal = attrs.field(default=Decimal(5), converter=_years, validator=_positive_years)
 

@@ -3,7 +3,10 @@
 :func:`configure_converter` installs every rule on a converter: the scalar hooks, the
 registry id check, sequences, mappings, attrs classes (unknown and missing keys,
 converters and validators, every problem located) and tagged unions written with a
-``kind`` key; :func:`make_converter` builds a new converter with them. The type
+``kind`` key; :func:`make_converter` builds a new converter with them. A list of
+``(text, value)`` pairs (criterion weights, manual scores) may also be written as a
+table ``{text = value}``, in its order; a therapeutic-area id may be written as any of
+the area's aliases (``crokit catalogue areas``) and is read as the area's id. The type
 predicates here decide which hook a type gets, and :func:`_problems` turns any
 exception raised while structuring into located problems.
 """
@@ -37,6 +40,7 @@ from crokit.serialization._scalars import (
     _structure_str,
 )
 from crokit.vocabulary.ids import RegistryKind
+from crokit.vocabulary.terms import TherapeuticArea
 
 __all__ = ["configure_converter", "make_converter"]
 
@@ -70,6 +74,12 @@ def _without_ids(type_: Any) -> Any:
     if origin in {types.UnionType, typing.Union}:
         return functools.reduce(operator.or_, stripped)
     return origin[stripped] if origin is not None else type_
+
+
+def _is_key_pair(type_: object) -> bool:
+    """Whether *type_* is a ``(text, value)`` pair: a list of them may be written as a table."""
+    args = typing.get_args(type_)
+    return typing.get_origin(type_) is tuple and len(args) == 2 and _without_ids(args[0]) is str  # noqa: PLR2004
 
 
 def _allows_none(type_: object) -> bool:
@@ -126,6 +136,8 @@ class _Hooks:
 
         def hook(value: object, _type: object) -> str:
             text = _structure_str(value, str)
+            if kind == TherapeuticArea.registry_kind:  # an alias `crokit catalogue` lists reads as the area's id
+                return self.registry.area(text).id
             self.registry.get(kind, text)
             return text
 
@@ -135,8 +147,11 @@ class _Hooks:
         origin = typing.get_origin(type_)
         args = typing.get_args(type_)
         fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
+        pairs = not fixed and bool(args) and _is_key_pair(args[0])
 
         def hook(value: object, _type: object) -> object:
+            if pairs and isinstance(value, Mapping):
+                value = [[key, item] for key, item in value.items()]  # {id = value} for [[id, value], ...]
             if not isinstance(value, list | tuple):
                 raise ValidationError.at("", f"expected a list, got {_describe(value)}")
             if fixed and len(value) != len(args):

@@ -109,6 +109,11 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
     def hook(value: object, _type: object) -> enum.Enum:
         if isinstance(value, str) and value in values:
             return values[value]
+        if isinstance(value, str):
+            try:  # an enum may read other text through its _missing_ hook
+                return cls(value)
+            except ValueError:
+                pass
         names = ", ".join(repr(v) for v in values)
         hint = close_matches(value, [str(v) for v in values]) if isinstance(value, str) else ()
         extra = f"; did you mean {hint[0]!r}?" if hint else ""

@@ -14,7 +14,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._typed import typed_fields
-from crokit.errors import SchemaVersionError
+from crokit.errors import SchemaVersionError, ValidationError
 from crokit.provider import CroProfile
 from crokit.study import Study
 
@@ -42,6 +42,8 @@ class DocumentSpec:
         Raises:
             SchemaVersionError: If the version is missing, malformed, newer than
                 :attr:`version`, or has no migration path.
+            ValidationError: If a migration finds data it cannot upgrade, with its path
+                under :attr:`name`.
         """
         found = data.get("schema_version")
         if isinstance(found, bool) or not isinstance(found, int) or not found >= 1:
@@ -53,7 +55,10 @@ class DocumentSpec:
             migrate = self.migrations.get(version)
             if migrate is None:
                 raise SchemaVersionError(found, self.version, kind=self.name)
-            result = migrate(result)
+            try:
+                result = migrate(result)
+            except ValidationError as exc:  # a migration names paths inside the document
+                raise exc.with_prefix(self.name) from None
         return result
 
 

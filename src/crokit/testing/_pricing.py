@@ -2,7 +2,7 @@
 
 Every strategy is valid by construction: service ids and their unit bases come from
 the registry (crokit's built-ins by default), amounts are in whole minor units of a
-currency that has one, and percentages are in range. ``proposals(study=...)`` draws
+currency that has one, and rates (fractions) are in range. ``proposals(study=...)`` draws
 proposals that price against that study without error.
 
 This module imports Hypothesis; ``import crokit`` does not import it.
@@ -107,8 +107,9 @@ def _money(
     return st.decimals(min_value=min_value, max_value=max_value, places=places).map(lambda a: Money(a, currency))
 
 
-def _percents(*, max_value: Decimal = Decimal("99.99")) -> st.SearchStrategy[Decimal]:
-    return st.decimals(min_value=0, max_value=max_value, places=2)
+def _rates(*, max_value: Decimal = Decimal("0.9999")) -> st.SearchStrategy[Decimal]:
+    """Rates as fractions (crokit.units), from 0 to *max_value*, to four places (a hundredth of a percent)."""
+    return st.decimals(min_value=0, max_value=max_value, places=4)
 
 
 def _stages(service: Service) -> st.SearchStrategy[Stage]:
@@ -163,25 +164,25 @@ def pass_throughs(*, currency: str | None = None, registry: Registry | None = No
     )
 
 
-def milestone_payments(*, percent: Decimal | None = None) -> st.SearchStrategy[MilestonePayment]:
-    """A payment of *percent* (drawn from 0.01 to 100 if not given) on any milestone."""
-    percents = st.just(percent) if percent is not None else st.decimals("0.01", "100", places=2)
+def milestone_payments(*, share: Decimal | None = None) -> st.SearchStrategy[MilestonePayment]:
+    """A payment of *share* (a fraction of the fee; drawn from 0.0001 to 1 if not given) on any milestone."""
+    shares = st.just(share) if share is not None else st.decimals("0.0001", "1", places=4)
     return st.builds(
-        lambda milestone, share: MilestonePayment(milestone=milestone, percent=share),
+        lambda milestone, drawn: MilestonePayment(milestone=milestone, share=drawn),
         st.sampled_from(Milestone),
-        percents,
+        shares,
     )
 
 
 def _splits(count: int) -> tuple[Decimal, ...]:
-    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding="ROUND_FLOOR")
-    return (*([share] * (count - 1)), Decimal(100) - share * (count - 1))
+    share = (Decimal(1) / count).quantize(Decimal("0.0001"), rounding="ROUND_FLOOR")
+    return (*([share] * (count - 1)), Decimal(1) - share * (count - 1))
 
 
 def fixed_fees(
     *, currency: str | None = None, registry: Registry | None = None, max_milestones: int = 4
 ) -> st.SearchStrategy[FixedFee]:
-    """Fixed fees for a registry service, paid in percentages that sum to 100 on distinct milestones."""
+    """Fixed fees for a registry service, paid in shares that sum to 1 on distinct milestones."""
     reg = _registry(registry)
 
     @st.composite
@@ -194,7 +195,7 @@ def fixed_fees(
             stage=draw(_stages(service)),
             fee=draw(_money(code, min_value=Decimal(1))),
             milestones=tuple(
-                MilestonePayment(milestone=m, percent=p)
+                MilestonePayment(milestone=m, share=p)
                 for m, p in zip(milestones, _splits(len(milestones)), strict=True)
             ),
             description=draw(_DESCRIPTION),
@@ -229,7 +230,7 @@ def rate_cards(*, currency: str | None = None, max_entries: int = 5) -> st.Searc
 
 def discount_tiers() -> st.SearchStrategy[DiscountTier]:
     """Single volume-discount tiers."""
-    return st.builds(DiscountTier, min_fte_months=st.decimals(0, 1000, places=1), percent=_percents())
+    return st.builds(DiscountTier, min_fte_months=st.decimals(0, 1000, places=1), rate=_rates())
 
 
 def volume_discounts(*, max_tiers: int = 4) -> st.SearchStrategy[VolumeDiscount]:
@@ -307,7 +308,7 @@ def investigator_grants(
             early_termination_fee=draw(fee),
             startup_fee_per_site=draw(fee),
             visit_fees=tuple(VisitFee(visit_id=visit_id, fee=draw(fee)) for visit_id in overrides),
-            holdback_percent=draw(_percents(max_value=Decimal(30))),
+            holdback_share=draw(_rates(max_value=Decimal("0.3"))),
             description=draw(_DESCRIPTION),
         )
 
@@ -340,13 +341,13 @@ def _buckets(*, optional: bool = True) -> st.SearchStrategy[CostBucket | None]:
 
 def percent_discounts() -> st.SearchStrategy[PercentDiscount]:
     """Flat discounts, on every line or one bucket."""
-    return st.builds(PercentDiscount, percent=_percents(), applies_to=_buckets())
+    return st.builds(PercentDiscount, rate=_rates(), applies_to=_buckets())
 
 
 def total_tiers(*, currency: str | None = None) -> st.SearchStrategy[TotalTier]:
     """Single tiers of a discount on the total, in *currency* (drawn if not given)."""
     return _currencies(currency).flatmap(
-        lambda code: st.builds(TotalTier, min_total=_money(code, max_value=Decimal(10_000_000)), percent=_percents())
+        lambda code: st.builds(TotalTier, min_total=_money(code, max_value=Decimal(10_000_000)), rate=_rates())
     )
 
 
@@ -367,7 +368,7 @@ def escalations(*, start_date: date | None = None) -> st.SearchStrategy[Escalati
     """Annual escalations (rates up to 15%), from any base date, on any bucket."""
     return st.builds(
         Escalation,
-        annual_percent=_percents(max_value=Decimal(15)),
+        annual_rate=_rates(max_value=Decimal("0.15")),
         base_date=_DATES,
         start_date=st.just(start_date) if start_date is not None else _DATES,
         applies_to=st.just(CostBucket.CRO_DIRECT_FEES) | st.sampled_from(CostBucket),
@@ -378,14 +379,14 @@ def contingencies() -> st.SearchStrategy[Contingency]:
     """Contingency reserves (up to 30%)."""
     return st.builds(
         Contingency,
-        percent=_percents(max_value=Decimal(30)),
+        rate=_rates(max_value=Decimal("0.3")),
         applies_to=st.just(CostBucket.CRO_DIRECT_FEES) | st.sampled_from(CostBucket),
     )
 
 
 def management_fees() -> st.SearchStrategy[ManagementFee]:
     """Management fees (up to 30%) on a bucket."""
-    return st.builds(ManagementFee, percent=_percents(max_value=Decimal(30)), applies_to=_buckets(optional=False))
+    return st.builds(ManagementFee, rate=_rates(max_value=Decimal("0.3")), applies_to=_buckets(optional=False))
 
 
 def currency_conversions(*, base: str | None = None) -> st.SearchStrategy[CurrencyConversion]:

@@ -101,7 +101,7 @@ def billing_terms() -> st.SearchStrategy[BillingTerms]:
         frequency=st.sampled_from(BillingFrequency),
         in_arrears=st.booleans(),
         payment_days=st.integers(0, 120),
-        holdback_percent=st.decimals("0", "99.99", places=2) | st.just(Decimal(0)) | st.just(Decimal(10)),
+        holdback_share=st.decimals("0", "0.9999", places=4) | st.just(Decimal(0)) | st.just(Decimal("0.10")),
         holdback_release=st.sampled_from(_MILESTONES),
         pass_through_as_incurred=st.booleans(),
     )
@@ -179,9 +179,9 @@ def _amount(currency: str, low: str, high: str) -> st.SearchStrategy[Money]:
     return st.decimals(low, high, places=_PLACES[currency]).map(lambda value: Money(value, currency))
 
 
-def _percents(count: int) -> st.SearchStrategy[list[Decimal]]:
+def _shares(count: int) -> st.SearchStrategy[list[Decimal]]:
     cuts = st.lists(st.integers(1, 99), unique=True, min_size=count - 1, max_size=count - 1).map(sorted)
-    return cuts.map(lambda points: [Decimal(b - a) for a, b in itertools.pairwise([0, *points, 100])])
+    return cuts.map(lambda points: [Decimal(b - a).scaleb(-2) for a, b in itertools.pairwise([0, *points, 100])])
 
 
 def pricing_items(
@@ -219,12 +219,12 @@ def pricing_items(
     @st.composite
     def fixed(draw: st.DrawFn) -> PricingModel:
         milestones = draw(st.lists(st.sampled_from(_MILESTONES), min_size=1, max_size=4, unique=True))
-        percents = draw(_percents(len(milestones)))
+        shares = draw(_shares(len(milestones)))
         return FixedFee(
             service=draw(st.sampled_from([service.id for service in reg.services])),
             stage=draw(stage),
             fee=draw(_amount(currency, "1", "5000000")),
-            milestones=[MilestonePayment(milestone=m, percent=p) for m, p in zip(milestones, percents, strict=True)],
+            milestones=[MilestonePayment(milestone=m, share=p) for m, p in zip(milestones, shares, strict=True)],
             description=description,
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 from hypothesis import strategies as st
 
 from crokit.money import Money
@@ -19,7 +20,7 @@ from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.provider import CroProfile, TechnologyKind
 from crokit.registry import Registry
 from crokit.selection.constraints import Constraints, CustomConstraint, CustomConstraintKind
-from crokit.selection.due_diligence import Answer, DueDiligence
+from crokit.selection.due_diligence import FRACTION_QUESTIONS, Answer, DueDiligence
 from crokit.selection.ranking import DEFAULT_CRITERIA, CandidateInput, Ranking, SelectionSettings, select
 from crokit.selection.rules import CriterionScore, SponsorPreferences
 from crokit.testing._core import cro_profiles, namespaced_ids, studies
@@ -117,7 +118,10 @@ def answers(question: Question | None = None) -> st.SearchStrategy[Answer]:
     if question.answer_type is AnswerType.SCALE_1_5:
         return st.builds(Answer, question=st.just(question.id), scale=st.integers(1, 5), evidence=evidence)
     if question.answer_type is AnswerType.NUMBER:
-        numbers = st.decimals(min_value=-100, max_value=1000, places=2)
+        if question.id in FRACTION_QUESTIONS:  # a rate or share, as a fraction (crokit.units)
+            numbers = st.decimals(min_value=0, max_value=1, places=4)
+        else:
+            numbers = st.decimals(min_value=-100, max_value=1000, places=2)
         return st.builds(Answer, question=st.just(question.id), number=numbers, evidence=evidence)
     return st.builds(Answer, question=st.just(question.id), text=_TEXT, evidence=evidence)
 
@@ -161,14 +165,15 @@ def _ceilings(currency: str | None) -> st.SearchStrategy[Money | None]:
 
 
 def constraints(*, currency: str | None = None, registry: Registry | None = None) -> st.SearchStrategy[Constraints]:
-    """Constraints; a budget ceiling, if any, is in *currency* (default USD)."""
+    """Constraints; *currency* is accepted for symmetry with :func:`sponsor_preferences` (the ceiling lives there)."""
+    del currency
     return st.builds(
         Constraints,
         must_conduct_research=st.booleans(),
         require_services=st.booleans(),
         require_countries=st.booleans(),
         min_area_studies=st.integers(0, 10),
-        budget_ceiling=_ceilings(currency),
+        within_budget_ceiling=st.booleans(),
         custom=st.lists(custom_constraints(registry=registry), max_size=3, unique_by=lambda c: c.id).map(tuple),
     )
 
@@ -269,13 +274,17 @@ def selection_settings(
     def build(draw: st.DrawFn) -> SelectionSettings:
         criteria = tuple(draw(st.lists(st.sampled_from(DEFAULT_CRITERIA), unique=True, min_size=1)))
         how = draw(st.sampled_from(("equal", "weights", "pairwise")))
+        preferences = draw(sponsor_preferences(currency=currency))
+        drawn = draw(constraints(currency=currency, registry=registry))
+        if preferences.budget_ceiling is None:  # the ceiling constraint needs the ceiling
+            drawn = attrs.evolve(drawn, within_budget_ceiling=False)
         return SelectionSettings(
             method=draw(st.sampled_from(("weighted-sum", "weighted-product", "topsis"))),
             criteria=criteria,
             weights=draw(_weights(criteria)) if how == "weights" else (),
             pairwise=draw(_pairwise(criteria)) if how == "pairwise" else None,
-            constraints=draw(constraints(currency=currency, registry=registry)),
-            preferences=draw(sponsor_preferences(currency=currency)),
+            constraints=drawn,
+            preferences=preferences,
             samples=draw(st.integers(1, 300)),
         )
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final
 import attrs
 
 from crokit._decimal import to_decimal
+from crokit._members import as_member, is_member
 from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import RegistryKind, check_id
@@ -67,6 +68,11 @@ class CriterionDirection(enum.Enum):
     COST = "cost"
 
 
+def _as_criterion_direction(value: object) -> object:
+    """A converter: text (the value or name) to CriterionDirection member (see :func:`crokit._members.as_member`)."""
+    return as_member(CriterionDirection, value)
+
+
 class AnswerType(enum.Enum):
     """The kind of answer a due-diligence question expects."""
 
@@ -74,6 +80,11 @@ class AnswerType(enum.Enum):
     SCALE_1_5 = "scale-1-5"
     NUMBER = "number"
     TEXT = "text"
+
+
+def _as_answer_type(value: object) -> object:
+    """A converter: text (the value or name) to AnswerType member (see :func:`crokit._members.as_member`)."""
+    return as_member(AnswerType, value)
 
 
 class Better(enum.Enum):
@@ -87,6 +98,11 @@ class Better(enum.Enum):
     YES = "yes"
     NO = "no"
     NONE = "none"
+
+
+def _as_better(value: object) -> object:
+    """A converter: text (the value or name) to Better member (see :func:`crokit._members.as_member`)."""
+    return as_member(Better, value)
 
 
 _BETTER_FOR: Final = {
@@ -152,7 +168,9 @@ class SelectionCriterion:
     description: str = attrs.field(validator=_text)
     why: str = attrs.field(validator=_text)
     direction: CriterionDirection = attrs.field(
-        default=CriterionDirection.BENEFIT, validator=attrs.validators.instance_of(CriterionDirection)
+        default=CriterionDirection.BENEFIT,
+        converter=_as_criterion_direction,
+        validator=is_member(CriterionDirection),
     )
     rule: str | None = attrs.field(default=None, validator=_rule)
 
@@ -186,8 +204,8 @@ class Question:
     id: QuestionId = attrs.field(validator=_id)
     text: str = attrs.field(validator=_text)
     criterion: CriterionId = attrs.field(validator=_id)
-    answer_type: AnswerType = attrs.field(validator=attrs.validators.instance_of(AnswerType))
-    better: Better = attrs.field(validator=attrs.validators.instance_of(Better))
+    answer_type: AnswerType = attrs.field(converter=_as_answer_type, validator=is_member(AnswerType))
+    better: Better = attrs.field(converter=_as_better, validator=is_member(Better))
     weight: Decimal = attrs.field(default=Decimal(1), converter=_weight, validator=_positive)
     help: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     zero_at: Decimal | None = attrs.field(default=None, converter=_optional_decimal)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Final
 
+from crokit._members import as_member, as_member_set
 from crokit.errors import InvalidTransitionError
 
 __all__ = ["TRANSITIONS", "Milestone", "Stage", "check_path", "check_transition"]
@@ -56,6 +57,16 @@ class Stage(enum.Enum):
     def __str__(self) -> str:
         """The readable label."""
         return self.label
+
+
+def _as_stage_set(value: Iterable[object]) -> frozenset[object]:
+    """A converter: text (the value or name) to Stage members, as a frozenset."""
+    return as_member_set(Stage, value)
+
+
+def _as_stage(value: object) -> object:
+    """A converter: text (the value or name) to Stage member."""
+    return as_member(Stage, value)
 
 
 _LABELS: Final = {
@@ -137,6 +148,11 @@ class Milestone(enum.Enum):
     def __str__(self) -> str:
         """The readable label."""
         return self.label
+
+
+def _as_milestone(value: object) -> object:
+    """A converter: text (the value or name) to Milestone member."""
+    return as_member(Milestone, value)
 
 
 _MILESTONE_LABELS: Final = {

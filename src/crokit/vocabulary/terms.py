@@ -11,11 +11,13 @@ file the entry and to word its errors ("unknown service ...").
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
 
-from crokit._convert import to_frozenset, to_tuple
+from crokit._convert import to_tuple
+from crokit._members import as_member, as_member_set, is_member
 from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.vocabulary.ids import (
@@ -27,7 +29,7 @@ from crokit.vocabulary.ids import (
     SubmissionId,
     check_id,
 )
-from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.lifecycle import Stage, _as_stage, _as_stage_set
 
 __all__ = [
     "CroCategory",
@@ -89,6 +91,11 @@ class ProviderKind(enum.Enum):
         return self in {ProviderKind.CRO, ProviderKind.SMO, ProviderKind.CENTRAL_LAB, ProviderKind.ARO}
 
 
+def _as_provider_kind(value: object) -> object:
+    """A converter: text (the value or name) to ProviderKind member."""
+    return as_member(ProviderKind, value)
+
+
 _KIND_LABELS = {
     ProviderKind.CRO: "Contract research organization (CRO)",
     ProviderKind.CDMO: "Contract development and manufacturing organization (CDMO)",
@@ -125,6 +132,16 @@ class UnitBasis(enum.Enum):
     PER_HOUR = "per-hour"
     PER_FTE_MONTH = "per-fte-month"
     PASS_THROUGH = "pass-through"
+
+
+def _as_unit_basis_set(value: Iterable[object]) -> frozenset[object]:
+    """A converter: text (the value or name) to UnitBasis members, as a frozenset."""
+    return as_member_set(UnitBasis, value)
+
+
+def _as_unit_basis(value: object) -> object:
+    """A converter: text (the value or name) to UnitBasis member."""
+    return as_member(UnitBasis, value)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -171,9 +188,9 @@ class Service:
     id: ServiceId = attrs.field(validator=_id)
     name: str = attrs.field(validator=_text)
     description: str = attrs.field(validator=_text)
-    stages: frozenset[Stage] = attrs.field(converter=to_frozenset, validator=_stages)
+    stages: frozenset[Stage] = attrs.field(converter=_as_stage_set, validator=_stages)
     categories: tuple[CategoryId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
-    unit_bases: frozenset[UnitBasis] = attrs.field(default=frozenset(), converter=to_frozenset)
+    unit_bases: frozenset[UnitBasis] = attrs.field(default=frozenset(), converter=_as_unit_basis_set)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -194,7 +211,7 @@ class CroCategory:
     id: CategoryId = attrs.field(validator=_id)
     name: str = attrs.field(validator=_text)
     description: str = attrs.field(validator=_text)
-    stages: frozenset[Stage] = attrs.field(converter=to_frozenset, validator=_stages)
+    stages: frozenset[Stage] = attrs.field(converter=_as_stage_set, validator=_stages)
     typical_services: tuple[ServiceId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
     focus_areas: tuple[AreaId, ...] = attrs.field(default=(), converter=to_tuple, validator=_ids)
 
@@ -238,7 +255,7 @@ class Submission:
     name: str = attrs.field(validator=_text)
     short_name: str = attrs.field(validator=_text)
     regulators: tuple[RegulatorId, ...] = attrs.field(converter=to_tuple, validator=_ids)
-    gates: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    gates: Stage = attrs.field(converter=_as_stage, validator=is_member(Stage))
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
