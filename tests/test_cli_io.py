@@ -486,7 +486,7 @@ def test_an_import_holding_a_lone_surrogate_writes_nothing(tmp_path: Path) -> No
     output = tmp_path / "study.toml"
     code, out, err = run("import", "usdm", str(source), "--output", str(output))
     assert (code, out) == (EXIT_INVALID, "")
-    assert "lone surrogate U+D800" in one_clean_line(err)
+    assert "lone surrogate" in one_clean_line(err)
     assert not output.exists()
     assert leftovers(tmp_path) == []
 

@@ -12,6 +12,7 @@ before it can reach a serializer.
 from __future__ import annotations
 
 import collections.abc
+import enum
 import functools
 import math
 import re
@@ -25,7 +26,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._decimal import MAX_EXPONENT, to_decimal
-from crokit.errors import CrokitError, ValidationError
+from crokit.errors import CrokitError, ValidationError, close_matches
 
 __all__ = ["MAX_WHOLE", "typed_fields"]
 
@@ -212,6 +213,17 @@ def _type_check(hint: Any) -> Check | None:  # noqa: C901, PLR0911 - one branch 
     scalar = _scalar_check(hint)
     if scalar is not None:
         return scalar
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+
+        def check_member(value: object, path: str) -> None:
+            if not isinstance(value, hint):
+                values = [str(member.value) for member in hint]
+                near = close_matches(value, values) if isinstance(value, str) else ()
+                extra = f"; did you mean {near[0]!r}?" if near else ""
+                listed = ", ".join(repr(v) for v in values)
+                raise ValidationError.at(path, f"expected a {hint.__name__}, one of {listed}, got {value!r}{extra}")
+
+        return check_member
     if isinstance(hint, type) and not getattr(hint, "_is_protocol", False):
 
         def check_instance(value: object, path: str) -> None:

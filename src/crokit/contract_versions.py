@@ -42,6 +42,7 @@ import attrs
 from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit.change_orders import ChangeOrder, Contract
 from crokit.errors import ValidationError
@@ -56,6 +57,11 @@ from crokit.registry import Registry
 from crokit.study import Study
 
 __all__ = ["ContractVersion", "DeltaLine", "contract_versions"]
+
+
+def _as_change_kind(value: object) -> object:
+    """A converter: text (the value or name) to a ChangeKind member."""
+    return as_member(ChangeKind, value)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -77,7 +83,7 @@ class DeltaLine:
     """
 
     key: tuple[str, str]
-    change: ChangeKind
+    change: ChangeKind = attrs.field(converter=_as_change_kind)
     old_remainder: Money
     new_remainder: Money
     scope: Money

@@ -23,7 +23,6 @@ optional fields with defaults, so existing files keep loading.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -48,6 +47,7 @@ from crokit.reference.check import BenchmarkCheck, check_cost_per_patient
 from crokit.registry import Registry, default_registry
 from crokit.schedule import BillingTerms, MilestonePlan, PaymentSchedule, build_schedule
 from crokit.selection.due_diligence import Answer, DueDiligence
+from crokit.selection.models import _decimal_pairs
 from crokit.selection.ranking import CandidateInput, Ranking, SelectionSettings, select
 from crokit.serialization import DocumentSpec
 from crokit.study import Study
@@ -82,11 +82,6 @@ def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value
         seen[candidate.id] = index
 
 
-def _pairs(value: Iterable[Any] | Mapping[Any, Any]) -> tuple[Any, ...]:
-    """``(id, value)`` pairs, from pairs or from a mapping ``{id: value}``."""
-    return tuple(value.items()) if isinstance(value, Mapping) else to_tuple(value)
-
-
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Candidate:
     """One candidate CRO in a scenario.
@@ -105,7 +100,7 @@ class Candidate:
     profile: CroProfile = attrs.field(validator=attrs.validators.instance_of(CroProfile))
     proposal: Proposal | None = None
     answers: tuple[Answer, ...] = attrs.field(default=(), converter=to_tuple)
-    manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_pairs)
+    manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_decimal_pairs)
     billing: BillingTerms | None = None
     milestones: MilestonePlan | None = None
 

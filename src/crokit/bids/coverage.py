@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import Problem, ValidationError
@@ -46,14 +47,15 @@ def _service(_instance: object, attribute: attrs.Attribute[Any], value: object) 
     check_id(value, path=attribute.name)
 
 
-def _by(value: object) -> Coverage:
-    try:
-        chosen = value if isinstance(value, Coverage) else Coverage(value)
-    except ValueError:
-        chosen = None
-    if chosen not in {Coverage.SPONSOR, Coverage.OTHER_VENDOR}:
-        raise ValidationError.at("by", f"expected 'sponsor' or 'other-vendor', got {value!r}")
-    return chosen
+def _as_coverage(value: object) -> object:
+    """A converter: text (the value or name) to a Coverage member."""
+    return as_member(Coverage, value)
+
+
+def _by(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not Coverage.SPONSOR and value is not Coverage.OTHER_VENDOR:
+        shown = value.value if isinstance(value, Coverage) else value
+        raise ValidationError.at(attribute.name, f"expected 'sponsor' or 'other-vendor', got {shown!r}")
 
 
 def _cost(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -81,7 +83,7 @@ class OutsideScope:
     """
 
     service: ServiceId = attrs.field(validator=_service)
-    by: Coverage = attrs.field(converter=_by)
+    by: Coverage = attrs.field(converter=_as_coverage, validator=_by)
     cost: Money = attrs.field(validator=_cost)
     vendor: str | None = attrs.field(default=None, validator=_optional_text)
     note: str | None = attrs.field(default=None, validator=_optional_text)
@@ -104,8 +106,8 @@ class CoverageRow:
         vendor: The other vendor, if any.
     """
 
-    service: ServiceId
-    coverage: Coverage
+    service: ServiceId = attrs.field(validator=_service)
+    coverage: Coverage = attrs.field(converter=_as_coverage)
     amount: Money
     vendor: str | None = None
 

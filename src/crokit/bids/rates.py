@@ -18,6 +18,7 @@ from typing import Final, Literal
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.money import Money
@@ -31,6 +32,11 @@ DEFAULT_FACTOR: Final = Decimal("1.5")
 """Flag a rate more than 1.5 times (or less than 1/1.5 of) the other bids' median: a convention."""
 
 _COMPARABLE: Final = frozenset({PricingKind.UNIT, PricingKind.FTE, PricingKind.GRANTS})
+
+
+def _as_unit_basis(value: object) -> object:
+    """A converter: text (the value or name) to a UnitBasis member."""
+    return as_member(UnitBasis, value)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -49,7 +55,7 @@ class RateFlag:
 
     candidate: str
     service: str
-    basis: UnitBasis
+    basis: UnitBasis = attrs.field(converter=_as_unit_basis)
     unit_price: Money
     median_of_others: Money
     ratio: Decimal

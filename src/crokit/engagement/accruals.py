@@ -41,6 +41,7 @@ import attrs
 from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit.engagement.actuals import Actuals, month_index
 from crokit.money import Money
@@ -70,6 +71,11 @@ class FixedFeeRule(enum.Enum):
     PERCENT_COMPLETE = "percent-complete"
 
 
+def _as_pricing_kind(value: object) -> object:
+    """A converter: text (the value or name) to a PricingKind member."""
+    return as_member(PricingKind, value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class LineAccrual:
     """One budget line: planned and earned to date, and how it was earned.
@@ -90,7 +96,7 @@ class LineAccrual:
 
     service: str
     description: str
-    kind: PricingKind
+    kind: PricingKind = attrs.field(converter=_as_pricing_kind)
     contracted: Money
     planned_to_date: Money
     earned_to_date: Money

@@ -17,6 +17,7 @@ import attrs
 
 from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.change_orders import Contract
@@ -58,6 +59,11 @@ class ProviderContract:
     actuals: Actuals | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Actuals))
     )
+
+
+def _as_fixed_fee_rule(value: object) -> object:
+    """A converter: text (the value or name) to a FixedFeeRule member."""
+    return as_member(FixedFeeRule, value)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -109,7 +115,7 @@ class Engagement:
     )
     currency: str | None = None
     fx: FxTable = attrs.field(factory=FxTable)
-    fixed_fees: FixedFeeRule = FixedFeeRule.MILESTONE
+    fixed_fees: FixedFeeRule = attrs.field(default=FixedFeeRule.MILESTONE, converter=_as_fixed_fee_rule)
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []

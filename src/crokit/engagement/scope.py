@@ -155,8 +155,8 @@ class ScopeFinding:
     """
 
     kind: Literal["gap", "overlap"]
-    service: ServiceId
-    stage: Stage
+    service: ServiceId = attrs.field(validator=_service)
+    stage: Stage = attrs.field(converter=_stage)
     parties: tuple[str, ...] = attrs.field(converter=to_tuple)
     message: str
 

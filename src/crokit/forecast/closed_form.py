@@ -38,6 +38,7 @@ from typing import Final
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit._validators import whole_number
 from crokit.errors import ValidationError
 from crokit.forecast._numbers import as_float, check_number, check_whole, positive
@@ -60,7 +61,7 @@ def _time(t: object) -> float:
     return check_number("t", as_float(t))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PooledRateTime:
     """The time to the *patients*-th patient when the total rate is Gamma(*shape*, *rate*) from month 0.
 
@@ -118,7 +119,7 @@ class PooledRateTime:
         return found
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class KnownRateTime:
     """The time to the *patients*-th patient of a Poisson process of known *rate*: Gamma(n, rate).
 

@@ -47,6 +47,8 @@ from typing import Any, Final
 import attrs
 
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
+from crokit._members import as_member
+from crokit._typed import typed_fields
 from crokit._validators import is_date, money_at_least_zero, non_empty_text
 from crokit.errors import CurrencyMismatchError, UnknownIdError, ValidationError
 from crokit.money import Money, RoundingPolicy
@@ -92,6 +94,11 @@ def _unit_interval(_instance: object, attribute: attrs.Attribute[Any], value: De
         raise ValidationError.at(attribute.name, f"expected a probability from 0 to 1, got {value}")
 
 
+def _as_stage(value: object) -> object:
+    """A converter: text (the value or name) to a Stage member."""
+    return as_member(Stage, value)
+
+
 def _stage(value: object, path: str) -> Stage:
     if not isinstance(value, Stage) or value not in _POSITION:
         allowed = ", ".join(stage.value for stage in _POSITION)
@@ -103,7 +110,7 @@ def _stage(value: object, path: str) -> Stage:
     return value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class PhaseTransitions:
     """The four phase-transition probabilities of a programme, exact.
 
@@ -152,7 +159,7 @@ class PhaseTransitions:
         return result
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class LikelihoodOfApproval:
     """An area's likelihood of approval computed from its published phase-transition figures.
 
@@ -222,7 +229,7 @@ def likelihood_of_approval(
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ProgrammeStudy:
     """A study of a programme: what it costs and at which stage it runs.
 
@@ -233,7 +240,7 @@ class ProgrammeStudy:
     """
 
     name: str = attrs.field(validator=non_empty_text)
-    stage: Stage = attrs.field(validator=lambda _i, a, v: _stage(v, a.name))
+    stage: Stage = attrs.field(converter=_as_stage, validator=lambda _i, a, v: _stage(v, a.name))
     cost: Money = attrs.field(validator=money_at_least_zero)
 
 
@@ -242,7 +249,7 @@ def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CashFlowItem:
     """A dated cash flow of a programme, signed from the sponsor's side (out negative, in positive).
 
@@ -255,7 +262,7 @@ class CashFlowItem:
 
     on: dt.date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_money)
-    stage: Stage = attrs.field(validator=lambda _i, a, v: _stage(v, a.name))
+    stage: Stage = attrs.field(converter=_as_stage, validator=lambda _i, a, v: _stage(v, a.name))
     description: str = ""
 
 
@@ -274,7 +281,7 @@ def _to_tuple(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Programme:
     """A development programme: its transition probabilities, starting stage, studies and cash flows.
 
@@ -287,7 +294,7 @@ class Programme:
     """
 
     transitions: PhaseTransitions = attrs.field(validator=attrs.validators.instance_of(PhaseTransitions))
-    start: Stage = attrs.field(default=Stage.PHASE_1, validator=lambda _i, a, v: _stage(v, a.name))
+    start: Stage = attrs.field(default=Stage.PHASE_1, converter=_as_stage, validator=lambda _i, a, v: _stage(v, a.name))
     studies: tuple[ProgrammeStudy, ...] = attrs.field(default=(), converter=_to_tuple, validator=_items(ProgrammeStudy))
     cash_flows: tuple[CashFlowItem, ...] = attrs.field(default=(), converter=_to_tuple, validator=_items(CashFlowItem))
 
@@ -304,7 +311,7 @@ class Programme:
         return self.transitions.probability_of_reaching(stage, start=self.start)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class RiskAdjustedCost:
     """One study's cost weighted by the probability that the programme runs it.
 

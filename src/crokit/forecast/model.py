@@ -38,6 +38,7 @@ from typing import Any, Final
 
 import attrs
 
+from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text, slug, whole_number
 from crokit.errors import ValidationError
 from crokit.forecast._numbers import (
@@ -65,7 +66,7 @@ DEFAULT_HORIZON_MONTHS: Final = 120.0
 """The default planning horizon: ten years."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ActivateAt:
     """Every site of the group opens at one month.
 
@@ -85,7 +86,7 @@ class ActivateAt:
         return max(0.0, horizon - self.month)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ActivationWindow:
     """Each site of the group opens at its own month, drawn uniformly from ``first`` to ``last``.
 
@@ -139,7 +140,7 @@ def _months(_instance: object, attribute: attrs.Attribute[Any], value: object) -
             raise ValidationError.at(path, f"expected a month from 0 to {MAX_MONTHS:g}, got {number:g}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ActivationList:
     """One opening month per site of the group, in site order.
 
@@ -175,7 +176,7 @@ def _activation(_instance: object, attribute: attrs.Attribute[Any], value: objec
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SiteGroup:
     """Sites that share one recruitment-rate law and one activation schedule (a country, say).
 
@@ -234,7 +235,7 @@ def _to_tuple(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class EnrolmentModel:
     """A study's enrolment: its site groups, target and thinning, on a calendar.
 
@@ -309,7 +310,7 @@ class EnrolmentModel:
         return months_between(self.start, day)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SiteObservation:
     """What one site had done by the census.
 

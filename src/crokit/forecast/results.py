@@ -21,6 +21,8 @@ from typing import Any, Final
 
 import attrs
 
+from crokit._members import as_member
+from crokit._typed import typed_fields
 from crokit._validators import is_date, whole_number
 from crokit.errors import ValidationError
 from crokit.forecast._numbers import as_float, check_number, positive
@@ -84,7 +86,7 @@ def _optional_float(value: object) -> object:
     return None if value is None else as_float(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Quantile:
     """One quantile of a time: the month by which the event has happened with probability *level*.
 
@@ -114,12 +116,17 @@ def _quantiles(_instance: object, attribute: attrs.Attribute[Any], value: object
             )
 
 
+def _as_milestone(value: object) -> object:
+    """A converter: text (the value or name) to a Milestone member."""
+    return as_member(Milestone, value)
+
+
 def _milestone(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Milestone):
         raise ValidationError.at(attribute.name, f"expected a Milestone, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class MilestoneForecast:
     """When the *patients*-th patient is randomised: quantiles and, where finite, the mean.
 
@@ -130,7 +137,7 @@ class MilestoneForecast:
         mean: The mean month, or ``None`` where the mean is infinite or not computed.
     """
 
-    milestone: Milestone = attrs.field(validator=_milestone)
+    milestone: Milestone = attrs.field(converter=_as_milestone, validator=_milestone)
     patients: int = attrs.field(validator=whole_number(1, 10_000_000))
     quantiles: tuple[Quantile, ...] = attrs.field(validator=_quantiles)
     mean: float | None = attrs.field(default=None, converter=_optional_float, validator=_optional_non_negative)
@@ -148,7 +155,7 @@ class MilestoneForecast:
         raise ValidationError.at("level", f"no {level!r} quantile; computed: {levels}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CurvePoint:
     """Patients randomised by the end of one study month (capped at the target).
 
@@ -189,7 +196,7 @@ def _tuple_of(kind: type) -> Any:
     return check
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class EnrolmentForecast:
     """The forecast of a study's enrolment: milestones, curve and the chance of finishing by the horizon.
 
@@ -250,7 +257,7 @@ class EnrolmentForecast:
         return self.milestone(Milestone.LAST_PATIENT_IN)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SitePosterior:
     """A site's randomisation rate after the census: Gamma(*shape*, *rate*) per site-month.
 
@@ -274,7 +281,7 @@ class SitePosterior:
         return self.shape / self.rate
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Reprojection:
     """An interim re-projection: the posterior rate of each site and the predicted last patient in.
 

@@ -44,6 +44,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from crokit._typed import typed_fields
 from crokit.errors import ValidationError
 from crokit.forecast._numbers import MAX_MONTHS, check_whole, date_at
 from crokit.forecast.exact import milestone_patients
@@ -83,7 +84,7 @@ def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return array
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, field_transformer=typed_fields)
 class SimulatedEnrolment:
     """Simulated trials of an enrolment model: one entry per trial (arrays are read-only).
 

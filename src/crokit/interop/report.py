@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text, whole_number
 from crokit.errors import UnknownCurrencyError, ValidationError
@@ -99,10 +100,11 @@ _STUDY_STAGES: Final = tuple(stage for stage in Stage if stage.is_clinical or st
 
 
 def _member(kind: type[E], name: str, choices: tuple[E, ...], value: object) -> E | None:
-    """``None``, a member of *kind* among *choices*, or the text value of one; else an error at *name*."""
+    """``None``, a member of *kind* among *choices*, or the text value or name of one; else an error at *name*."""
     if value is None:
         return None
-    found = value if isinstance(value, kind) else next((c for c in choices if c.value == value), None)
+    converted = as_member(kind, value)
+    found = converted if isinstance(converted, kind) else None
     if found is None or found not in choices:
         listed = ", ".join(str(c.value) for c in choices)
         raise ValidationError.at(name, f"expected one of {listed}, got {value!r}")
@@ -110,8 +112,14 @@ def _member(kind: type[E], name: str, choices: tuple[E, ...], value: object) -> 
 
 
 def _phase(value: object) -> Stage | None:
-    """A converter: ``None``, a study phase, or its text value (``"phase-3"``)."""
-    return _member(Stage, "phase", _STUDY_STAGES, value)
+    """A converter: ``None``, a stage, or its text value or name (``"phase-3"``); :func:`_study_phase` checks it."""
+    return _member(Stage, "phase", tuple(Stage), value)
+
+
+def _study_phase(_instance: object, _attribute: attrs.Attribute[Any], value: Stage | None) -> None:
+    if value is not None and value not in _STUDY_STAGES:
+        listed = ", ".join(str(c.value) for c in _STUDY_STAGES)
+        raise ValidationError.at("phase", f"expected a study phase, one of {listed}, got {value.value!r}")
 
 
 def _complexity(value: object) -> Complexity | None:
@@ -184,7 +192,7 @@ class ImportDefaults:
     crokit.errors.ValidationError: planned_patients: expected a whole number from 1 to 10000000, got 120.0
     """
 
-    phase: Stage | None = attrs.field(default=None, converter=_phase)
+    phase: Stage | None = attrs.field(default=None, converter=_phase, validator=_study_phase)
     therapeutic_area: str | None = attrs.field(default=None, validator=_optional(non_empty_text))
     indication: str | None = attrs.field(default=None, validator=_optional(non_empty_text))
     planned_patients: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 10_000_000)))

@@ -255,7 +255,9 @@ def import_defaults() -> st.SearchStrategy[ImportDefaults]:
         planned_patients=st.none() | st.integers(1, 5000),
         sites=st.none() | st.integers(1, 200),
         patients_per_site=st.integers(1, 100),
-        countries=st.lists(st.sampled_from([c.alpha2 for c in COUNTRIES]), unique=True, max_size=3).map(tuple),
+        countries=st.lists(st.sampled_from([c.alpha2 for c in COUNTRIES]), unique=True, min_size=1, max_size=3).map(
+            tuple
+        ),
         start_date=st.none() | st.dates(date(2025, 1, 1), date(2035, 12, 31)),
         currency=currencies(),
         complexity=st.none() | st.sampled_from(Complexity),
