@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from crokit.bids._grid_excel import read_bid, write_bid_grid
 from crokit.bids.assumptions import AssumptionDifference, BidAssumptions
 from crokit.bids.coverage import Coverage, CoverageRow, OutsideScope, ScopeCoverage, scope_coverage
 from crokit.bids.grid import (
@@ -25,6 +24,8 @@ from crokit.bids.grid import (
     GridRole,
     bid_grid,
     grid_proposal,
+    read_bid,
+    write_bid_grid,
 )
 from crokit.bids.normalise import Normalisation, normalise
 from crokit.bids.rates import DEFAULT_FACTOR, RateFlag, compare_rates

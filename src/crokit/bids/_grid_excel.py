@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["DEVIATIONS", "read_bid", "write_bid_grid"]
+__all__ = ["DEVIATIONS", "read_bid_workbook", "write_bid_grid_workbook"]
 
 BID, RATES, FTE, PASS, ASSUMPTIONS, DEVIATIONS_SHEET = (
     "Bid",
@@ -353,7 +353,7 @@ def _bid_sheet(book: Workbook, grid: BidGrid, totals: Sequence[str]) -> None:
     _protect(sheet)
 
 
-def write_bid_grid(path: str | os.PathLike[str], grid: BidGrid, *, registry: Registry) -> Path:
+def write_bid_grid_workbook(path: str | os.PathLike[str], grid: BidGrid, *, registry: Registry) -> Path:
     """Write *grid* as the workbook a CRO fills in, and return *path*.
 
     Raises:
@@ -700,7 +700,7 @@ def _deviations(sheet: _Sheet) -> BidAssumptions | None:
         return None
 
 
-def read_bid(
+def read_bid_workbook(
     path: str | os.PathLike[str],
     *,
     registry: Registry,

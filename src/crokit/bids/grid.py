@@ -21,8 +21,10 @@ the assumptions the CRO says it quoted under, as one document.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -56,6 +58,8 @@ __all__ = [
     "bid_grid",
     "grid_proposal",
     "proposal_of_rows",
+    "read_bid",
+    "write_bid_grid",
 ]
 
 BASIS_PREFERENCE: Final = (
@@ -492,3 +496,60 @@ class Bid:
 
     proposal: Proposal = attrs.field(validator=_proposal)
     assumptions: BidAssumptions = attrs.field(factory=BidAssumptions, validator=_bid_assumptions)
+
+
+def write_bid_grid(path: str | os.PathLike[str], grid: BidGrid, *, registry: Registry) -> Path:
+    """Write *grid* as the workbook a CRO fills in, and return *path*.
+
+    Sheets: ``Bid`` (the CRO's id and currency, to fill in; the grand total), ``Rates``
+    (one row per unit-priced service: quantity locked, rate to fill in, ``=quantity*rate``),
+    ``FTE`` (one row per role: FTE months locked, rate per FTE month to fill in),
+    ``Pass-through`` (estimate and management fee to fill in), ``Assumptions`` (the
+    sponsor's, read only) and ``Deviations`` (the CRO's own assumptions, where they
+    differ). Sheets are protected without a password and only the cells to fill in
+    are unlocked; rates carry data validation (a decimal >= 0). Totals are live
+    formulas without a cached value: Excel computes them on opening, and
+    :func:`read_bid` never reads them. Names are shown to people; the ids the
+    importer needs are in grey columns at the right.
+
+    Raises:
+        MissingDependencyError: If openpyxl is not installed.
+        UnknownIdError: If a service of the grid is not in *registry*.
+        InputFileError: If *path* is a folder or its folder does not exist.
+    """
+    from crokit.bids._grid_excel import write_bid_grid_workbook
+
+    return write_bid_grid_workbook(path, grid, registry=registry)
+
+
+def read_bid(
+    path: str | os.PathLike[str],
+    *,
+    registry: Registry,
+    cro: str | None = None,
+    currency: str | None = None,
+) -> Bid:
+    """Read a bid grid workbook a CRO filled in (see :func:`write_bid_grid`) into a :class:`Bid`.
+
+    Each ``Rates`` row becomes a unit price of the sheet's quantity, the ``FTE`` rows
+    of each service one time-and-materials item at their rates per FTE month, each
+    ``Pass-through`` row a pass-through cost; the bid's assumptions come from the
+    ``Deviations`` sheet. Totals in the workbook are not read: the bid is priced again
+    from the quantities and rates.
+
+    Args:
+        path: The workbook.
+        registry: Where the service ids are looked up.
+        cro: The CRO's id, if the ``Bid`` sheet does not give it (it must agree if it does).
+        currency: The bid's currency, likewise.
+
+    Raises:
+        MissingDependencyError: If openpyxl is not installed.
+        InputFileError: If the file is missing, too large, not an ``.xlsx`` workbook, or
+            lacks one of the sheets.
+        ValidationError: Every problem found, each at its cell
+            (``Rates!D14: expected an amount, got "TBD"``).
+    """
+    from crokit.bids._grid_excel import read_bid_workbook
+
+    return read_bid_workbook(path, registry=registry, cro=cro, currency=currency)
