@@ -22,6 +22,7 @@ import this module.
 
 from __future__ import annotations
 
+from crokit.testing._bids_grid import ahp_hierarchies, bid_grids, bids, grid_lines, grid_pass_throughs, grid_roles
 from crokit.testing._core import (
     amounts,
     area_experiences,
@@ -96,10 +97,13 @@ from crokit.testing._selection import (
 
 __all__ = [
     "adjustments",
+    "ahp_hierarchies",
     "amounts",
     "answers",
     "area_experiences",
     "assumptions",
+    "bid_grids",
+    "bids",
     "billing_terms",
     "budgets",
     "candidate_inputs",
@@ -123,6 +127,9 @@ __all__ = [
     "fte_models",
     "fx_rates",
     "fx_tables",
+    "grid_lines",
+    "grid_pass_throughs",
+    "grid_roles",
     "inspections",
     "investigator_grants",
     "management_fees",
