@@ -5,14 +5,19 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from crokit import Money, Registry, ValidationError
-from crokit.bids import Bid, BidGrid, GridRole, bid_grid, read_bid, write_bid_grid
+from crokit import InputFileError, Money, Registry, ValidationError
+from crokit.bids import Bid, BidGrid, GridRole, bid_grid, grid_proposal, read_bid, write_bid_grid
 from crokit.cli import main
 from crokit.demo import demo_scenario
 from crokit.pricing import FteTimeAndMaterials, PassThrough, UnitPrice, derive_drivers
 from crokit.serialization import dump, dumps, load
+from crokit.serialization._files import file_session
+from crokit.testing import bid_grids
 from crokit.vocabulary import Stage
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -244,3 +249,53 @@ def test_a_file_that_is_not_a_workbook_is_an_input_error(tmp_path: Path) -> None
     with pytest.raises(Exception, match="not an Excel") as caught:
         read_bid(path, registry=REGISTRY)
     assert type(caught.value).__name__ == "InputFileError"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=bid_grids(), data=st.data())
+def test_any_grid_filled_in_reads_back_as_the_proposal_of_its_rates(
+    grid: BidGrid, data: st.DataObject, tmp_path: Path
+) -> None:
+    amounts = st.decimals(min_value=0, max_value=10**7, places=2)
+    line_rates = [data.draw(amounts) for _ in grid.lines]
+    role_rates = [data.draw(amounts) for _ in grid.roles]
+    prices = [
+        (data.draw(amounts), data.draw(st.decimals(min_value=0, max_value="0.99", places=2))) for _ in grid.pass_through
+    ]
+    template, filled = tmp_path / "grid.xlsx", tmp_path / "filled.xlsx"
+    write_bid_grid(template, grid, registry=REGISTRY)
+    book = openpyxl.load_workbook(template)
+    for row, rate in enumerate(line_rates, start=2):
+        book["Rates"].cell(row=row, column=4, value=rate)
+    for row, rate in enumerate(role_rates, start=2):
+        book["FTE"].cell(row=row, column=8, value=rate)
+    for row, (estimate, fee) in enumerate(prices, start=2):
+        book["Pass-through"].cell(row=row, column=3, value=estimate)
+        book["Pass-through"].cell(row=row, column=4, value=fee)
+    book["Bid"]["B2"] = "some-cro"
+    book.save(filled)
+    expected = grid_proposal(
+        grid,
+        cro_id="some-cro",
+        currency=grid.currency,
+        line_rates=line_rates,
+        role_rates=role_rates,
+        pass_through=prices,
+    )
+    assert read_bid(filled, registry=REGISTRY).proposal == expected
+
+
+def test_text_excel_cannot_hold_is_refused_with_its_path(tmp_path: Path) -> None:
+    grid = _grid()
+    bad = attrs.evolve(grid, lines=(attrs.evolve(grid.lines[0], description="bell\x07"), *grid.lines[1:]))
+    with pytest.raises(ValidationError) as caught:
+        write_bid_grid(tmp_path / "grid.xlsx", bad, registry=REGISTRY)
+    assert caught.value.problems[0].path == "lines[0].description"
+    assert not (tmp_path / "grid.xlsx").exists()
+
+
+def test_the_input_size_limit_applies_to_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "grid.xlsx"
+    write_bid_grid(path, _grid(), registry=REGISTRY)
+    with file_session(limit=1000), pytest.raises(InputFileError, match="limit"):
+        read_bid(path, registry=REGISTRY)

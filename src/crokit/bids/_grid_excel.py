@@ -353,6 +353,29 @@ def _bid_sheet(book: Workbook, grid: BidGrid, totals: Sequence[str]) -> None:
     _protect(sheet)
 
 
+def _check_text(grid: BidGrid) -> None:
+    """Refuse text Excel cannot hold (control characters), with its path, rather than change it."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    texts = [("sponsor", grid.sponsor), ("study.name", grid.study.name)]
+    texts += [(f"lines[{i}].description", line.description) for i, line in enumerate(grid.lines)]
+    texts += [(f"lines[{i}].how", line.how) for i, line in enumerate(grid.lines)]
+    texts += [(f"pass_through[{i}].description", cost.description) for i, cost in enumerate(grid.pass_through)]
+    problems = []
+    for path, text in texts:
+        found = ILLEGAL_CHARACTERS_RE.search(text)
+        if found is not None:
+            character = found.group()
+            problems.append(
+                Problem(
+                    path=path,
+                    message=f"expected text an Excel cell can hold, got the control character U+{ord(character):04X}",
+                )
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
 def write_bid_grid_workbook(path: str | os.PathLike[str], grid: BidGrid, *, registry: Registry) -> Path:
     """Write *grid* as the workbook a CRO fills in, and return *path*.
 
@@ -365,6 +388,7 @@ def write_bid_grid_workbook(path: str | os.PathLike[str], grid: BidGrid, *, regi
     from openpyxl import Workbook
     from openpyxl.workbook.properties import CalcProperties
 
+    _check_text(grid)
     book = Workbook()
     book.remove(book.worksheets[0])
     totals = [_rates_sheet(book, grid, registry), _fte_sheet(book, grid, registry), _pass_sheet(book, grid, registry)]
@@ -480,6 +504,12 @@ def _read(path: str | os.PathLike[str], book: Any, sheet: str, columns: int, pro
     return _Sheet(name, rows, problems)
 
 
+def _raw(cells: list[_Cell], column: int) -> str:
+    """A text cell as written (descriptions keep their spaces), ``""`` for an empty cell."""
+    value = cells[column - 1].value if column <= len(cells) else None
+    return value if isinstance(value, str) else ""
+
+
 def _service(sheet: _Sheet, cells: list[_Cell], column: int, row: int, registry: Registry) -> str | None:
     text = sheet.text(cells, column)
     try:
@@ -520,7 +550,7 @@ def _lines(sheet: _Sheet, registry: Registry) -> tuple[list[GridLine], list[Deci
                 stage=stage,
                 basis=basis,
                 quantity=quantity,
-                description=sheet.text(cells, 10) or "",
+                description=_raw(cells, 10),
             )
         except ValidationError as error:
             sheet.fail(9, number, str(error))
@@ -589,7 +619,7 @@ def _pass_through(sheet: _Sheet, registry: Registry) -> tuple[list[GridPassThrou
         stage = _stage(sheet, cells, 7, number)
         if estimate is None or service is None or stage is None:
             continue
-        description = sheet.text(cells, 2) or ""
+        description = _raw(cells, 2)
         name = registry.service(service).name
         costs.append(
             GridPassThrough(service=service, stage=stage, description="" if description == name else description)

@@ -24,6 +24,8 @@ __all__ = ["ahp_hierarchies", "bid_grids", "bids", "grid_lines", "grid_pass_thro
 
 _SLUG: Final = st.from_regex(r"\A[a-z][a-z0-9-]{0,11}\Z")
 _QUANTITIES: Final = st.decimals(min_value=0, max_value=10**6, places=2)
+_TEXT: Final = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=20)
+"""Text without control characters or lone surrogates: what any file, Excel included, can hold."""
 _SAATY: Final = tuple(Fraction(1, k) for k in range(9, 1, -1)) + tuple(Fraction(k) for k in range(1, 10))
 
 
@@ -44,8 +46,8 @@ def grid_lines(*, registry: Registry | None = None) -> st.SearchStrategy[GridLin
             stage=st.sampled_from(Stage),
             basis=st.just(pair[1]),
             quantity=_QUANTITIES,
-            how=st.just("") | st.text(min_size=1, max_size=30),
-            description=st.just("") | st.text(min_size=1, max_size=20),
+            how=st.just("") | _TEXT,
+            description=st.just("") | _TEXT,
         )
     )
 
@@ -74,7 +76,7 @@ def grid_pass_throughs(*, registry: Registry | None = None) -> st.SearchStrategy
         GridPassThrough,
         service=st.sampled_from(services),
         stage=st.sampled_from(Stage),
-        description=st.just("") | st.text(min_size=1, max_size=20),
+        description=st.just("") | _TEXT,
     )
 
 
@@ -101,7 +103,7 @@ def bid_grids(*, registry: Registry | None = None, max_rows: int = 4) -> st.Sear
             )
         )
         return BidGrid(
-            sponsor=draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+            sponsor=draw(_TEXT.filter(str.strip)),
             study=draw(studies(registry=reg, max_patients=500, max_visits=4)),
             assumptions=draw(assumptions()),
             lines=lines,
