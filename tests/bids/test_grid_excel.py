@@ -11,7 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crokit import InputFileError, Money, Registry, ValidationError
-from crokit.bids import Bid, BidGrid, GridRole, bid_grid, grid_proposal, read_bid, write_bid_grid
+from crokit.bids import (
+    Bid,
+    BidGrid,
+    GridRole,
+    bid_grid,
+    grid_proposal,
+    read_bid,
+    scope_coverage,
+    write_bid_grid,
+)
 from crokit.cli import main
 from crokit.demo import demo_scenario
 from crokit.pricing import FteTimeAndMaterials, PassThrough, UnitPrice, derive_drivers
@@ -299,3 +308,27 @@ def test_the_input_size_limit_applies_to_a_workbook(tmp_path: Path) -> None:
     write_bid_grid(path, _grid(), registry=REGISTRY)
     with file_session(limit=1000), pytest.raises(InputFileError, match="limit"):
         read_bid(path, registry=REGISTRY)
+
+
+def test_an_fsp_bids_monitoring_only_and_the_rest_shows_as_missing_scope(tmp_path: Path) -> None:
+    grid = _grid()
+    template, filled = tmp_path / "grid.xlsx", tmp_path / "filled.xlsx"
+    write_bid_grid(template, grid, registry=REGISTRY)
+    _fill(template, filled, cro="monitor-fsp")
+    book = openpyxl.load_workbook(filled)
+    for row, line in enumerate(grid.lines, start=2):
+        if line.service != "crokit:on-site-monitoring":
+            book["Rates"].cell(row=row, column=4, value="Not bid")
+    book["FTE"]["H2"], book["FTE"]["H3"] = "not bid", " NOT  BID "
+    book["Pass-through"]["C2"] = "not bid"
+    book.save(filled)
+    bid = read_bid(filled, registry=REGISTRY)
+    assert [item.service for item in bid.proposal.items] == ["crokit:on-site-monitoring"]
+    budget = bid.proposal.price(STUDY, derive_drivers(STUDY, PLANNING), registry=REGISTRY)
+    coverage = scope_coverage(budget, required_services=STUDY.required_services, candidate="monitor-fsp")
+    assert not coverage.like_for_like
+    assert "crokit:on-site-monitoring" not in coverage.missing
+    book["Rates"]["D3"] = "not bid"
+    book.save(filled)
+    with pytest.raises(ValidationError, match="at least one priced row"):
+        read_bid(filled, registry=REGISTRY)

@@ -56,7 +56,10 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["DEVIATIONS", "read_bid_workbook", "write_bid_grid_workbook"]
+__all__ = ["DEVIATIONS", "NOT_BID", "read_bid_workbook", "write_bid_grid_workbook"]
+
+NOT_BID: Final = "not bid"
+"""What a CRO types instead of a rate (any case) for a row it does not offer: the row is left out of its proposal."""
 
 BID, RATES, FTE, PASS, ASSUMPTIONS, DEVIATIONS_SHEET = (
     "Bid",
@@ -158,7 +161,8 @@ def _rate_validation(sheet: Worksheet, ranges: str) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Rate",
-        error="Enter an amount of 0 or more, without a currency symbol.",
+        error=f"Enter an amount of 0 or more (no currency symbol), or {NOT_BID!r} for a service you do not offer.",
+        errorStyle="warning",
     )
     sheet.add_data_validation(check)
     check.add(ranges)
@@ -504,6 +508,11 @@ def _read(path: str | os.PathLike[str], book: Any, sheet: str, columns: int, pro
     return _Sheet(name, rows, problems)
 
 
+def _not_bid(cells: list[_Cell], column: int) -> bool:
+    value = cells[column - 1].value if column <= len(cells) else None
+    return isinstance(value, str) and " ".join(value.split()).lower() == NOT_BID
+
+
 def _raw(cells: list[_Cell], column: int) -> str:
     """A text cell as written (descriptions keep their spaces), ``""`` for an empty cell."""
     value = cells[column - 1].value if column <= len(cells) else None
@@ -537,6 +546,8 @@ def _lines(sheet: _Sheet, registry: Registry) -> tuple[list[GridLine], list[Deci
     lines: list[GridLine] = []
     rates: list[Decimal] = []
     for number, cells in _grid_rows(sheet, 7):
+        if _not_bid(cells, 4):
+            continue
         quantity = sheet.number(cells, 3, number, "a quantity")
         rate = sheet.number(cells, 4, number, "an amount")
         service = _service(sheet, cells, 7, number, registry)
@@ -564,6 +575,8 @@ def _roles(sheet: _Sheet, registry: Registry) -> tuple[list[GridRole], list[Deci
     roles: list[GridRole] = []
     rates: list[Decimal] = []
     for number, cells in _grid_rows(sheet, 10):
+        if _not_bid(cells, 8):
+            continue
         role = sheet.text(cells, 2)
         region = sheet.text(cells, 3)
         for column, value in ((2, role), (3, region)):
@@ -610,6 +623,8 @@ def _pass_through(sheet: _Sheet, registry: Registry) -> tuple[list[GridPassThrou
     costs: list[GridPassThrough] = []
     prices: list[tuple[Decimal, Decimal]] = []
     for number, cells in _grid_rows(sheet, 6):
+        if _not_bid(cells, 3):
+            continue
         estimate = sheet.number(cells, 3, number, "an amount")
         fee = sheet.number(cells, 4, number, "a management fee", blank=True)
         if fee is not None and fee >= 1:
@@ -773,7 +788,11 @@ def read_bid_workbook(
     costs, prices = _pass_through(passed, registry)
     assumptions = _deviations(deviations)
     if not (lines or roles or costs) and not problems:
-        problems.append(Problem(path=rates.ref(4, 2), message="expected at least one priced row, got none"))
+        problems.append(
+            Problem(
+                path=rates.ref(4, 2), message=f"expected at least one priced row (a rate, not {NOT_BID!r}), got none"
+            )
+        )
     if problems or cro_id is None or bid_currency is None or year is None or assumptions is None:
         raise ValidationError(problems or [Problem(path=f"{BID}!B2", message="the bid is incomplete")])
     proposal = proposal_of_rows(
