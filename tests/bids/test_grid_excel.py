@@ -332,3 +332,28 @@ def test_an_fsp_bids_monitoring_only_and_the_rest_shows_as_missing_scope(tmp_pat
     book.save(filled)
     with pytest.raises(ValidationError, match="at least one priced row"):
         read_bid(filled, registry=REGISTRY)
+
+
+def test_a_workbook_without_a_sheet_of_the_grid_is_an_input_error(tmp_path: Path) -> None:
+    template, filled = tmp_path / "grid.xlsx", tmp_path / "filled.xlsx"
+    write_bid_grid(template, _grid(), registry=REGISTRY)
+    _fill(template, filled)
+    book = openpyxl.load_workbook(filled)
+    del book["Deviations"]
+    book.save(filled)
+    with pytest.raises(InputFileError, match="has no sheet 'Deviations'"):
+        read_bid(filled, registry=REGISTRY)
+
+
+def test_ids_changed_by_hand_are_reported_at_their_cells(tmp_path: Path) -> None:
+    template, filled = tmp_path / "grid.xlsx", tmp_path / "filled.xlsx"
+    write_bid_grid(template, _grid(), registry=REGISTRY)
+    _fill(template, filled)
+    book = openpyxl.load_workbook(filled)
+    book["Rates"]["G2"] = "crokit:no-such-service"
+    book["Rates"]["I3"] = "per-visit"
+    book["FTE"]["B2"] = "Senior Statistician"
+    book.save(filled)
+    with pytest.raises(ValidationError) as caught:
+        read_bid(filled, registry=REGISTRY)
+    assert [problem.path for problem in caught.value.problems] == ["Rates!G2", "Rates!I3", "FTE!B2"]

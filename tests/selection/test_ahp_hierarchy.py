@@ -189,3 +189,22 @@ def test_other_methods_carry_no_distances() -> None:
 def test_saaty_scale_values_are_all_accepted() -> None:
     for value in SAATY:
         assert reciprocal_matrix([value])[0][1] == pytest.approx(float(value))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 7).flatmap(
+        lambda n: st.lists(st.sampled_from(SAATY), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2)
+    )
+)
+def test_the_reciprocal_matrix_is_reciprocal_and_keeps_the_judgements(judgements: list[Fraction]) -> None:
+    matrix = reciprocal_matrix(judgements)
+    n = len(matrix)
+    assert n * (n - 1) // 2 == len(judgements)
+    upper = [matrix[i][j] for i in range(n) for j in range(i + 1, n)]
+    assert upper == [float(value) for value in judgements]
+    for i in range(n):
+        assert matrix[i][i] == 1.0
+        for j in range(n):
+            assert matrix[i][j] * matrix[j][i] == pytest.approx(1.0, rel=1e-12)
+    assert len(ahp_weights(matrix).weights) == n  # ahp_weights accepts what it builds
