@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
+from crokit._cli_bids import add_bid_commands
 from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, closed_output, run
 from crokit._cli_scenario import add_commands
 from crokit._version import __version__
@@ -128,7 +129,7 @@ SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str,
     "questions": ("Due-diligence questions", _questions, ("id", "criterion", "answer_type", "text")),
 }
 _DEFAULT_SECTIONS: Final = ("services", "categories", "stages")
-_READERS: Final = ("evaluate", "validate", "import")
+_READERS: Final = ("evaluate", "validate", "import", "template")
 """The commands that read files, and so take ``--max-input-size``."""
 
 
@@ -195,6 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     plugins.add_argument("--format", choices=("text", "json"), default="text")
     plugins.set_defaults(handler=_plugins)
     add_commands(commands)
+    add_bid_commands(commands)
     for name in _READERS:
         add_input_limit(commands.choices[name])
     return parser

@@ -112,7 +112,7 @@ def test_rate_before_the_card_starts():
 
 def test_basis_must_fit_the_service():
     bad = FteTimeAndMaterials(
-        service="crokit:project-management",
+        service="crokit:real-world-evidence",  # priced per FTE month, not per hour
         stage=Stage.PHASE_2,
         rate_card=CARD,
         year=2027,

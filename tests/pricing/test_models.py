@@ -188,7 +188,7 @@ class TestUnitPrice:
         assert problem.path == "basis"
         assert problem.message == (
             "unit basis per-page does not fit service crokit:on-site-monitoring "
-            "(usually priced per-active-site-month, per-monitoring-visit)"
+            "(usually priced per-active-site-month, per-monitoring-visit, per-hour, per-fte-month)"
         )
 
     def test_unknown_service(self):

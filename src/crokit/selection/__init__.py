@@ -37,7 +37,17 @@ This package uses NumPy; ``import crokit`` alone does not import it.
 
 from crokit import _hypothesis_plugin
 from crokit.selection.acceptability import RankAcceptability, rank_acceptability
-from crokit.selection.ahp import CR_THRESHOLD, SAATY_1980, AhpMethod, AhpResult, ahp_weights
+from crokit.selection.ahp import (
+    CR_THRESHOLD,
+    SAATY_1980,
+    SAATY_SCALE,
+    AhpHierarchy,
+    AhpMethod,
+    AhpResult,
+    ahp_hierarchy,
+    ahp_weights,
+    reciprocal_matrix,
+)
 from crokit.selection.constraints import Constraints, CustomConstraint, CustomConstraintKind, check_constraints
 from crokit.selection.due_diligence import (
     Answer,
@@ -75,6 +85,7 @@ from crokit.selection.sensitivity import WeightInterval, weight_intervals
 
 __all__ = [
     "AcceptabilityRow",
+    "AhpHierarchy",
     "AhpMethod",
     "AhpResult",
     "Answer",
@@ -101,12 +112,14 @@ __all__ = [
     "RankAcceptability",
     "Ranking",
     "SAATY_1980",
+    "SAATY_SCALE",
     "Scorecard",
     "ScoringContext",
     "SelectionSettings",
     "SponsorPreferences",
     "WeightInterval",
     "WeightsLike",
+    "ahp_hierarchy",
     "ahp_weights",
     "answer_score",
     "check_constraints",
@@ -115,6 +128,7 @@ __all__ = [
     "question_scores",
     "rank_acceptability",
     "rank_scores",
+    "reciprocal_matrix",
     "score_candidate",
     "select",
     "topsis",

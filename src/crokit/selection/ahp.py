@@ -12,6 +12,12 @@ the judgement that fits the weights worst (nothing is raised or emitted through
 >>> result = ahp_weights([[1, 3], ["1/3", 1]])
 >>> result.weights, result.consistency_ratio
 ((0.75, 0.25), None)
+
+Judgements are usually given as the upper triangle only (:func:`reciprocal_matrix`
+fills in the rest and checks Saaty's 1/9 to 9 scale), and a decision as a two-level
+hierarchy: criteria weighed against each other, then the alternatives compared under
+each criterion; :func:`ahp_hierarchy` synthesises the global priorities and keeps the
+consistency of every judgement matrix.
 """
 
 from __future__ import annotations
@@ -27,11 +33,15 @@ from crokit.errors import ValidationError
 from crokit.selection.matrix import Number, to_float
 
 __all__ = [
+    "SAATY_SCALE",
+    "AhpHierarchy",
     "AhpMethod",
     "AhpResult",
     "CR_THRESHOLD",
     "SAATY_1980",
+    "ahp_hierarchy",
     "ahp_weights",
+    "reciprocal_matrix",
 ]
 
 AhpMethod = Literal["eigenvector", "geometric-mean"]
@@ -57,6 +67,10 @@ CR_THRESHOLD: Final = 0.10
 """The largest consistency ratio Saaty accepts."""
 
 _RECIPROCAL_TOLERANCE: Final = 1e-9
+
+SAATY_SCALE: Final = (1 / 9, 9.0)
+"""The range of Saaty's fundamental scale: a judgement from 1/9 (extremely less
+important) to 9 (extremely more important), 1 meaning equal importance."""
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -188,5 +202,167 @@ def ahp_weights(
         consistency_index=ci,
         consistency_ratio=cr,
         acceptable=acceptable,
+        warnings=tuple(warnings),
+    )
+
+
+def _order(count: int) -> int:
+    """The order n of a matrix whose upper triangle has *count* judgements, n(n-1)/2 = count."""
+    n = (1 + math.isqrt(1 + 8 * count)) // 2
+    if n * (n - 1) // 2 != count:
+        below = (n * (n - 1) // 2, n)
+        above = (n * (n + 1) // 2, n + 1)
+        raise ValidationError.at(
+            "judgements",
+            f"expected n(n-1)/2 judgements for some n ({below[0]} for n = {below[1]}, "
+            f"{above[0]} for n = {above[1]}), got {count}",
+        )
+    return n
+
+
+def reciprocal_matrix(judgements: Sequence[Number]) -> tuple[tuple[float, ...], ...]:
+    """The full pairwise matrix from its upper triangle, row by row.
+
+    For n items the n(n-1)/2 judgements are ``a[0][1], a[0][2], ..., a[0][n-1], a[1][2],
+    ..., a[n-2][n-1]``: how many times more important the row item is than the column
+    item. The diagonal is 1 and ``a[j][i] = 1 / a[i][j]``. No judgement at all is the
+    1x1 matrix.
+
+    Raises:
+        ValidationError: If the number of judgements is not n(n-1)/2, or a judgement
+            is not a number on Saaty's scale, 1/9 to 9 (path ``judgements[k]``, naming
+            the pair).
+
+    >>> reciprocal_matrix([3, 5, "2"])
+    ((1.0, 3.0, 5.0), (0.3333333333333333, 1.0, 2.0), (0.2, 0.5, 1.0))
+    """
+    if isinstance(judgements, str | bytes) or not isinstance(judgements, Sequence):
+        raise ValidationError.at("judgements", f"expected a list of judgements, got {judgements!r}")
+    n = _order(len(judgements))
+    low, high = SAATY_SCALE
+    matrix = [[1.0] * n for _ in range(n)]
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    for k, ((i, j), raw) in enumerate(zip(pairs, judgements, strict=True)):
+        value = to_float(raw, path=f"judgements[{k}]", what="judgement")
+        if not (low * (1 - _RECIPROCAL_TOLERANCE) <= value <= high * (1 + _RECIPROCAL_TOLERANCE)):
+            raise ValidationError.at(
+                f"judgements[{k}]",
+                f"expected a judgement of row {i} over column {j} on Saaty's scale, 1/9 to 9, got {raw!r}",
+            )
+        matrix[i][j], matrix[j][i] = value, 1.0 / value
+    return tuple(tuple(row) for row in matrix)
+
+
+@attrs.frozen(kw_only=True)
+class AhpHierarchy:
+    """A two-level AHP synthesis: criteria weights, each criterion's local priorities, global priorities.
+
+    Attributes:
+        criteria: The criteria's names, in matrix order.
+        alternatives: The alternatives' names, in matrix order.
+        criteria_weights: The criteria matrix's result (weights and consistency).
+        local: One result per criterion: the alternatives' local priorities under it.
+        global_priorities: Per alternative, ``sum over criteria of weight x local
+            priority``; they sum to 1.
+        warnings: Every node's warnings, each prefixed with the node
+            (``criteria``, or ``criterion 'price'``).
+    """
+
+    criteria: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    criteria_weights: AhpResult
+    local: tuple[AhpResult, ...]
+    global_priorities: tuple[float, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def consistency_ratios(self) -> dict[str, float | None]:
+        """The consistency ratio of every node: ``criteria`` first, then each criterion by name."""
+        return {
+            "criteria": self.criteria_weights.consistency_ratio,
+            **{name: result.consistency_ratio for name, result in zip(self.criteria, self.local, strict=True)},
+        }
+
+    @property
+    def acceptable(self) -> bool:
+        """Whether every node's consistency ratio is acceptable (at most 0.10)."""
+        return self.criteria_weights.acceptable and all(result.acceptable for result in self.local)
+
+    @property
+    def ranking(self) -> tuple[str, ...]:
+        """The alternatives by global priority, highest first (ties in input order)."""
+        order = sorted(range(len(self.alternatives)), key=lambda i: (-self.global_priorities[i], i))
+        return tuple(self.alternatives[i] for i in order)
+
+
+def _names(names: object, n: int, what: str) -> tuple[str, ...]:
+    if names is None:
+        return tuple(f"{what} {index + 1}" for index in range(n))
+    found = tuple(names) if isinstance(names, Sequence) and not isinstance(names, str) else (names,)
+    if len(found) != n or len(set(found)) != n or not all(isinstance(name, str) and name for name in found):
+        raise ValidationError.at(f"{what}_names", f"expected {n} distinct non-empty names, got {found!r}")
+    return found
+
+
+def ahp_hierarchy(
+    criteria: Sequence[Sequence[Number]],
+    alternatives: Sequence[Sequence[Sequence[Number]]],
+    *,
+    criterion_names: Sequence[str] | None = None,
+    alternative_names: Sequence[str] | None = None,
+    method: AhpMethod = "eigenvector",
+    random_index: Mapping[int, float] = SAATY_1980,
+) -> AhpHierarchy:
+    """Synthesise a two-level hierarchy: criteria, then the alternatives under each criterion.
+
+    The criteria matrix gives the criteria weights; each alternatives matrix (one per
+    criterion, in the criteria's order) gives the alternatives' local priorities under
+    that criterion; an alternative's global priority is the weighted sum of its local
+    priorities (Saaty's distributive synthesis). Each of the ``1 + len(criteria)``
+    matrices keeps its own consistency ratio. Build a matrix from its upper triangle
+    with :func:`reciprocal_matrix`.
+
+    Raises:
+        ValidationError: For a bad matrix (path ``criteria.pairwise[i][j]`` or
+            ``alternatives[k].pairwise[i][j]``), a count of alternatives matrices other
+            than the number of criteria, matrices of different orders, or bad names.
+
+    >>> result = ahp_hierarchy([[1, 3], ["1/3", 1]], [[[1, 1], [1, 1]], [[1, 4], ["1/4", 1]]])
+    >>> [round(p, 4) for p in result.global_priorities], result.consistency_ratios
+    ([0.575, 0.425], {'criteria': None, 'criterion 1': None, 'criterion 2': None})
+    """
+    try:
+        top = ahp_weights(criteria, method=method, random_index=random_index)
+    except ValidationError as error:
+        raise error.with_prefix("criteria") from None
+    n = len(top.weights)
+    given: object = alternatives
+    if isinstance(given, str | bytes) or not isinstance(given, Sequence) or len(given) != n:
+        count = len(given) if isinstance(given, Sequence) else given
+        raise ValidationError.at("alternatives", f"expected one alternatives matrix per criterion ({n}), got {count!r}")
+    local: list[AhpResult] = []
+    for index, matrix in enumerate(alternatives):
+        try:
+            local.append(ahp_weights(matrix, method=method, random_index=random_index))
+        except ValidationError as error:
+            raise error.with_prefix(f"alternatives[{index}]") from None
+        if len(local[-1].weights) != len(local[0].weights):
+            raise ValidationError.at(
+                f"alternatives[{index}]",
+                f"expected a {len(local[0].weights)}x{len(local[0].weights)} matrix like alternatives[0], "
+                f"got {len(local[-1].weights)}x{len(local[-1].weights)}",
+            )
+    names = _names(criterion_names, n, "criterion")
+    options = _names(alternative_names, len(local[0].weights), "alternative")
+    priorities = tuple(math.fsum(top.weights[c] * local[c].weights[a] for c in range(n)) for a in range(len(options)))
+    warnings = [f"criteria: {warning}" for warning in top.warnings]
+    for name, result in zip(names, local, strict=True):
+        warnings.extend(f"criterion {name!r}: {warning}" for warning in result.warnings)
+    return AhpHierarchy(
+        criteria=names,
+        alternatives=options,
+        criteria_weights=top,
+        local=tuple(local),
+        global_priorities=priorities,
         warnings=tuple(warnings),
     )

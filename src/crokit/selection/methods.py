@@ -86,6 +86,10 @@ class MethodResult:
             (weighted sum and TOPSIS) or the factor ``r ** w`` (weighted product).
         ties: Each group of two or more tied alternatives, best group first, each in
             input order.
+        distances_to_ideal: TOPSIS only (``None`` otherwise): each alternative's
+            Euclidean distance to the ideal, in the weighted normalised space.
+        distances_to_anti_ideal: TOPSIS only: each alternative's distance to the
+            anti-ideal; the score is ``anti / (ideal + anti)`` (0.5 where both are 0).
     """
 
     method: str
@@ -96,6 +100,8 @@ class MethodResult:
     ranks: tuple[int, ...]
     contributions: tuple[tuple[float, ...], ...]
     ties: tuple[tuple[str, ...], ...]
+    distances_to_ideal: tuple[float, ...] | None = None
+    distances_to_anti_ideal: tuple[float, ...] | None = None
 
     @property
     def ranking(self) -> tuple[str, ...]:
@@ -235,7 +241,15 @@ def topsis(matrix: DecisionMatrix, weights: WeightsLike) -> MethodResult:
     the anti-ideal each column's worst. The score is the relative closeness
     ``d_anti / (d_ideal + d_anti)`` in [0, 1], with Euclidean distances; it is 0.5
     for every alternative when the ideal and the anti-ideal coincide. The
-    contributions are the weighted normalised values.
+    contributions are the weighted normalised values; the result also carries each
+    alternative's two distances (:attr:`MethodResult.distances_to_ideal` and
+    :attr:`MethodResult.distances_to_anti_ideal`).
+
+    >>> from crokit.selection.matrix import Criterion, DecisionMatrix
+    >>> matrix = DecisionMatrix(alternatives=("a", "b"), criteria=(Criterion(id="q"),), scores=((3,), (4,)))
+    >>> result = topsis(matrix, {"q": 1})
+    >>> [round(d, 12) for d in result.distances_to_ideal], result.scores
+    ([0.2, 0.0], (0.0, 1.0))
 
     Raises:
         ValidationError: For bad weights.
@@ -243,8 +257,17 @@ def topsis(matrix: DecisionMatrix, weights: WeightsLike) -> MethodResult:
     """
     w = weight_vector(matrix, weights)
     normalised = vector_normalised(matrix)
-    closeness = topsis_closeness(normalised, w[None, :], benefit_mask(matrix))[0]
-    return _result("topsis", matrix, w, closeness, normalised * w)
+    benefit = benefit_mask(matrix)
+    closeness = topsis_closeness(normalised, w[None, :], benefit)[0]
+    weighted = normalised * w
+    top, bottom = weighted.max(axis=0), weighted.min(axis=0)
+    ideal = np.where(benefit, top, bottom)
+    anti = np.where(benefit, bottom, top)
+    return attrs.evolve(
+        _result("topsis", matrix, w, closeness, weighted),
+        distances_to_ideal=tuple(float(d) for d in np.sqrt(((weighted - ideal) ** 2).sum(axis=1))),
+        distances_to_anti_ideal=tuple(float(d) for d in np.sqrt(((weighted - anti) ** 2).sum(axis=1))),
+    )
 
 
 Method: TypeAlias = Callable[[DecisionMatrix, WeightsLike], MethodResult]

@@ -32,6 +32,7 @@ from crokit.testing._bids import (
     rate_flags,
     scope_coverages,
 )
+from crokit.testing._bids_grid import ahp_hierarchies, bid_grids, bids, grid_lines, grid_pass_throughs, grid_roles
 from crokit.testing._contracts import (
     contract_version_values,
     delta_lines,
@@ -215,6 +216,7 @@ __all__ = [
     "actuals",
     "adjustments",
     "agreements",
+    "ahp_hierarchies",
     "ahp_results",
     "amounts",
     "answers",
@@ -225,6 +227,8 @@ __all__ = [
     "benchmark_results",
     "benchmark_tables",
     "bid_assumptions",
+    "bid_grids",
+    "bids",
     "billing_terms",
     "budget_diffs",
     "budgets",
@@ -274,6 +278,9 @@ __all__ = [
     "fte_models",
     "fx_rates",
     "fx_tables",
+    "grid_lines",
+    "grid_pass_throughs",
+    "grid_roles",
     "import_assumptions",
     "import_defaults",
     "import_reports",
