@@ -42,7 +42,7 @@ from crokit.pricing.pass_through import PassThrough
 from crokit.pricing.proposal import PricingModel, Proposal
 from crokit.pricing.unit_price import UnitPrice
 from crokit.registry import Registry
-from crokit.serialization._documents import DocumentSpec
+from crokit.serialization.documents import DocumentSpec
 from crokit.study import Study
 from crokit.vocabulary.ids import ServiceId, check_id
 from crokit.vocabulary.lifecycle import Stage

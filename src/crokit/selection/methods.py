@@ -255,6 +255,8 @@ def topsis(matrix: DecisionMatrix, weights: WeightsLike) -> MethodResult:
         ValidationError: For bad weights.
         UnknownIdError: For a weight of an unknown criterion.
     """
+    import numpy as np
+
     w = weight_vector(matrix, weights)
     normalised = vector_normalised(matrix)
     benefit = benefit_mask(matrix)
