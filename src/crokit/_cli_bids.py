@@ -62,8 +62,8 @@ def _dispatch(
             return mine(args, out)
         if key == "what" and getattr(args, "file", None):
             raise ValidationError.at("SCENARIO", f"template {args.what} takes no file")
-        if key == "kind" and (args.cro or args.currency):
-            raise ValidationError.at("--cro", "--cro and --currency are for import bid")
+        if key == "kind" and args.cro:
+            raise ValidationError.at("--cro", "--cro is for import bid")
         result: int = theirs(args, out)  # type: ignore[operator]
         return result
 
@@ -88,7 +88,8 @@ def add_bid_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     importer = commands.choices["import"]
     _add_choice(importer, "kind", "bid")
     importer.add_argument("--cro", metavar="ID", help="bid only: the CRO's id, if the workbook does not give it")
-    importer.add_argument(
-        "--currency", metavar="CUR", help="bid only: the bid's ISO 4217 currency, if the workbook does not give it"
-    )
+    if "--currency" not in importer._option_string_actions:  # noqa: SLF001 - the study importers may define it
+        importer.add_argument(
+            "--currency", metavar="CUR", help="the bid's ISO 4217 currency, if the workbook does not give it"
+        )
     importer.set_defaults(handler=_dispatch("kind", "bid", _import_bid, importer.get_default("handler")))
