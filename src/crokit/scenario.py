@@ -41,6 +41,7 @@ from crokit.pricing.adjustments import CurrencyConversion
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
 from crokit.pricing.drivers import CostDrivers, derive_drivers
+from crokit.pricing.grants import InvestigatorGrants
 from crokit.pricing.models import FixedFee, Proposal
 from crokit.provider import CroProfile
 from crokit.reference.check import BenchmarkCheck, check_cost_per_patient
@@ -347,6 +348,7 @@ def _priced(
                 milestones=candidate.milestones or default_plan,
                 terms=candidate.billing or scenario.billing,
                 fixed_fees=fixed_fees if budget.currency == proposal.currency else (),
+                grants=[item for item in proposal.items if isinstance(item, InvestigatorGrants)],
             )
         except CrokitError as exc:
             # The milestone plan and billing terms are the candidate's own, or the scenario's.

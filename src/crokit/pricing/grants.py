@@ -265,16 +265,16 @@ class InvestigatorGrants:
             derivation=derivation,
         )
 
+    def holds(self, line: LineItem) -> bool:
+        """Whether *line* is one of this model's lines marked as held back."""
+        return line.service == self.service and line.kind is PricingKind.GRANTS and _HELD in line.description
+
     def holdback(self, budget: Budget) -> Money:
         """The amount of *budget* retained until close-out under this model's holdback.
 
         That is ``holdback_share`` of the patient-payment lines of this model's
         service marked as held back, summed first and then rounded half-even once.
         """
-        held = [
-            line.amount
-            for line in budget.lines
-            if line.service == self.service and line.kind is PricingKind.GRANTS and _HELD in line.description
-        ]
+        held = [line.amount for line in budget.lines if self.holds(line)]
         base = total(held, currency=budget.currency)
         return (base * self.holdback_share).rounded(POLICY)

@@ -16,7 +16,13 @@ total, to the minor unit:
   in advance, on the period's first day instead (never before the contract start).
 - Lines outside the CRO-fees bucket (pass-through costs, investigator grants,
   sponsor-internal costs) are always invoiced in arrears, at the end of each month they
-  are incurred (or of each billing period), and never held back.
+  are incurred (or of each billing period). The billing terms' holdback never applies
+  to them; an :class:`~crokit.pricing.InvestigatorGrants` holdback does: the amount the
+  grants model says is held back (:meth:`~crokit.pricing.InvestigatorGrants.holdback`)
+  is spread over the held-back lines' months in proportion to their amounts with
+  :meth:`~crokit.Money.allocate`, retained from those invoices, and paid in one payment
+  on the terms' ``grant_holdback_release`` milestone. So what the schedule retains is
+  exactly what the budget marks as held back.
 - A holdback keeps ``holdback_share`` of each CRO-fees invoice, split with
   :meth:`~crokit.Money.allocate` so the payment plus the part retained is exactly the
   invoice. Everything retained is paid in one payment invoiced on the release
@@ -39,6 +45,7 @@ from crokit._decimal import exact_sum, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.grants import InvestigatorGrants
 from crokit.pricing.models import FixedFee
 from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
 from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestonePlan
@@ -121,6 +128,29 @@ def _fixed_lines(budget: Budget, fixed_fees: Sequence[FixedFee]) -> dict[int, Mi
     return found
 
 
+def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> dict[tuple[tuple[str, str], int], Money]:
+    """What each held-back grants line retains in each of its months: each model's holdback, spread exactly."""
+    retained: dict[tuple[tuple[str, str], int], Money] = {}
+    for number, model in enumerate(grants):
+        if not isinstance(model, InvestigatorGrants):
+            raise ValidationError.at(f"grants[{number}]", f"expected InvestigatorGrants, got {model!r}")
+        if not model.holdback_share or model.currency != budget.currency:
+            continue
+        held = model.holdback(budget)
+        parts = [
+            (line.key, month, part)
+            for line in budget.lines
+            if model.holds(line)
+            for month, part in line._monthly  # noqa: SLF001 - the line's cached monthly split
+            if part.amount > 0
+        ]
+        if held.is_zero() or not parts:
+            continue
+        for (key, month, _), share in zip(parts, held.allocate([part.amount for _, _, part in parts]), strict=True):
+            retained[key, month] = retained.get((key, month), Money.zero(budget.currency)) + share
+    return retained
+
+
 class _Invoices:
     """Amounts gathered per invoice: (CRO fees?, first day, last day) -> amounts and line keys.
 
@@ -128,11 +158,19 @@ class _Invoices:
     and this dictionary is hit once per line and month.
     """
 
-    def __init__(self, budget: Budget, contract_start: dt.date, terms: BillingTerms) -> None:
+    def __init__(
+        self,
+        budget: Budget,
+        contract_start: dt.date,
+        terms: BillingTerms,
+        retention: dict[tuple[tuple[str, str], int], Money],
+    ) -> None:
         self.contract_start = contract_start
         self.terms = terms
         self.currency = budget.currency
+        self.retention = retention
         self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
+        self.kept: dict[tuple[bool, dt.date, dt.date], list[Decimal]] = {}
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
 
@@ -154,8 +192,11 @@ class _Invoices:
                 group = groups[fees, *period] = ([], set())
             group[0].append(part.amount)
             group[1].add(key)
+            kept = self.retention.get((key, month)) if self.retention else None
+            if kept is not None:
+                self.kept.setdefault((fees, *period), []).append(kept.amount)
 
-    def payments(self, holdback: _Holdback) -> list[Payment]:
+    def payments(self, holdback: _Holdback, grants: _Holdback) -> list[Payment]:
         result = []
         for (fees, first, last), (amounts, keys) in self.groups.items():
             kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
@@ -165,24 +206,32 @@ class _Invoices:
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
             invoiced = max(first, self.contract_start) if advance else last
             what = "Services" if kind is PaymentKind.SERVICE_PERIOD else "Pass-through costs"
+            kept = self.kept.get((fees, first, last))
             result.append(
-                holdback.invoice(
+                (grants if kept else holdback).invoice(
                     gross,
                     invoiced,
                     kind=kind,
                     description=f"{what} {_period_name(first, last)}",
                     lines=tuple(sorted(keys)),
-                    hold=kind is PaymentKind.SERVICE_PERIOD,
+                    hold=kind is PaymentKind.SERVICE_PERIOD or bool(kept),
+                    keep=Money._trusted(exact_sum(kept), self.currency) if kept else None,  # noqa: SLF001
                 )
             )
         return result
 
 
 class _Holdback:
-    """Splits invoices into what is paid and what is retained, and releases what was retained."""
+    """Splits invoices into what is paid and what is retained, and releases what was retained.
 
-    def __init__(self, terms: BillingTerms, currency: str) -> None:
+    The billing terms' holdback keeps a share of each invoice; the investigator-grants
+    holdback (``grants=True``) keeps the amounts :func:`_grant_retention` gave, and is
+    released on the terms' ``grant_holdback_release`` milestone.
+    """
+
+    def __init__(self, terms: BillingTerms, currency: str, *, grants: bool = False) -> None:
         self.terms = terms
+        self.grants = grants
         percent = terms.holdback_share.scaleb(2)  # exact: only the exponent moves
         # Whole-number percentages split in integers; others keep their exact decimals.
         self.weights: list[int] | list[Decimal] = (
@@ -203,11 +252,12 @@ class _Holdback:
         lines: tuple[tuple[str, str], ...],
         hold: bool,
         milestone: Milestone | None = None,
+        keep: Money | None = None,
     ) -> Payment:
         retained: Money | None = None
         paid = gross
-        if hold and self.terms.holdback_share:
-            kept, paid = gross.allocate(self.weights)
+        if hold and (keep is not None or self.terms.holdback_share):
+            kept, paid = (keep, gross - keep) if keep is not None else gross.allocate(self.weights)
             if not kept.is_zero():
                 retained = kept
                 self.retained += kept
@@ -227,13 +277,14 @@ class _Holdback:
         if self.retained.is_zero() or self.last_retained is None:
             return None
         invoiced = max(planned, self.last_retained)
-        milestone = self.terms.holdback_release
+        milestone = self.terms.grant_holdback_release if self.grants else self.terms.holdback_release
+        what = "Investigator grants held back, released" if self.grants else "Holdback release"
         return Payment._trusted(  # noqa: SLF001 - the builder's own values
             due=invoiced + self.terms.due_after,
             invoice_date=invoiced,
             amount=self.retained,
             kind=PaymentKind.HOLDBACK_RELEASE,
-            description=f"Holdback release on {milestone.label}",
+            description=f"{what} on {milestone.label}",
             milestone=milestone,
         )
 
@@ -257,6 +308,7 @@ def build_schedule(
     milestones: MilestonePlan,
     terms: BillingTerms,
     fixed_fees: Sequence[FixedFee] = (),
+    grants: Sequence[InvestigatorGrants] = (),
 ) -> PaymentSchedule:
     """Lay *budget* over real dates under *terms*; the payments sum exactly to its total.
 
@@ -269,6 +321,9 @@ def build_schedule(
         terms: Billing frequency, payment days, holdback.
         fixed_fees: Fixed fees the budget was priced from; each payment of each fee must
             be a fixed-fee line of the budget (a check that the budget holds them).
+        grants: Investigator-grant models the budget was priced from; the holdback each
+            states is retained from the grants' invoices and released on the terms'
+            ``grant_holdback_release`` milestone.
 
     Raises:
         ValidationError: If a milestone that a payment falls on has no planned date
@@ -281,7 +336,9 @@ def build_schedule(
     fixed = _fixed_lines(budget, fixed_fees)
     release = milestones.date_of(terms.holdback_release) if terms.holdback_share else None
     holdback = _Holdback(terms, budget.currency)
-    invoices = _Invoices(budget, contract_start, terms)
+    retention = _grant_retention(budget, grants)
+    grant_holdback = _Holdback(terms, budget.currency, grants=True)
+    invoices = _Invoices(budget, contract_start, terms, retention)
     payments: list[Payment] = []
     for index, line in enumerate(budget.lines):
         milestone = fixed.get(index)
@@ -299,9 +356,13 @@ def build_schedule(
                     milestone=milestone,
                 )
             )
-    payments.extend(invoices.payments(holdback))
+    payments.extend(invoices.payments(holdback, grant_holdback))
     released = holdback.release(release) if release is not None else None
     if released is not None:
         payments.append(released)
+    if retention:
+        grants_released = grant_holdback.release(milestones.date_of(terms.grant_holdback_release))
+        if grants_released is not None:
+            payments.append(grants_released)
     payments.sort(key=lambda p: (*p.sort_key, p.invoice_date, p.kind.value, p.lines))
     return PaymentSchedule(currency=budget.currency, contract_start=contract_start, payments=tuple(payments))

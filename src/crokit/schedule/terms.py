@@ -179,6 +179,10 @@ class BillingTerms:
         pass_through_as_incurred: Invoice pass-through costs and investigator grants at
             the end of each month they are incurred (the default), or with the billing
             periods of the service fees.
+        grant_holdback_release: The milestone on which the investigator grants held back
+            under an :class:`~crokit.pricing.InvestigatorGrants` holdback are paid to the
+            sites. The default is database lock: sites are paid the rest of their grants
+            once their data queries are resolved and they close out.
     """
 
     frequency: BillingFrequency = attrs.field(
@@ -197,6 +201,11 @@ class BillingTerms:
         validator=is_member(Milestone),
     )
     pass_through_as_incurred: bool = attrs.field(default=True, validator=_bool)
+    grant_holdback_release: Milestone = attrs.field(
+        converter=_as_milestone,
+        default=Milestone.DATABASE_LOCK,
+        validator=is_member(Milestone),
+    )
 
     @property
     def due_after(self) -> dt.timedelta:
