@@ -149,7 +149,8 @@ def _canonical_number(value: object) -> tuple[str, str] | None:
         return ("num", "0")
     stripped = figures.rstrip("0")
     exponent += len(figures) - len(stripped)
-    return ("num", f"{'-' if sign else ''}{stripped}e{exponent}")
+    text = f"{'-' if sign else ''}{stripped}e{exponent}"
+    return ("num", f"{Decimal(text):f}" if -40 <= exponent <= 40 else text)  # 60 and 0.25 written out
 
 
 def _canonical(value: object) -> tuple[str, str] | None:  # noqa: PLR0911 - one return per kind of leaf
@@ -160,7 +161,7 @@ def _canonical(value: object) -> tuple[str, str] | None:  # noqa: PLR0911 - one 
     if isinstance(value, _NotNumber):
         return ("text", str(value))
     if isinstance(value, date) and not isinstance(value, datetime):
-        return ("date", value.strftime("%Y%m%d"))
+        return ("date", f"{value.year:04d}{value.month:02d}{value.day:02d}")
     number = _canonical_number(value)
     if number is not None:
         return number

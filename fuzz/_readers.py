@@ -84,9 +84,13 @@ class Reader:
         """Values Hypothesis draws for one chunk, deterministically from *seed*."""
         return []
 
-    def run(self, case: Case, workdir: Path) -> Outcome:
-        """Read *case*; raise what crokit raises; return what was seen."""
+    def run(self, case: Case, workdir: Path) -> Any:
+        """Read *case* with the crokit code under test; raise what it raises; return what it built."""
         raise NotImplementedError
+
+    def check(self, case: Case, result: Any, workdir: Path) -> Outcome:  # noqa: ARG002 - most readers check little
+        """Check what an accepted input built (outside the read's time limit)."""
+        return Outcome(accepted=True)
 
     def post(self, case: Case, workdir: Path, outcome: Outcome) -> None:
         """Further checks run outside the per-input time limit (such as a subprocess)."""
@@ -224,11 +228,17 @@ class DocumentReader(Reader):
         intended = None if duplicate or has_raw(tree) else tree
         return Case(self.name, self.format, text.encode("utf-8", "surrogatepass"), recipe, intended)
 
-    def run(self, case: Case, workdir: Path) -> Outcome:  # noqa: ARG002 - documents are read from memory
-        """Load the document; if accepted, compare it with what the text says and round-trip it."""
-        from crokit.serialization import loads, unstructure
+    def run(self, case: Case, workdir: Path) -> Any:  # noqa: ARG002 - documents are read from memory
+        """Load the document."""
+        from crokit.serialization import loads
 
-        model: Any = loads(case.data, self.cls, self.format)
+        return loads(case.data, self.cls, self.format)
+
+    def check(self, case: Case, result: Any, workdir: Path) -> Outcome:  # noqa: ARG002
+        """Compare the model with what the text says, and with what it was meant to say; round-trip it."""
+        from crokit.serialization import unstructure
+
+        model = result
         outcome = Outcome(accepted=True)
         plain = unstructure(model)
         check_text(case.data, self.format, plain, outcome)
@@ -359,11 +369,15 @@ class ImporterReader(Reader):
 
         return read_usdm(data) if self.name == "usdm" else read_ctgov(data)
 
-    def run(self, case: Case, workdir: Path) -> Outcome:  # noqa: ARG002 - records are read from memory
-        """Import; if accepted, check the enrolment against the record and round-trip the study."""
+    def run(self, case: Case, workdir: Path) -> Any:  # noqa: ARG002 - records are read from memory
+        """Import the record."""
+        return self.read(case.data)
+
+    def check(self, case: Case, result: Any, workdir: Path) -> Outcome:  # noqa: ARG002
+        """Check the enrolment against the record, and round-trip the study."""
         from crokit.study import Study
 
-        report = self.read(case.data)
+        report = result
         outcome = Outcome(accepted=True)
         reading = _oracle.reference(case.data.decode("utf-8", "replace"), "json")
         if reading is not None:
@@ -408,13 +422,19 @@ class RateCardReader(Reader):
 
         return _excel.case(self.name, rng, seeds, extra)
 
-    def run(self, case: Case, workdir: Path) -> Outcome:
-        """Read the card; if accepted and the damage kept the meaning, it must be the card written."""
-        from crokit.excel import read_rate_card, write_rate_card_template
+    def run(self, case: Case, workdir: Path) -> Any:
+        """Read the card."""
+        from crokit.excel import read_rate_card
 
         path = workdir / "book.xlsx"
         path.write_bytes(case.data)
-        card = read_rate_card(path, currency=case.meta.get("currency"))
+        return read_rate_card(path, currency=case.meta.get("currency"))
+
+    def check(self, case: Case, result: Any, workdir: Path) -> Outcome:
+        """If the damage kept the meaning, the card must be the one written; it must round-trip."""
+        from crokit.excel import read_rate_card, write_rate_card_template
+
+        card = result
         outcome = Outcome(accepted=True)
         if case.intended is not None and card != case.intended:
             outcome.silent.append(
@@ -468,14 +488,13 @@ class TableReader(Reader):
         lines[row] = b",".join(cells)
         return Case(self.name, "csv", b"\n".join(lines), f"cell:{row}:{column}")
 
-    def run(self, case: Case, workdir: Path) -> Outcome:
+    def run(self, case: Case, workdir: Path) -> Any:
         """Load the table (accepted tables have no further oracle)."""
         from crokit.reference import load_table
 
         path = workdir / "table.csv"
         path.write_bytes(case.data)
-        load_table(path)
-        return Outcome(accepted=True)
+        return load_table(path)
 
 
 # -- command line -------------------------------------------------------------------------
@@ -522,8 +541,8 @@ class CliReader(Reader):
         meta = {"argv": argv, "suffix": source.suffix, "source": name}
         return Case(self.name, variant, inner.data, f"{name}:{inner.recipe}", None, meta)
 
-    def run(self, case: Case, workdir: Path) -> Outcome:
-        """Run the command in process (and, for every Nth input, as ``python -m crokit``)."""
+    def run(self, case: Case, workdir: Path) -> Any:
+        """Run the command in process; what it returns is the outcome."""
         from crokit.cli import main
 
         file = workdir / f"input{case.meta['suffix']}"
@@ -544,6 +563,10 @@ class CliReader(Reader):
         if file.read_bytes() != case.data:
             outcome.silent.append(f"the input file was changed by {' '.join(case.meta['argv'])}")
         return outcome
+
+    def check(self, case: Case, result: Any, workdir: Path) -> Outcome:  # noqa: ARG002
+        """The outcome :meth:`run` made."""
+        return result if isinstance(result, Outcome) else Outcome()
 
     def post(self, case: Case, workdir: Path, outcome: Outcome) -> None:
         """For every Nth input: the same command as ``python -m crokit`` in a subprocess."""
