@@ -19,6 +19,8 @@ from fuzz._run import Settings, Tally, make_pool, minimize, replay, run_reader, 
 __all__ = ["main", "table"]
 
 HERE: Final = Path(__file__).resolve().parent
+_SAVE_LIMIT: Final = 8_000
+"""Inputs of hangs, silent changes and round-trip failures are saved only up to this many bytes."""
 _COLUMNS: Final = (
     "reader",
     "inputs",
@@ -56,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FOLDER",
-        help="save a minimized input of each escape there (fuzz/corpus/escapes keeps them as seeds)",
+        help="save each escape's minimized input there, and other findings' inputs up to 8 kB "
+        "(fuzz/corpus/escapes keeps them as seeds)",
     )
     parser.add_argument("--minimize-seconds", type=float, default=10.0, help="time to shrink each escape (default 10)")
     parser.add_argument("--repro", type=Path, metavar="FILE", help="replay one saved input and print what happens")
@@ -196,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.save_escapes is not None:
         for tally in tallies:
             for (kind, signature), finding in tally.findings.items():
+                if kind != "escape" and len(finding.case.data) > _SAVE_LIMIT:
+                    continue
                 case = (
                     minimize(finding, settings.hang_seconds, args.minimize_seconds)
                     if kind == "escape"
@@ -204,7 +209,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 path = save_escape(case, signature, args.save_escapes)
                 saved[(tally.reader, kind, signature)] = str(path)
     elapsed = time.monotonic() - started
-    text = f"{table(tallies, settings.hang_seconds)}\n\n## Findings\n\n{_findings(tallies, saved)}\n"
+    notes = "".join(
+        f"\n`{t.reader}`: {t.subprocesses} of its inputs also ran as `python -m crokit` subprocesses, "
+        f"{t.slow_subprocesses} of them over {READERS[t.reader].subprocess_timeout:g} s.\n"  # type: ignore[attr-defined]
+        for t in tallies
+        if t.subprocesses
+    )
+    text = f"{table(tallies, settings.hang_seconds)}\n{notes}\n## Findings\n\n{_findings(tallies, saved)}\n"
     sys.stdout.write(text)
     if args.record:
         _record(text, list(argv if argv is not None else sys.argv[1:]), settings, elapsed)

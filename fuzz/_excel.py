@@ -96,12 +96,26 @@ def odd_book(rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
+def _three_rates() -> Any:
+    """A card of three rows, so a sheet dimension that hides rows shows in the entries read."""
+    from crokit.money import Money
+    from crokit.pricing import RateCard, RateCardEntry, RatePer
+
+    return RateCard(
+        entries=(
+            RateCardEntry(role="cra", region="us", rate=Money("1850.10", "USD"), per=RatePer.HOUR, year=2027),
+            RateCardEntry(role="pm", region="eu", rate=Money("21000", "USD"), per=RatePer.FTE_MONTH, year=2027),
+            RateCardEntry(role="cra", region="us", rate=Money("1234567.125", "USD"), per=RatePer.HOUR, year=2028),
+        )
+    )
+
+
 def books(seed: int, count: int) -> list[tuple[bytes, Any]]:
     """*count* workbooks of rate cards Hypothesis draws (with each card), and two odd ones (card ``None``)."""
     from crokit import testing
     from fuzz._readers import _draw
 
-    cards = _draw(testing.rate_cards(), seed, count)
+    cards = [_three_rates(), *_draw(testing.rate_cards(), seed, count)]
     rng = random.Random(seed)
     found: list[tuple[bytes, Any]] = [(_card_book(card), card) for card in cards if card.entries]
     found += [(odd_book(rng), None) for _ in range(2)]
@@ -123,7 +137,7 @@ def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
 
 def _dimension(rng: random.Random, members: dict[str, bytes]) -> str:
     sheet = members.get(_SHEET, b"")
-    ref = rng.choice((b"A1:A1", b"A1:B2", b"A1", b"A1:F2", b"C3:D4", b"A1:XFD1048576"))
+    ref = rng.choice((b"A1:A1", b"A1:B2", b"A1", b"A1:F2", b"A1:F3", b"A1:E3", b"C3:D4", b"A1:XFD1048576"))
     if rng.random() < 0.2:
         members[_SHEET] = re.sub(rb"<dimension [^>]*/>", b"", sheet)
         return "dimension-removed"

@@ -122,6 +122,9 @@ def _innermost(exc: BaseException) -> str:
 
 
 def _mask(message: str) -> str:
+    for stem in ("duplicate keys accepted", "the input file was changed", "subprocess: the input file was changed"):
+        if message.startswith(stem):
+            return stem
     return re.sub(r"'[^']*'|\"[^\"]*\"|\d+", "_", message)[:90]
 
 

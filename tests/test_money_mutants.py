@@ -109,6 +109,14 @@ def test_total_names_the_bad_item_and_the_currencies():
             lambda: FxRate(base=USD, quote="EUR", rate="0.9", as_of=DAY, source=" "),
             ("source", "expected the rate's source (a publisher or contract), got an empty text"),
         ),
+        (
+            lambda: FxRate(base=USD, quote=USD, rate="1", as_of=DAY, source="ECB"),
+            ("quote", "a rate needs two different currencies, got USD twice"),
+        ),
+        (
+            lambda: FxTable(rates=[FxRate(base=USD, quote="EUR", rate=r, as_of=DAY, source="ECB") for r in ("1", "2")]),
+            ("rates[1]", "a USD->EUR rate for 2027-01-01 is already given at rates[0]"),
+        ),
     ],
 )
 def test_each_refusal_has_its_path_and_message(apply: Callable[[], object], expected: tuple[str, str]):
@@ -123,6 +131,40 @@ def test_a_missing_rate_keeps_the_pair_and_the_date():
     with pytest.raises(MissingRateError) as caught:
         table.rate(USD, "EUR", asked)
     assert (caught.value.base, caught.value.quote, caught.value.on) == (USD, "EUR", asked)
+
+
+def test_an_empty_table_says_it_has_no_rate_for_the_pair():
+    with pytest.raises(MissingRateError) as caught:
+        FxTable().rate(USD, "EUR", DAY)
+    assert str(caught.value) == "no USD->EUR exchange rate in force on 2027-01-01 (the table has no rate for this pair)"
+
+
+def test_each_comparison_method_answers_itself():
+    # Called directly: an operator would hide a method returning NotImplemented behind the reflected one.
+    low, high = Money("1.00", USD), Money("2.00", USD)
+    answers = (low.__lt__(high), low.__le__(high), low.__gt__(high), low.__ge__(high))
+    assert answers == (True, True, False, False)
+
+
+class _Anything:
+    """Compares with anything, when asked second."""
+
+    def __le__(self, other: object) -> bool:
+        return True
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return True
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("compare", [operator.lt, operator.le, operator.gt, operator.ge])
+def test_comparing_with_another_type_lets_that_type_answer(compare: Callable[[object, object], bool]):
+    assert compare(Money("1.00", USD), _Anything()) is True
 
 
 def test_every_comparison_between_amounts():
