@@ -220,3 +220,9 @@ def test_decimal_weights_with_30_digits_are_compared_exactly():
 
 def test_whole_number_weights_of_any_size_are_exact():
     assert Money("1.00", USD).allocate([10**40, 10**40]) == (Money("0.50", USD), Money("0.50", USD))
+
+
+def test_a_31_digit_amount_in_a_four_decimal_currency_is_rounded():
+    # Written to the minor unit, or with no decimals: no quantize (which would need 35 digits) is needed.
+    assert Money("1000000000000000000000000000000.0000", "CLF").is_rounded()
+    assert Money("1E+30", "CLF").is_rounded()
