@@ -152,6 +152,7 @@ def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) 
         f"- command: `python -m fuzz {' '.join(argv)}` (seed {settings.seed}, {settings.jobs} workers)",
         f"- wall time: {elapsed / 60:.1f} min",
         "",
+        "",
     ]
     (HERE / "RESULTS.md").write_text("\n".join(header) + text + "\n", encoding="utf-8")
 
@@ -214,6 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{t.slow_subprocesses} of them over {READERS[t.reader].subprocess_timeout:g} s.\n"  # type: ignore[attr-defined]
         for t in tallies
         if t.subprocesses
+    )
+    full = sum(settings.inputs * t.seconds / t.inputs for t in tallies if t.inputs)
+    notes += (
+        f"\nAt these rates, {settings.inputs:,} inputs for each of these readers take about {full / 60:.0f} min "
+        f"with {settings.jobs} workers.\n"
     )
     text = f"{table(tallies, settings.hang_seconds)}\n{notes}\n## Findings\n\n{_findings(tallies, saved)}\n"
     sys.stdout.write(text)
