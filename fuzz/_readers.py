@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import subprocess
 import sys
@@ -636,8 +637,13 @@ def _profile() -> type:
 
 
 _SCENARIOS: Final = ("examples/rare_disease_phase2.toml",)
-_SHARED_USDM: Final = tuple(
-    str(p) for p in sorted(Path("/work/shared/data/usdm").glob("*.json")) if Path("/work/shared/data/usdm").is_dir()
+_USDM_FOLDERS: Final = (
+    Path(os.environ.get("CROKIT_FUZZ_USDM", "/work/shared/data/usdm")),
+    ROOT.parent / "shared" / "data" / "usdm",
+)
+"""Real USDM files used as seeds by path when present (never copied into the repository)."""
+_SHARED_USDM: Final = next(
+    (tuple(str(p) for p in sorted(folder.glob("*.json"))) for folder in _USDM_FOLDERS if folder.is_dir()), ()
 )
 
 
