@@ -1,0 +1,1 @@
+"""Mutation testing of crokit's money, pricing, schedule and selection: ``python -m mutation.run NAME``."""

@@ -1,0 +1,228 @@
+"""Tests written to kill the mutants of crokit.money that survived tests/test_money.py.
+
+Each pins behaviour the earlier tests left open: the exact path and text of every
+refusal (messages are part of the contract: they name the field and what was expected),
+comparisons other than ``<``, allocation of amounts below one unit and by Decimal
+weights, and arithmetic that must run in crokit's own decimal context. See
+mutation/RESULTS.md for the mutants each test kills.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from crokit.errors import CurrencyMismatchError, InvalidAmountError, MissingRateError, ValidationError
+from crokit.money import FxRate, FxTable, Money, total
+
+USD = "USD"
+DAY = dt.date(2027, 1, 1)
+
+
+def _problem(error: ValidationError) -> tuple[str, str]:
+    assert len(error.problems) == 1
+    return error.problems[0].path, error.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("build", "word"),
+    [
+        (lambda: Money(1.5, USD), "amount"),  # type: ignore[arg-type]
+        (lambda: Money("1.00", USD) * 1.5, "factor"),
+        (lambda: FxRate(base=USD, quote="EUR", rate=1.5, as_of=DAY, source="ECB"), "rate"),  # type: ignore[arg-type]
+        (lambda: Money("1.00", USD).allocate([1.5, 1]), "weight"),  # type: ignore[list-item]
+    ],
+)
+def test_a_refused_float_names_the_field_it_was_given_for(build: Callable[[], object], word: str):
+    with pytest.raises(InvalidAmountError) as caught:
+        build()
+    assert caught.value.value == 1.5
+    assert caught.value.reason == (
+        f"a float is inexact (0.1 is stored as 0.1000000000000000055...); give the {word} as text like '1.5' "
+        "or as a Decimal"
+    )
+
+
+def test_money_times_money_is_refused_with_the_other_amount():
+    other = Money("2.00", USD)
+    with pytest.raises(InvalidAmountError) as caught:
+        Money("1.00", USD) * other
+    assert caught.value.value is other
+    assert caught.value.reason == "money can only be multiplied or divided by a number"
+
+
+@pytest.mark.parametrize(
+    ("operation", "apply"),
+    [
+        ("add", operator.add),
+        ("subtract", operator.sub),
+        ("divide", lambda a, b: a.ratio(b)),
+        ("compare", operator.lt),
+        ("compare", operator.ge),
+    ],
+)
+def test_a_currency_mismatch_names_the_operation(operation: str, apply: Callable[[Money, Money], object]):
+    with pytest.raises(CurrencyMismatchError) as caught:
+        apply(Money("1.00", USD), Money("1.00", "EUR"))
+    assert str(caught.value) == f"cannot {operation} USD and EUR: convert one currency with an FxTable first"
+    assert (caught.value.left, caught.value.right) == (USD, "EUR")
+
+
+def test_total_names_the_bad_item_and_the_currencies():
+    with pytest.raises(ValidationError) as caught:
+        total([Money("1.00", USD), 1], currency=USD)  # type: ignore[list-item]
+    assert _problem(caught.value) == ("items", "expected Money, got 1")
+    with pytest.raises(CurrencyMismatchError) as mismatch:
+        total([Money("1.00", USD), Money("1.00", "EUR")], currency=USD)
+    assert str(mismatch.value) == "cannot add USD and EUR: convert one currency with an FxTable first"
+    assert (mismatch.value.left, mismatch.value.right) == (USD, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("apply", "expected"),
+    [
+        (lambda: Money("1.00", USD) / 0, ("divisor", "cannot divide money by zero")),
+        (lambda: Money("1.00", USD).ratio(Money("0.00", USD)), ("divisor", "cannot divide by a zero amount")),
+        (
+            lambda: Money("1", "XAU").rounded(),
+            ("currency", "XAU has no minor unit in ISO 4217, so it cannot be rounded or allocated"),
+        ),
+        (
+            lambda: Money("1.005", USD).allocate([1, 1]),
+            ("amount", "1.005 USD has digits below the USD minor unit; call .rounded() before allocating"),
+        ),
+        (lambda: Money("1.00", USD).allocate([]), ("weights", "expected at least one weight")),
+        (
+            lambda: Money("1.00", USD).allocate([0, 0]),
+            ("weights", "expected at least one weight above zero, all are zero"),
+        ),
+        (lambda: Money("1.00", USD).allocate([1, -1]), ("weights[1]", "expected a weight >= 0, got -1")),
+        (
+            lambda: FxRate(base=USD, quote="EUR", rate="0", as_of=DAY, source="ECB"),
+            ("rate", "expected an exchange rate > 0, got 0"),
+        ),
+        (
+            lambda: FxRate(base=USD, quote="EUR", rate="0.9", as_of=DAY, source=" "),
+            ("source", "expected the rate's source (a publisher or contract), got an empty text"),
+        ),
+        (
+            lambda: FxRate(base=USD, quote=USD, rate="1", as_of=DAY, source="ECB"),
+            ("quote", "a rate needs two different currencies, got USD twice"),
+        ),
+        (
+            lambda: FxTable(rates=[FxRate(base=USD, quote="EUR", rate=r, as_of=DAY, source="ECB") for r in ("1", "2")]),
+            ("rates[1]", "a USD->EUR rate for 2027-01-01 is already given at rates[0]"),
+        ),
+    ],
+)
+def test_each_refusal_has_its_path_and_message(apply: Callable[[], object], expected: tuple[str, str]):
+    with pytest.raises(ValidationError) as caught:
+        apply()
+    assert _problem(caught.value) == expected
+
+
+def test_a_missing_rate_keeps_the_pair_and_the_date():
+    table = FxTable(rates=(FxRate(base=USD, quote="EUR", rate="0.9", as_of=DAY, source="ECB"),))
+    asked = dt.date(2026, 6, 30)
+    with pytest.raises(MissingRateError) as caught:
+        table.rate(USD, "EUR", asked)
+    assert (caught.value.base, caught.value.quote, caught.value.on) == (USD, "EUR", asked)
+
+
+def test_an_empty_table_says_it_has_no_rate_for_the_pair():
+    with pytest.raises(MissingRateError) as caught:
+        FxTable().rate(USD, "EUR", DAY)
+    assert str(caught.value) == "no USD->EUR exchange rate in force on 2027-01-01 (the table has no rate for this pair)"
+
+
+def test_each_comparison_method_answers_itself():
+    # Called directly: an operator would hide a method returning NotImplemented behind the reflected one.
+    low, high = Money("1.00", USD), Money("2.00", USD)
+    answers = (low.__lt__(high), low.__le__(high), low.__gt__(high), low.__ge__(high))
+    assert answers == (True, True, False, False)
+
+
+class _Anything:
+    """Compares with anything, when asked second."""
+
+    def __le__(self, other: object) -> bool:
+        return True
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return True
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("compare", [operator.lt, operator.le, operator.gt, operator.ge])
+def test_comparing_with_another_type_lets_that_type_answer(compare: Callable[[object, object], bool]):
+    assert compare(Money("1.00", USD), _Anything()) is True
+
+
+def test_every_comparison_between_amounts():
+    low, high = Money("1.00", USD), Money("2.00", USD)
+    assert (low < high, low <= high, low > high, low >= high) == (True, True, False, False)
+    assert (high < low, high <= low, high > low, high >= low) == (False, False, True, True)
+    assert (low < low, low <= low, low > low, low >= low) == (False, True, False, True)  # noqa: PLR0124 - on purpose
+
+
+@pytest.mark.parametrize("compare", [operator.lt, operator.le, operator.gt, operator.ge])
+def test_comparing_with_a_number_is_a_type_error(compare: Callable[[object, object], bool]):
+    with pytest.raises(TypeError):
+        compare(Money("1.00", USD), 1)
+
+
+def test_is_zero():
+    assert Money("0.00", USD).is_zero()
+    assert Money("-0", USD).is_zero()
+    assert not Money("0.01", USD).is_zero()
+
+
+def test_a_sum_beyond_the_range_is_refused_as_too_large():
+    near = Money("9E+30", USD)
+    with pytest.raises(InvalidAmountError) as caught:
+        near + near
+    assert caught.value.value == Decimal("1.8E+31")
+    assert caught.value.reason == "the amount is out of range (magnitude 1e-30 to 1e30)"
+
+
+def test_rounding_and_the_rounded_check_keep_30_digit_amounts_exact():
+    # 30 significant digits: more than the 28 of Python's default decimal context.
+    amount = Money("123456789012345678901234567.125", USD)
+    assert amount.rounded() == Money("123456789012345678901234567.12", USD)
+    assert not amount.is_rounded()
+
+
+def test_allocating_less_than_one_unit_keeps_the_sign():
+    assert Money("0.50", USD).allocate([1, 1]) == (Money("0.25", USD), Money("0.25", USD))
+    assert Money("-0.50", USD).allocate([1, 1]) == (Money("-0.25", USD), Money("-0.25", USD))
+
+
+def test_decimal_weights_are_scaled_to_whole_numbers_in_proportion():
+    assert Money("3.00", USD).allocate([Decimal("0.5"), Decimal("0.25")]) == (Money("2.00", USD), Money("1.00", USD))
+    assert Money("3.00", USD).allocate(["0.5", "0.25"]) == (Money("2.00", USD), Money("1.00", USD))
+    assert Money("1.00", USD).allocate([Decimal("2.5")]) == (Money("1.00", USD),)
+
+
+def test_decimal_weights_with_30_digits_are_compared_exactly():
+    # Rounded to 28 digits the two weights would be equal and the cent would go to the first part.
+    parts = Money("0.01", USD).allocate([Decimal(1), Decimal("1.00000000000000000000000000001")])
+    assert parts == (Money("0.00", USD), Money("0.01", USD))
+
+
+def test_whole_number_weights_of_any_size_are_exact():
+    assert Money("1.00", USD).allocate([10**40, 10**40]) == (Money("0.50", USD), Money("0.50", USD))
+
+
+def test_a_31_digit_amount_in_a_four_decimal_currency_is_rounded():
+    # Written to the minor unit, or with no decimals: no quantize (which would need 35 digits) is needed.
+    assert Money("1000000000000000000000000000000.0000", "CLF").is_rounded()
+    assert Money("1E+30", "CLF").is_rounded()
