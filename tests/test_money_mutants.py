@@ -191,7 +191,7 @@ def test_a_sum_beyond_the_range_is_refused_as_too_large():
     with pytest.raises(InvalidAmountError) as caught:
         near + near
     assert caught.value.value == Decimal("1.8E+31")
-    assert caught.value.reason == "the amount is out of range (magnitude 1e-30 to 1e30)"
+    assert caught.value.reason == "the amount is out of range (magnitudes from 1e-30 to below 1e31)"
 
 
 def test_rounding_and_the_rounded_check_keep_30_digit_amounts_exact():

@@ -47,12 +47,15 @@ def _problem(error: ValidationError) -> tuple[str, str]:
     ("build", "expected"),
     [
         (
-            lambda: BillingTerms(frequency=_any("monthly")),
-            ("frequency", "expected a BillingFrequency ('monthly', 'quarterly'), got 'monthly'"),
+            lambda: BillingTerms(frequency=_any("weekly")),
+            ("frequency", "expected a BillingFrequency, one of 'monthly', 'quarterly', got 'weekly'"),
         ),
         (
-            lambda: MilestoneDate(milestone=_any("first-patient-in"), date=date(2027, 1, 1)),
-            ("milestone", f"expected a Milestone ({MILESTONES}), got 'first-patient-in'"),
+            lambda: MilestoneDate(milestone=_any("first-patient-out"), date=date(2027, 1, 1)),
+            (
+                "milestone",
+                f"expected a Milestone, one of {MILESTONES}, got 'first-patient-out'; did you mean 'last-patient-out'?",
+            ),
         ),
         (
             lambda: MilestonePlan(dates=[(FPI, date(2027, 1, 1)), _any(5)]),
@@ -60,7 +63,7 @@ def _problem(error: ValidationError) -> tuple[str, str]:
         ),
         (
             lambda: MilestonePlan(dates=[(FPI, date(2027, 1, 1)), _any(("x", date(2027, 2, 1)))]),
-            ("dates[1].milestone", f"expected a Milestone ({MILESTONES}), got 'x'"),
+            ("dates[1].milestone", f"expected a Milestone, one of {MILESTONES}, got 'x'"),
         ),
         (
             lambda: MilestonePlan(dates=[(FPI, date(2027, 1, 1)), (FPI, date(2027, 2, 1))]),
@@ -96,23 +99,26 @@ def _problem(error: ValidationError) -> tuple[str, str]:
             ),
         ),
         (
-            lambda: BillingTerms(holdback_percent="100"),
-            ("holdback_percent", "expected a percentage from 0 up to but not including 100 ('10' for 10%), got 100"),
+            lambda: BillingTerms(holdback_share="1"),
+            ("holdback_share", "1 is not a fraction between 0 and 1; did you mean 0.01 (1%)?"),
         ),
         (
-            lambda: BillingTerms(holdback_percent="-0.01"),
-            ("holdback_percent", "expected a percentage from 0 up to but not including 100 ('10' for 10%), got -0.01"),
+            lambda: BillingTerms(holdback_share="-0.01"),
+            (
+                "holdback_share",
+                "expected a fraction from 0 up to but not including 1 (100%), where 0.05 means 5%, got -0.01",
+            ),
         ),
-        (lambda: BillingTerms(in_arrears=_any(1)), ("in_arrears", "expected true or false, got 1")),
+        (lambda: BillingTerms(in_arrears=_any(1)), ("in_arrears", "expected True or False, got 1")),
         (
             lambda: BillingTerms(pass_through_as_incurred=_any(None)),
-            ("pass_through_as_incurred", "expected true or false, got None"),
+            ("pass_through_as_incurred", "expected True or False, got None"),
         ),
         (lambda: BillingTerms(payment_days=366), ("payment_days", "expected a whole number from 0 to 365, got 366")),
         (lambda: BillingTerms(payment_days=-1), ("payment_days", "expected a whole number from 0 to 365, got -1")),
         (
-            lambda: BillingTerms(holdback_release=_any("approval")),
-            ("holdback_release", f"expected a Milestone ({MILESTONES}), got 'approval'"),
+            lambda: BillingTerms(holdback_release=_any("never")),
+            ("holdback_release", f"expected a Milestone, one of {MILESTONES}, got 'never'"),
         ),
         (
             lambda: CashFlowRow(month=date(2027, 1, 1), paid=_any(1), cumulative=Money("1.00", "USD")),
@@ -132,8 +138,8 @@ def test_each_refusal_has_its_path_and_message(build: Callable[[], object], expe
 
 def test_a_float_holdback_is_refused_naming_the_field():
     with pytest.raises(InvalidAmountError) as caught:
-        BillingTerms(holdback_percent=_any(2.5))
-    assert "give the holdback percent as text" in caught.value.reason
+        BillingTerms(holdback_share=_any(2.5))
+    assert "give the fraction (0.05 for 5%) as text" in caught.value.reason
 
 
 def test_billing_terms_defaults():
@@ -141,8 +147,9 @@ def test_billing_terms_defaults():
     assert terms.frequency is BillingFrequency.MONTHLY
     assert terms.in_arrears is True
     assert terms.payment_days == 30
-    assert terms.holdback_percent == 0
+    assert terms.holdback_share == 0
     assert terms.holdback_release is Milestone.CLINICAL_STUDY_REPORT
+    assert terms.grant_holdback_release is Milestone.DATABASE_LOCK
     assert terms.pass_through_as_incurred is True
     assert terms.due_after == timedelta(days=30)
 
@@ -150,8 +157,8 @@ def test_billing_terms_defaults():
 def test_billing_terms_bounds_are_inclusive_where_documented():
     assert BillingTerms(payment_days=0).due_after == timedelta(0)
     assert BillingTerms(payment_days=365).due_after == timedelta(days=365)
-    assert BillingTerms(holdback_percent="0").holdback_percent == 0
-    assert BillingTerms(holdback_percent="99.99").holdback_percent == Decimal("99.99")
+    assert BillingTerms(holdback_share="0").holdback_share == 0
+    assert BillingTerms(holdback_share="0.9999").holdback_share == Decimal("0.9999")
 
 
 def test_a_plan_from_a_mapping_or_pairs_keeps_each_date_and_allows_the_same_day():
@@ -205,7 +212,7 @@ def test_payment_refusals_have_their_path_and_message():
         ("milestone", "a holdback-release payment names the milestone it is paid on"): lambda: _pay(
             START, kind=PaymentKind.HOLDBACK_RELEASE
         ),
-        ("payments[0]", "expected a Payment, got 1"): lambda: PaymentSchedule(
+        ("payments[0]", "expected Payment, got 1"): lambda: PaymentSchedule(
             currency="USD", contract_start=START, payments=_any([1])
         ),
         ("payments[1]", UNSORTED): lambda: PaymentSchedule(
