@@ -21,7 +21,9 @@ from crokit.units import check_fraction
 from crokit.vocabulary.ids import check_id
 
 __all__ = [
+    "LAST_START",
     "SLUG_PATTERN",
+    "before_calendar_end",
     "as_member",
     "as_member_set",
     "as_members",
@@ -78,6 +80,24 @@ def is_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -
     """A validator: a calendar date (not a datetime)."""
     if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError.at(attribute.name, f"expected a date like 2026-03-01, got {value!r}")
+
+
+LAST_START: Final = date(9949, 12, 31)
+"""The latest date a study, a timeline or a price list may start on: it leaves room for
+the longest timeline crokit accepts (600 months) before the calendar ends in 9999."""
+
+
+def before_calendar_end(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A validator: a calendar date no later than :data:`LAST_START` (``None`` passes)."""
+    if value is None:
+        return
+    is_date(_instance, attribute, value)
+    if isinstance(value, date) and value > LAST_START:
+        raise ValidationError.at(
+            attribute.name,
+            f"{value} leaves no room for a study timeline before the calendar ends in 9999; "
+            f"expected a date up to {LAST_START}",
+        )
 
 
 def unique(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:

@@ -22,7 +22,7 @@ from crokit._decimal import CONTEXT, to_decimal
 from crokit._typed import typed_fields
 from crokit._validators import (
     as_member,
-    is_date,
+    before_calendar_end,
     is_member,
     non_empty_text,
     rate_below_one,
@@ -186,9 +186,9 @@ class Study:
     planned_patients: int = attrs.field(validator=whole_number(1, 10_000_000))
     sites: int = attrs.field(validator=whole_number(1, 100_000))
     countries: tuple[str, ...] = attrs.field(converter=to_tuple, validator=_countries)
-    start_date: date = attrs.field(validator=is_date)
+    start_date: date = attrs.field(validator=before_calendar_end)
     currency: str = attrs.field(validator=lambda _i, _a, v: validate_currency(v))
-    end_date: date | None = attrs.field(default=None, validator=attrs.validators.optional(is_date))
+    end_date: date | None = attrs.field(default=None, validator=before_calendar_end)
     visits: tuple[Visit, ...] = attrs.field(default=(), converter=to_tuple, validator=_visits)
     screen_failure_rate: Decimal = attrs.field(default=Decimal(0), converter=_rate, validator=rate_below_one)
     dropout_rate: Decimal = attrs.field(default=Decimal(0), converter=_rate, validator=rate_below_one)

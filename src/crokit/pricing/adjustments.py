@@ -52,7 +52,7 @@ from dateutil.relativedelta import relativedelta
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._typed import typed_fields
-from crokit._validators import is_date, money_at_least_zero
+from crokit._validators import before_calendar_end, is_date, money_at_least_zero
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
@@ -307,8 +307,8 @@ class Escalation:
     kind: ClassVar[str] = "escalation"
 
     annual_rate: Fraction = attrs.field(converter=fraction, validator=fraction_validator(maximum=ESCALATION_MAX))
-    base_date: date = attrs.field(validator=is_date)
-    start_date: date = attrs.field(validator=is_date)
+    base_date: date = attrs.field(validator=before_calendar_end)
+    start_date: date = attrs.field(validator=before_calendar_end)
     applies_to: CostBucket = attrs.field(
         converter=_as_cost_bucket,
         default=CostBucket.CRO_DIRECT_FEES,
