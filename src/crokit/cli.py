@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, TextIO
 
 from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, closed_output, run
+from crokit._cli_portfolio import add_command as add_portfolio_command
 from crokit._cli_scenario import add_commands
 from crokit._version import __version__
 from crokit.registry import Registry, default_registry
@@ -128,7 +129,7 @@ SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str,
     "questions": ("Due-diligence questions", _questions, ("id", "criterion", "answer_type", "text")),
 }
 _DEFAULT_SECTIONS: Final = ("services", "categories", "stages")
-_READERS: Final = ("evaluate", "validate", "import")
+_READERS: Final = ("evaluate", "validate", "import", "portfolio")
 """The commands that read files, and so take ``--max-input-size``."""
 
 
@@ -195,6 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     plugins.add_argument("--format", choices=("text", "json"), default="text")
     plugins.set_defaults(handler=_plugins)
     add_commands(commands)
+    add_portfolio_command(commands)
     for name in _READERS:
         add_input_limit(commands.choices[name])
     return parser
