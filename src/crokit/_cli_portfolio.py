@@ -67,7 +67,7 @@ def _client(args: argparse.Namespace) -> Iterator[Client | None]:
                 n_workers=args.workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             ) as cluster,
             distributed.Client(cluster) as client,

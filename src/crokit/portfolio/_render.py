@@ -83,7 +83,7 @@ def _json(portfolio: Portfolio) -> str:
 
 def _csv(portfolio: Portfolio) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)  # RFC 4180: CRLF line ends, so a lone CR is quoted
     writer.writeheader()
     writer.writerows(portfolio.to_records())
     return buffer.getvalue()
@@ -94,7 +94,7 @@ def render_portfolio(portfolio: Portfolio, fmt: PortfolioFormat = "text") -> str
 
     JSON holds the base seed, the counts, the winners' totals per currency and every
     row (:meth:`~crokit.portfolio.Portfolio.to_records`); CSV has one line per row
-    under a header of :data:`~crokit.portfolio.COLUMNS`. Amounts are exact decimal
+    under a header of :data:`~crokit.portfolio.COLUMNS`, with RFC 4180's CRLF line ends. Amounts are exact decimal
     text in both, in the row's ``currency``.
 
     Raises:
