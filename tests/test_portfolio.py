@@ -362,6 +362,23 @@ def test_workers_with_another_crokit_are_refused_before_any_work() -> None:
         _check_workers(_Unlike())
 
 
+class _NoCrokit(_Unlike):
+    """A stand-in client whose workers cannot import crokit."""
+
+    def run(self, _function: Callable[[], Any]) -> dict[str, Any]:
+        raise ModuleNotFoundError("No module named 'crokit'")
+
+
+def test_workers_without_crokit_are_refused_with_one_clear_error() -> None:
+    with pytest.raises(ValidationError, match=r"client: could not ask .* \(ModuleNotFoundError: No module named"):
+        _check_workers(_NoCrokit())
+
+
+def test_something_else_than_a_client_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"client: expected a dask.distributed.Client .*got 'tcp://x:8786'"):
+        evaluate_portfolio([demo_scenario()], client="tcp://x:8786")  # type: ignore[arg-type]
+
+
 # --- the command line -------------------------------------------------------------------------------
 
 

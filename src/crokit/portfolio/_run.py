@@ -218,7 +218,13 @@ def chunk_size_for(scenarios: int, workers: int) -> int:
 
 
 def _check_workers(client: Any) -> int:
-    fingerprints = client.run(_fingerprint)
+    try:
+        fingerprints = client.run(_fingerprint)
+    except Exception as exc:  # noqa: BLE001 - whatever a worker raises, say which step failed
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValidationError.at(
+            "client", f"could not ask the workers which crokit they run ({type(exc).__name__}: {detail})"
+        ) from None
     mine = _fingerprint()
     for address, theirs in sorted(fingerprints.items()):
         if tuple(theirs) != mine:
@@ -336,6 +342,10 @@ def evaluate_portfolio(
     """
     seed = check_seed(seed)
     _check_chunk_size(chunk_size)
+    if client is not None and not all(hasattr(client, name) for name in ("submit", "run", "nthreads")):
+        raise ValidationError.at(
+            "client", f"expected a dask.distributed.Client (Client(address) for a cluster), got {client!r}"
+        )
     works = _gather(scenarios, seed)
     if client is None:
         rows = []
