@@ -342,6 +342,26 @@ def test_scenario_objects_and_a_given_registry_are_shipped_to_the_workers(client
     assert evaluate_portfolio(named, seed=SEED, client=client, registry=registry) == sequential
 
 
+def test_the_command_on_a_running_scheduler_gives_the_in_process_table_and_leaves_it_running(
+    client: Any, folder: Path
+) -> None:
+    code, out, err = _run(["portfolio", str(folder), "--scheduler", client.scheduler.address, "--seed", "3"])
+    assert (code, err) == (0, "")
+    assert out == render_portfolio(evaluate_portfolio(folder, seed=3), "text")
+    assert client.submit(sum, [1, 2]).result() == 3
+
+
+def test_a_chunk_is_evaluated_in_order_with_a_shipped_registry(registry: Registry) -> None:
+    from crokit.portfolio._run import _evaluate_chunk, _gather
+
+    works = _gather({"b": _variant(30, 6, 9), "a": demo_scenario(), "c": ROOT / "missing.toml"}, 1)
+    rows = _evaluate_chunk(works, _ShippedRegistry.of(registry))
+    assert [row.name for row in rows] == ["b", "a", "c"]
+    assert rows == tuple(
+        evaluate_portfolio({"b": _variant(30, 6, 9), "a": demo_scenario(), "c": ROOT / "missing.toml"}, seed=1)
+    )
+
+
 def test_strict_on_the_cluster_raises_as_in_process(client: Any, folder: Path) -> None:
     with pytest.raises(ValidationError, match=r"broken\.toml: .*invalid TOML"):
         evaluate_portfolio(folder, client=client, strict=True)
