@@ -163,8 +163,12 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="how long to try to reach the scheduler (default: 10)",
     )
     parser.add_argument("--format", choices=_FORMATS, default="text")
-    parser.add_argument("--output", type=_checked_output, help="write to this file instead of standard output")
-    parser.add_argument("--seed", type=int, help="base seed of the rank acceptabilities (none computed without one)")
+    parser.add_argument(
+        "--output", type=_checked_output, metavar="FILE", help="write to this file instead of standard output"
+    )
+    parser.add_argument(
+        "--seed", type=int, metavar="N", help="base seed of the rank acceptabilities (none computed without one)"
+    )
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 if any scenario fails (the table is written first)"
     )
