@@ -36,7 +36,18 @@ def test_py_typed_is_shipped():
 
 
 def test_import_crokit_stays_light():
-    heavy = ["numpy", "pandas", "matplotlib", "openpyxl", "hypothesis", "yaml", "tomli_w", "rich"]
+    heavy = [
+        "numpy",
+        "pandas",
+        "matplotlib",
+        "openpyxl",
+        "hypothesis",
+        "yaml",
+        "tomli_w",
+        "rich",
+        "dask",
+        "distributed",
+    ]
     code = f"import crokit, sys; print([m for m in {heavy!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -16,6 +16,7 @@ from typing import Any, Final, TextIO
 
 from crokit._cli_bids import add_bid_commands
 from crokit._cli_io import EXIT_INTERRUPTED, EXIT_USAGE, ClosedOutput, add_input_limit, closed_output, run
+from crokit._cli_portfolio import add_command as add_portfolio_command
 from crokit._cli_scenario import add_commands
 from crokit._version import __version__
 from crokit.registry import Registry, default_registry
@@ -129,7 +130,7 @@ SECTIONS: Final[dict[str, tuple[str, Callable[[Registry], list[Row]], tuple[str,
     "questions": ("Due-diligence questions", _questions, ("id", "criterion", "answer_type", "text")),
 }
 _DEFAULT_SECTIONS: Final = ("services", "categories", "stages")
-_READERS: Final = ("evaluate", "validate", "import", "template")
+_READERS: Final = ("evaluate", "validate", "import", "template", "portfolio")
 """The commands that read files, and so take ``--max-input-size``."""
 
 
@@ -197,6 +198,7 @@ def _parser() -> argparse.ArgumentParser:
     plugins.set_defaults(handler=_plugins)
     add_commands(commands)
     add_bid_commands(commands)
+    add_portfolio_command(commands)
     for name in _READERS:
         add_input_limit(commands.choices[name])
     return parser
