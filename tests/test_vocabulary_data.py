@@ -638,6 +638,7 @@ KIND_FILES = {
     "category": "categories.toml",
     "criterion": "criteria.toml",
     "engagement-model": "engagement-models.toml",
+    "obligation": "obligations.toml",
     "question": "questions.toml",
     "regulator": "regulators.toml",
     "service": "services.toml",

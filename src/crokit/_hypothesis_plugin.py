@@ -34,6 +34,7 @@ _TYPES: Final = {
         "CroProfile": "cro_profiles",
     },
     "crokit.vocabulary": {
+        "Obligation": "obligations",
         "Service": "services",
         "CroCategory": "cro_categories",
         "TherapeuticArea": "therapeutic_areas",
@@ -151,7 +152,6 @@ _TYPES: Final = {
     "crokit.engagement": {
         "Agreement": "agreements",
         "Party": "parties",
-        "Obligation": "obligations",
         "Transfer": "transfers",
         "ObligationLedger": "obligation_ledgers",
         "LedgerEntry": "ledger_entries",

@@ -37,6 +37,7 @@ from crokit._typed import typed_fields
 from crokit.errors import CrokitError, DuplicateIdError, ExtensionError, Problem, UnknownIdError, ValidationError
 from crokit.vocabulary.criteria import Question, SelectionCriterion
 from crokit.vocabulary.ids import check_id
+from crokit.vocabulary.obligations import Obligation
 from crokit.vocabulary.terms import (
     CroCategory,
     EngagementModel,
@@ -251,6 +252,15 @@ class Registry:
     def category(self, id_: str, *, path: str = "") -> CroCategory:
         """The :class:`~crokit.vocabulary.CroCategory` with this id."""
         return self._typed(CroCategory.registry_kind, id_, CroCategory, path)
+
+    def obligation(self, id_: str, *, path: str = "") -> Obligation:
+        """The :class:`~crokit.vocabulary.Obligation` with this id."""
+        return self._typed(Obligation.registry_kind, id_, Obligation, path)
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        """Every sponsor obligation, in registration order (21 CFR 312.50-312.59 first)."""
+        return cast("tuple[Obligation, ...]", self.all(Obligation.registry_kind))
 
     def regulator(self, id_: str, *, path: str = "") -> Regulator:
         """The :class:`~crokit.vocabulary.Regulator` with this id."""

@@ -10,7 +10,6 @@ from hypothesis import given
 from crokit import CrokitError, ValidationError
 from crokit.engagement import (
     Agreement,
-    Obligation,
     ObligationLedger,
     Party,
     PartyKind,
@@ -23,6 +22,7 @@ from crokit.engagement.ledger import NO_OVERSIGHT
 from crokit.errors import DuplicateIdError
 from crokit.serialization import dumps, loads
 from crokit.testing._engagement import agreements, obligation_ledgers, obligations, parties
+from crokit.vocabulary import Obligation
 
 SPONSOR = Party(id="lumen-bio", name="Lumen Bio", kind="sponsor", address="1 Main St, Boston, MA")
 HELIX = Party(

@@ -1,7 +1,8 @@
 """The engagement after signature: who does what, and which sponsor obligations moved.
 
 - :mod:`crokit.engagement.obligations`: the catalogue of sponsor obligations a sponsor
-  may transfer to a CRO (21 CFR 312.50-312.59), each with its citation.
+  may transfer to a CRO: the registry's :class:`~crokit.vocabulary.Obligation` entries
+  (21 CFR 312.50-312.59 built in, each with its citation), plus any extra.
 - :mod:`crokit.engagement.parties`: the sponsor and its providers, with their written
   agreements.
 - :mod:`crokit.engagement.ledger`: the transfer-of-obligations ledger and the table a
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 from crokit import _hypothesis_plugin
 from crokit.engagement.ledger import LedgerEntry, ObligationLedger, Transfer, TransferTable, transfer_table
-from crokit.engagement.obligations import Obligation, builtin_obligations, obligation_catalogue
+from crokit.engagement.obligations import builtin_obligations, obligation_catalogue
 from crokit.engagement.parties import Agreement, Party, PartyKind
 from crokit.engagement.scope import Raci, ScopeAssignment, ScopeFinding, ScopeMatrix, check_scope
 
 __all__ = [
     "Agreement",
     "LedgerEntry",
-    "Obligation",
     "ObligationLedger",
     "Party",
     "PartyKind",

@@ -26,7 +26,7 @@ from crokit.engagement.accruals import EngagementStatus, FixedFeeRule, engagemen
 from crokit.engagement.actuals import Actuals, month_index
 from crokit.engagement.kpis import KpiObservation, KpiResult, KpiThreshold, evaluate_kpis
 from crokit.engagement.ledger import ObligationLedger, Transfer, TransferTable, transfer_table
-from crokit.engagement.obligations import Obligation, obligation_catalogue
+from crokit.engagement.obligations import obligation_catalogue
 from crokit.engagement.parties import Party, all_of
 from crokit.engagement.scope import ScopeAssignment, ScopeFinding, ScopeMatrix, check_scope
 from crokit.errors import Problem, ValidationError
@@ -36,6 +36,7 @@ from crokit.pricing.derive import derive_drivers
 from crokit.registry import Registry
 from crokit.serialization import DocumentSpec
 from crokit.study import Study
+from crokit.vocabulary.obligations import Obligation
 
 __all__ = ["ContractStatus", "Engagement", "EngagementReport", "ProviderContract", "obligations", "status"]
 

@@ -26,10 +26,11 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._typed import typed_fields
-from crokit.engagement.obligations import Obligation, lookup, obligation_catalogue
+from crokit.engagement.obligations import lookup, obligation_catalogue
 from crokit.engagement.parties import Party, PartyKind, all_of
 from crokit.errors import Problem, UnknownIdError, ValidationError
 from crokit.vocabulary.ids import check_id
+from crokit.vocabulary.obligations import Obligation
 
 __all__ = ["LedgerEntry", "ObligationLedger", "Transfer", "TransferTable", "transfer_table"]
 

@@ -18,7 +18,7 @@ from crokit.engagement.actuals import Actuals, Invoice, InvoiceLine, MilestoneRe
 from crokit.engagement.document import ContractStatus, Engagement, EngagementReport, ProviderContract, status
 from crokit.engagement.kpis import KPIS, Direction, Kpi, KpiObservation, KpiResult, KpiThreshold
 from crokit.engagement.ledger import LedgerEntry, ObligationLedger, Transfer, TransferTable, transfer_table
-from crokit.engagement.obligations import Obligation, builtin_obligations
+from crokit.engagement.obligations import builtin_obligations
 from crokit.engagement.parties import Agreement, Party, PartyKind
 from crokit.engagement.scope import Raci, ScopeAssignment, ScopeFinding, ScopeMatrix
 from crokit.money import Money
@@ -26,6 +26,7 @@ from crokit.pricing.budget import Budget
 from crokit.registry import Registry
 from crokit.testing._core import amounts, currencies, namespaced_ids
 from crokit.vocabulary.lifecycle import Milestone, Stage
+from crokit.vocabulary.obligations import Obligation
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = [
@@ -66,7 +67,7 @@ _PROVIDER_KINDS = [kind for kind in PartyKind if kind is not PartyKind.SPONSOR]
 
 
 def obligations() -> st.SearchStrategy[Obligation]:
-    """:class:`~crokit.engagement.Obligation` entries, as an extension would add them."""
+    """:class:`~crokit.vocabulary.Obligation` entries, as an extension would add them."""
     return st.builds(
         Obligation,
         id=namespaced_ids(),

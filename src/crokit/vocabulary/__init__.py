@@ -34,6 +34,7 @@ from crokit.vocabulary.ids import (
     check_id,
 )
 from crokit.vocabulary.lifecycle import TRANSITIONS, Milestone, Stage, check_path, check_transition
+from crokit.vocabulary.obligations import Obligation
 from crokit.vocabulary.terms import (
     CroCategory,
     EngagementModel,
@@ -64,6 +65,7 @@ __all__ = [
     "EngagementModel",
     "EngagementModelId",
     "Milestone",
+    "Obligation",
     "ProviderKind",
     "Question",
     "QuestionId",

@@ -48,6 +48,7 @@ from crokit._decimal import to_decimal
 from crokit.errors import CrokitError, FormatError, InputFileError, Problem, ValidationError, close_matches
 from crokit.vocabulary.criteria import AnswerType, Better, CriterionDirection, Question, SelectionCriterion
 from crokit.vocabulary.lifecycle import Stage
+from crokit.vocabulary.obligations import Obligation
 from crokit.vocabulary.terms import (
     CroCategory,
     EngagementModel,
@@ -75,6 +76,7 @@ VOCABULARY_CLASSES: Final[Mapping[str, type[Any]]] = MappingProxyType(
             EngagementModel,
             SelectionCriterion,
             Question,
+            Obligation,
         )
     }
 )
@@ -164,6 +166,7 @@ def _decimal(value: object, path: str) -> Decimal:
 
 
 _READERS: Final[Mapping[type[Any], Mapping[str, _Reader]]] = {
+    Obligation: {"id": _id, "name": _text, "citation": _text, "summary": _text, "ich_e6_r3": _texts},
     Service: {
         "id": _id,
         "name": _text,
