@@ -31,6 +31,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, to_decimal
+from crokit._typed import typed_fields
 from crokit._validators import non_empty_text, slug, whole_number
 from crokit.bids.assumptions import BidAssumptions
 from crokit.errors import CrokitError, Problem, ValidationError
@@ -110,7 +111,7 @@ def _unit_basis(_instance: object, attribute: attrs.Attribute[Any], value: objec
         raise ValidationError.at(attribute.name, "a pass-through cost is a GridPassThrough, not a grid line")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class GridLine:
     """One service priced per unit: the sponsor states the quantity, the CRO the rate.
 
@@ -131,7 +132,7 @@ class GridLine:
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class GridRole:
     """One role priced by time: the sponsor states the FTE and months, the CRO a rate per FTE month.
 
@@ -159,7 +160,7 @@ class GridRole:
         return CONTEXT.multiply(self.fte, Decimal(self.duration_months))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class GridPassThrough:
     """A cost the CRO passes through at cost: it states the estimate and any management fee.
 
@@ -201,7 +202,7 @@ def _unique(grid: BidGrid) -> None:
         raise ValidationError(problems)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class BidGrid:
     """The sponsor's common bid grid: services x units x quantities under its assumptions.
 
@@ -480,7 +481,7 @@ def _bid_assumptions(_instance: object, attribute: attrs.Attribute[Any], value: 
         raise ValidationError.at(attribute.name, f"expected BidAssumptions, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Bid:
     """A CRO's bid as one document: its priced proposal and the assumptions it says it quoted under.
 

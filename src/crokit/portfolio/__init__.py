@@ -14,6 +14,7 @@ call runs on the cluster's workers and gives the same table. Dask is optional
 name,title,sponsor,study,currency,winner,winner_name,winner_total,cost_per_patient,...
 """
 
+from crokit import _hypothesis_plugin
 from crokit.portfolio._render import PORTFOLIO_FORMATS, PortfolioFormat, render_portfolio, to_dataframe
 from crokit.portfolio._run import (
     CHUNKS_PER_WORKER,
@@ -23,7 +24,7 @@ from crokit.portfolio._run import (
     chunk_size_for,
     evaluate_portfolio,
 )
-from crokit.portfolio._table import COLUMNS, Portfolio, PortfolioRow, scenario_seed
+from crokit.portfolio.table import COLUMNS, Portfolio, PortfolioRow, scenario_seed
 
 __all__ = [
     "CHUNKS_PER_WORKER",
@@ -41,3 +42,7 @@ __all__ = [
     "scenario_seed",
     "to_dataframe",
 ]
+
+
+# Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
+_hypothesis_plugin.imported(__name__)

@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING, Final, Literal
 
 from crokit.errors import MissingDependencyError, ValidationError
-from crokit.portfolio._table import COLUMNS, Portfolio, PortfolioRow
+from crokit.portfolio.table import COLUMNS, Portfolio, PortfolioRow
 
 if TYPE_CHECKING:
     import pandas as pd

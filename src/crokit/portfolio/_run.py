@@ -22,7 +22,7 @@ import attrs
 
 from crokit._version import __version__
 from crokit.errors import CrokitError, InputFileError, MissingDependencyError, Problem, ValidationError
-from crokit.portfolio._table import Portfolio, PortfolioRow, check_seed, row_from_evaluation, scenario_seed
+from crokit.portfolio.table import Portfolio, PortfolioRow, check_seed, row_from_evaluation, scenario_seed
 from crokit.registry import ExtensionInfo, Registry, default_registry
 from crokit.scenario import Scenario
 

@@ -253,7 +253,7 @@ def reciprocal_matrix(judgements: Sequence[Number]) -> tuple[tuple[float, ...], 
     return tuple(tuple(row) for row in matrix)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class AhpHierarchy:
     """A two-level AHP synthesis: criteria weights, each criterion's local priorities, global priorities.
 

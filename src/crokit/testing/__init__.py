@@ -128,6 +128,7 @@ from crokit.testing._forecast import (
     site_observations,
     site_posteriors,
 )
+from crokit.testing._portfolio import portfolio_rows, portfolios
 from crokit.testing._pricing import (
     adjustments,
     assumptions,
@@ -325,6 +326,8 @@ __all__ = [
     "performance_terms",
     "phase_transitions",
     "pooled_rate_times",
+    "portfolio_rows",
+    "portfolios",
     "pricing_models",
     "problems",
     "programme_studies",
