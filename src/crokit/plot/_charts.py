@@ -65,7 +65,7 @@ def plot_budget(
     axes = axes_for(ax, width=8.0, height=bars_height(len(totals)))
     positions = list(range(len(totals)))
     widths = [float(amount.amount) for _, amount in totals]
-    axes.barh(positions, widths, color=colour(0)[0])
+    axes.barh(positions, widths, color=colour(0)[0], height=0.7)
     for position, (_, amount) in zip(positions, totals, strict=True):
         axes.annotate(
             f" {amount.amount:,.0f}",

@@ -31,7 +31,18 @@ def plot_scores(ranking: Ranking, *, ax: Axes | None = None) -> Figure:
     cards = ranking.scorecards
     axes = axes_for(ax, width=8.0, height=bars_height(len(cards)))
     positions = list(range(len(cards)))
-    axes.barh(positions, [card.score for card in cards], color=colour(0)[0])
+    scores = [card.score for card in cards]
+    axes.barh(positions, scores, color=colour(0)[0], height=0.7)
+    for position, score in zip(positions, scores, strict=True):
+        axes.annotate(
+            f"{score:.3f}",
+            xy=(max(score, 0.0), position),
+            xytext=(3, 0),
+            textcoords="offset points",
+            verticalalignment="center",
+            fontsize="small",
+        )
+    axes.set_xlim(min(0.0, *scores), max(*scores, 1e-9) * 1.15)
     axes.set_yticks(positions, [wrap(f"{card.rank}. {card.name}") for card in cards])
     axes.set_ylim(len(cards) - 0.5, -0.5)
     axes.set_xlabel("Score")
