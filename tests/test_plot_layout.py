@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ mpl.use("Agg")
 
 import matplotlib.pyplot as plt
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -166,3 +169,17 @@ def test_long_names_are_wrapped(chart: str) -> None:
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
     assert labels
     assert all(len(line) <= 24 for label in labels for line in label.splitlines())
+
+
+@given(st.lists(st.floats(min_value=0.0, max_value=10_000.0), min_size=1, max_size=30))
+def test_staggered_levels_keep_neighbours_apart(xs: list[float]) -> None:
+    from crokit.plot._charts import _STRIP_GAP, _levels
+
+    xs = sorted(xs)
+    levels = _levels(xs)
+    assert len(levels) == len(xs)
+    assert set(levels) == set(range(max(levels) + 1))  # no level skipped
+    span = (xs[-1] - xs[0]) or 1.0
+    for level in set(levels):
+        on_level = [x for x, at in zip(xs, levels, strict=True) if at == level]
+        assert all(b - a >= _STRIP_GAP * span for a, b in itertools.pairwise(on_level))
