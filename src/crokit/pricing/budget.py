@@ -155,7 +155,7 @@ class Budget:
         """
         sums: dict[int, Decimal] = {}
         for line in self.lines:
-            for month, part in line._monthly:  # noqa: SLF001 - the cached split of the line
+            for month, part in line._monthly():  # noqa: SLF001 - the split of the line
                 sums[month] = exact_add(sums.get(month, Decimal(0)), part.amount)
         return {month: Money._trusted(sums[month], self.currency) for month in sorted(sums)}  # noqa: SLF001
 

@@ -5,7 +5,8 @@ and stage, a :class:`PricingKind` saying which pricing model it comes from, a
 :class:`CostBucket` saying who ends up with the money, an exact quantity and unit price,
 the amount rounded once with :data:`POLICY` (checked against ``quantity x unit_price``),
 the study months it falls in, and how it was derived. Its even split over those months
-is computed once and cached.
+is computed on demand (:meth:`LineItem.monthly`): a line keeps no per-month objects, so a
+budget of many lines stays small.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 import operator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
@@ -153,15 +155,23 @@ class LineItem:
         """The line's identity across budgets: ``(service, description)``."""
         return (self.service, self.description)
 
-    @functools.cached_property
-    def _monthly(self) -> tuple[tuple[int, Money], ...]:
-        parts = self.amount.allocate([1] * len(self.months))
-        return tuple(zip(self.months, parts, strict=True))
+    def _monthly(self) -> Iterator[tuple[int, Money]]:
+        """``(month, part)`` pairs of the even split, computed afresh (nothing is cached on the line).
+
+        Equal weights give at most two distinct parts, each one shared ``Money`` value.
+        """
+        return zip(self.months, self.amount.allocate(_ones(len(self.months))), strict=True)
 
     def monthly(self) -> dict[int, Money]:
         """The amount split evenly over the line's months; the parts sum exactly to the amount.
 
-        The split is computed once per line and reused (by :meth:`~crokit.pricing.Budget.by_month` and the
-        payment schedule).
+        The earliest months take the minor units left over. The split is computed on each
+        call, from the amount and the number of months; the line stores no copy of it.
         """
-        return dict(self._monthly)
+        return dict(self._monthly())
+
+
+@functools.lru_cache(maxsize=256)
+def _ones(count: int) -> tuple[int, ...]:
+    """*count* equal weights, shared between lines of the same length."""
+    return (1,) * count

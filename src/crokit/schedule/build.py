@@ -126,37 +126,49 @@ class _Invoices:
 
     The key holds a bool rather than the PaymentKind enum: enum members hash in Python,
     and this dictionary is hit once per line and month.
+
+    Lines are added in the order of their keys (:meth:`add_all` sorts them once), so each
+    invoice's keys are gathered already sorted and listed once, with no sort per invoice;
+    invoices that pay for the same lines share one tuple of keys.
     """
 
     def __init__(self, budget: Budget, contract_start: dt.date, terms: BillingTerms) -> None:
         self.contract_start = contract_start
         self.terms = terms
         self.currency = budget.currency
-        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
+        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], list[tuple[str, str]]]] = {}
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
 
-    def add(self, line: LineItem) -> None:
+    def add_all(self, lines: Sequence[LineItem]) -> None:
+        """Add *lines* in the order of their ``(service, description)`` keys (each key is unique)."""
+        keyed = sorted(((line.key, line) for line in lines), key=_first)
+        for key, line in keyed:
+            self.add(line, key)
+
+    def add(self, line: LineItem, key: tuple[str, str]) -> None:
         first_month = self.first_month
         fees = line.bucket is CostBucket.CRO_DIRECT_FEES
         monthly = not fees and self.terms.pass_through_as_incurred
         frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
-        key = line.key
         quarterly = frequency is BillingFrequency.QUARTERLY
         periods = self.periods
         groups = self.groups
-        for month, part in line._monthly:  # noqa: SLF001 - the line's cached monthly split
+        for month, part in line._monthly():  # noqa: SLF001 - the line's monthly split
             period = periods.get((month, quarterly))
             if period is None:
                 period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
             group = groups.get((fees, *period))
             if group is None:
-                group = groups[fees, *period] = ([], set())
+                group = groups[fees, *period] = ([], [])
             group[0].append(part.amount)
-            group[1].add(key)
+            keys = group[1]
+            if not keys or keys[-1] is not key:  # a quarter holds several months of one line
+                keys.append(key)
 
     def payments(self, holdback: _Holdback) -> list[Payment]:
         result = []
+        shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         for (fees, first, last), (amounts, keys) in self.groups.items():
             kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
             gross = Money._trusted(exact_sum(amounts), self.currency)  # noqa: SLF001 - sums of valid parts
@@ -165,17 +177,23 @@ class _Invoices:
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
             invoiced = max(first, self.contract_start) if advance else last
             what = "Services" if kind is PaymentKind.SERVICE_PERIOD else "Pass-through costs"
+            lines = tuple(keys)
+            lines = shared.setdefault(lines, lines)
             result.append(
                 holdback.invoice(
                     gross,
                     invoiced,
                     kind=kind,
                     description=f"{what} {_period_name(first, last)}",
-                    lines=tuple(sorted(keys)),
+                    lines=lines,
                     hold=kind is PaymentKind.SERVICE_PERIOD,
                 )
             )
         return result
+
+
+def _first(pair: tuple[tuple[str, str], LineItem]) -> tuple[str, str]:
+    return pair[0]
 
 
 class _Holdback:
@@ -284,11 +302,10 @@ def build_schedule(
     holdback = _Holdback(terms, budget.currency)
     invoices = _Invoices(budget, contract_start, terms)
     payments: list[Payment] = []
-    for index, line in enumerate(budget.lines):
-        milestone = fixed.get(index)
-        if milestone is None:
-            invoices.add(line)
-        elif not line.amount.is_zero():
+    invoices.add_all([line for index, line in enumerate(budget.lines) if index not in fixed])
+    for index, milestone in fixed.items():
+        line = budget.lines[index]
+        if not line.amount.is_zero():
             payments.append(
                 holdback.invoice(
                     line.amount,
