@@ -49,7 +49,7 @@ from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
 from crokit.serialization import unstructure
 
 LINES, QUICK_LINES = 100_000, 2_000
-TEXT_LINES = 20_000
+TEXT_LINES = 5_000
 """YAML and TOML use fewer lines outside ``--quick`` (their pure-Python parts take minutes at 100,000)."""
 SERVICES = (
     "crokit:on-site-monitoring",

@@ -7,11 +7,15 @@ check the result is what the old per-invoice sort gave.
 
 from __future__ import annotations
 
-from hypothesis import given
+from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crokit.money import Money, minor_units
 from crokit.pricing import CostBucket, PricingKind
-from crokit.schedule import BillingFrequency, PaymentKind, billing_period, build_schedule
-from crokit.schedule.build import _period_name, _study_month
+from crokit.schedule import BillingFrequency, BillingTerms, PaymentKind, billing_period, build_schedule
+from crokit.schedule.build import _Holdback, _period_name, _study_month
 from crokit.schedule.payments import month_start
 
 from crokit.testing._schedule import schedule_cases  # isort: skip
@@ -46,3 +50,14 @@ def test_invoices_paying_for_the_same_lines_share_one_tuple(case):
     for payment in schedule.payments:
         if payment.kind in {PaymentKind.SERVICE_PERIOD, PaymentKind.PASS_THROUGH}:
             assert by_value.setdefault(payment.lines, payment.lines) is payment.lines
+
+
+@given(
+    st.integers(-(10**12), 10**12),
+    st.integers(0, 99) | st.decimals("0", "99.99", places=2),
+    st.sampled_from(["USD", "JPY", "KWD"]),
+)
+def test_the_holdback_split_is_the_allocation(units, percent, currency):
+    gross = Money(Decimal(units).scaleb(-(minor_units(currency) or 0)), currency)
+    holdback = _Holdback(BillingTerms(holdback_percent=percent), currency)
+    assert holdback.split(gross) == gross.allocate(holdback.weights)

@@ -21,10 +21,11 @@ from typing import Any, cast
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._currencies import MINOR_UNITS
 from crokit._decimal import to_decimal
 from crokit._validators import non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
-from crokit.money import Money, RoundingPolicy
+from crokit.money import Money, RoundingPolicy, _minor_units
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.lifecycle import Stage
 from crokit.vocabulary.terms import UnitBasis
@@ -158,9 +159,22 @@ class LineItem:
     def _monthly(self) -> Iterator[tuple[int, Money]]:
         """``(month, part)`` pairs of the even split, computed afresh (nothing is cached on the line).
 
-        Equal weights give at most two distinct parts, each one shared ``Money`` value.
+        The split is :meth:`Money.allocate` with equal weights, done in whole minor units:
+        the earliest ``left`` months take one unit more than the others, so there are at
+        most two distinct parts, each one shared ``Money`` value.
         """
-        return zip(self.months, self.amount.allocate(_ones(len(self.months))), strict=True)
+        months, amount = self.months, self.amount
+        unit = MINOR_UNITS[amount.currency] or 0
+        units = _minor_units(amount.amount.copy_abs(), unit)
+        if units is None:  # pragma: no cover - a line's amount is rounded; allocate words the error
+            return zip(months, amount.allocate(_ones(len(months))), strict=True)
+        base, left = divmod(units, len(months))
+        negative = amount.amount < 0
+        low = _units_money(base, negative=negative, unit=unit, currency=amount.currency)
+        if not left:
+            return ((month, low) for month in months)
+        high = _units_money(base + 1, negative=negative, unit=unit, currency=amount.currency)
+        return ((month, high if index < left else low) for index, month in enumerate(months))
 
     def monthly(self) -> dict[int, Money]:
         """The amount split evenly over the line's months; the parts sum exactly to the amount.
@@ -169,6 +183,12 @@ class LineItem:
         call, from the amount and the number of months; the line stores no copy of it.
         """
         return dict(self._monthly())
+
+
+def _units_money(units: int, *, negative: bool, unit: int, currency: str) -> Money:
+    """*units* minor units (>= 0) as Money, negated if *negative*; built from its digits as allocate does."""
+    digits = tuple(int(digit) for digit in str(units))
+    return Money._trusted(Decimal((1 if negative else 0, digits, -unit)), currency)  # noqa: SLF001 - exact parts
 
 
 @functools.lru_cache(maxsize=256)

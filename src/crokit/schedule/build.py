@@ -35,10 +35,12 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
+from crokit._currencies import MINOR_UNITS
 from crokit._decimal import exact_sum, in_crokit_context
 from crokit.errors import ValidationError
-from crokit.money import Money
+from crokit.money import Money, _minor_units
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.line_item import _units_money
 from crokit.pricing.models import FixedFee
 from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
 from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestonePlan
@@ -226,7 +228,7 @@ class _Holdback:
         paid = gross
         percent = self.terms.holdback_percent
         if hold and percent:
-            kept, paid = gross.allocate(self.weights)
+            kept, paid = self.split(gross)
             if not kept.is_zero():
                 retained = kept
                 self.retained += kept
@@ -240,6 +242,32 @@ class _Holdback:
             lines=lines,
             milestone=milestone,
             retained=retained,
+        )
+
+    def split(self, gross: Money) -> tuple[Money, Money]:
+        """``gross.allocate(self.weights)``: what is kept and what is paid.
+
+        Whole-number percentages are split here in integers with the same rule (the
+        floor of each share, the unit left over to the larger remainder, the part kept
+        first among equals); other percentages go through :meth:`Money.allocate`.
+        """
+        weights = self.weights
+        unit = MINOR_UNITS[gross.currency] or 0
+        units = _minor_units(gross.amount.copy_abs(), unit) if type(weights[0]) is int else None
+        if units is None:
+            kept, paid = gross.allocate(weights)
+            return kept, paid
+        held, held_rest = divmod(units * int(weights[0]), 100)
+        rest, rest_rest = divmod(units * int(weights[1]), 100)
+        if held + rest < units:  # one unit left over: to the larger remainder, the part kept first
+            if held_rest >= rest_rest:
+                held += 1
+            else:
+                rest += 1
+        negative = gross.amount < 0
+        return (
+            _units_money(held, negative=negative, unit=unit, currency=gross.currency),
+            _units_money(rest, negative=negative, unit=unit, currency=gross.currency),
         )
 
     def release(self, planned: dt.date) -> Payment | None:
