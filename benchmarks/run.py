@@ -7,7 +7,8 @@ Usage::
 
 A module with a ``rows(quick, select)`` function returns :class:`~benchmarks._common.Row`
 values; any other ``bench_*.py`` is run as a script (``--quick`` is not passed) and its
-exit status shown. ``--only`` keeps the rows (or modules) whose key or module name
+exit status shown. The crokit measured is the one in this tree's ``src`` folder.
+``--only`` keeps the rows (or modules) whose key or module name
 contains one of the words given. Exits 1 if a target is missed.
 """
 
@@ -27,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(ROOT))
+# Measure this tree's crokit, not whichever one is installed.
+sys.path.insert(0, str(ROOT / "src"))
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
 
 from benchmarks._common import Row  # noqa: E402 - after the path fix above
 

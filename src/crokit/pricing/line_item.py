@@ -156,25 +156,43 @@ class LineItem:
         """The line's identity across budgets: ``(service, description)``."""
         return (self.service, self.description)
 
+    def _split(self) -> tuple[int, int, bool]:
+        """The even split in whole minor units: ``(base, left, negative)``.
+
+        This is :meth:`Money.allocate` with equal weights: every month gets ``base``
+        minor units of the absolute amount, the earliest ``left`` months one more, and
+        the parts are negated if the amount is negative.
+        """
+        amount = self.amount
+        units = _minor_units(amount.amount.copy_abs(), MINOR_UNITS[amount.currency] or 0)
+        if units is None:  # pragma: no cover - a line's amount is rounded; allocate words the error
+            amount.allocate(_ones(len(self.months)))
+            raise AssertionError(amount)
+        base, left = divmod(units, len(self.months))
+        return base, left, amount.amount < 0
+
+    def _month_units(self) -> Iterator[tuple[int, int]]:
+        """``(month, signed minor units)`` pairs of the even split (for exact integer roll-ups)."""
+        base, left, negative = self._split()
+        low, high = (-base, -base - 1) if negative else (base, base + 1)
+        if not left:
+            return ((month, low) for month in self.months)
+        return ((month, high if index < left else low) for index, month in enumerate(self.months))
+
     def _monthly(self) -> Iterator[tuple[int, Money]]:
         """``(month, part)`` pairs of the even split, computed afresh (nothing is cached on the line).
 
-        The split is :meth:`Money.allocate` with equal weights, done in whole minor units:
-        the earliest ``left`` months take one unit more than the others, so there are at
-        most two distinct parts, each one shared ``Money`` value.
+        At most two distinct parts, each one shared ``Money`` value, equal to what
+        :meth:`Money.allocate` gives (the same digits, sign and exponent).
         """
-        months, amount = self.months, self.amount
+        base, left, negative = self._split()
+        amount = self.amount
         unit = MINOR_UNITS[amount.currency] or 0
-        units = _minor_units(amount.amount.copy_abs(), unit)
-        if units is None:  # pragma: no cover - a line's amount is rounded; allocate words the error
-            return zip(months, amount.allocate(_ones(len(months))), strict=True)
-        base, left = divmod(units, len(months))
-        negative = amount.amount < 0
-        low = _units_money(base, negative=negative, unit=unit, currency=amount.currency)
+        low = Money._trusted(units_decimal(base, unit, negative=negative), amount.currency)  # noqa: SLF001
         if not left:
-            return ((month, low) for month in months)
-        high = _units_money(base + 1, negative=negative, unit=unit, currency=amount.currency)
-        return ((month, high if index < left else low) for index, month in enumerate(months))
+            return ((month, low) for month in self.months)
+        high = Money._trusted(units_decimal(base + 1, unit, negative=negative), amount.currency)  # noqa: SLF001
+        return ((month, high if index < left else low) for index, month in enumerate(self.months))
 
     def monthly(self) -> dict[int, Money]:
         """The amount split evenly over the line's months; the parts sum exactly to the amount.
@@ -185,10 +203,16 @@ class LineItem:
         return dict(self._monthly())
 
 
-def _units_money(units: int, *, negative: bool, unit: int, currency: str) -> Money:
-    """*units* minor units (>= 0) as Money, negated if *negative*; built from its digits as allocate does."""
-    digits = tuple(int(digit) for digit in str(units))
-    return Money._trusted(Decimal((1 if negative else 0, digits, -unit)), currency)  # noqa: SLF001 - exact parts
+def units_decimal(units: int, unit: int, *, negative: bool = False) -> Decimal:
+    """*units* minor units of 10**-*unit* as an exact Decimal with exactly *unit* places.
+
+    Read from text, so exact in any decimal context; *negative* negates it (``-0.00``
+    included, as :meth:`Money.allocate` writes a negative amount's zero parts).
+
+    >>> units_decimal(12345, 2), units_decimal(-5, 2), units_decimal(0, 2, negative=True), units_decimal(7, 0)
+    (Decimal('123.45'), Decimal('-0.05'), Decimal('-0.00'), Decimal('7'))
+    """
+    return Decimal(f"{'-' if negative else ''}{units}E-{unit}")
 
 
 @functools.lru_cache(maxsize=256)

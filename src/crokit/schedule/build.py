@@ -36,11 +36,11 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
 from crokit._currencies import MINOR_UNITS
-from crokit._decimal import exact_sum, in_crokit_context
+from crokit._decimal import in_crokit_context
 from crokit.errors import ValidationError
 from crokit.money import Money, _minor_units
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
-from crokit.pricing.line_item import _units_money
+from crokit.pricing.line_item import units_decimal
 from crokit.pricing.models import FixedFee
 from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
 from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestonePlan
@@ -78,6 +78,7 @@ def _study_month(first_month: dt.date, index: int) -> dt.date:
     return first_month + relativedelta(months=index)
 
 
+@functools.lru_cache(maxsize=4096)
 def _period_name(first: dt.date, last: dt.date) -> str:
     if first.month == last.month:
         return f"{first:%Y-%m}"
@@ -138,7 +139,8 @@ class _Invoices:
         self.contract_start = contract_start
         self.terms = terms
         self.currency = budget.currency
-        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], list[tuple[str, str]]]] = {}
+        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[int], list[tuple[str, str]]]] = {}
+        self.unit = MINOR_UNITS[budget.currency] or 0
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
 
@@ -156,14 +158,14 @@ class _Invoices:
         quarterly = frequency is BillingFrequency.QUARTERLY
         periods = self.periods
         groups = self.groups
-        for month, part in line._monthly():  # noqa: SLF001 - the line's monthly split
+        for month, units in line._month_units():  # noqa: SLF001 - the line's monthly split, in minor units
             period = periods.get((month, quarterly))
             if period is None:
                 period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
             group = groups.get((fees, *period))
             if group is None:
-                group = groups[fees, *period] = ([], [])
-            group[0].append(part.amount)
+                group = groups[fees, *period] = ([0], [])
+            group[0][0] += units
             keys = group[1]
             if not keys or keys[-1] is not key:  # a quarter holds several months of one line
                 keys.append(key)
@@ -173,7 +175,8 @@ class _Invoices:
         shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         for (fees, first, last), (amounts, keys) in self.groups.items():
             kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
-            gross = Money._trusted(exact_sum(amounts), self.currency)  # noqa: SLF001 - sums of valid parts
+            # Exact integer sums of the parts: the same digits as adding the Money parts.
+            gross = Money._trusted(units_decimal(amounts[0], self.unit), self.currency)  # noqa: SLF001
             if gross.is_zero():
                 continue
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
@@ -266,8 +269,8 @@ class _Holdback:
                 rest += 1
         negative = gross.amount < 0
         return (
-            _units_money(held, negative=negative, unit=unit, currency=gross.currency),
-            _units_money(rest, negative=negative, unit=unit, currency=gross.currency),
+            Money._trusted(units_decimal(held, unit, negative=negative), gross.currency),  # noqa: SLF001 - exact parts
+            Money._trusted(units_decimal(rest, unit, negative=negative), gross.currency),  # noqa: SLF001
         )
 
     def release(self, planned: dt.date) -> Payment | None:
