@@ -14,6 +14,7 @@ from crokit import Money
 from crokit.errors import ValidationError
 from crokit.registry import Registry
 from crokit.serialization import dumps, loads, make_converter, structure
+from crokit.serialization._hooks import _Hooks
 
 REGISTRY = Registry.builtin()
 CALLS: list[str] = []
@@ -79,3 +80,29 @@ def test_the_converter_hooks_are_built_once_per_class():
     converter = make_converter(REGISTRY)
     first = converter.get_structure_hook(_Rated)
     assert converter.get_structure_hook(_Rated) is first
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"amount": "12.50", "currency": "EUR"},
+        {"amount": "x", "currency": "USD"},
+        {"amount": "1.0", "currency": "XXZ"},
+        {"amount": 12, "currency": "USD"},
+        {"amount": "1", "currency": "USD", "extra": 1},
+        {"amount": "1"},
+        {"amount": True, "currency": 3},
+        ["12.50", "EUR"],
+    ],
+)
+def test_the_money_fast_path_gives_what_the_general_hook_gives(data):
+    converter = make_converter(REGISTRY)
+    general = _Hooks(converter, REGISTRY).attrs_hook(Money)
+
+    def outcome(function):
+        try:
+            return function(data, Money)
+        except ValidationError as exc:
+            return [(problem.path, problem.message) for problem in exc.problems]
+
+    assert outcome(converter.structure) == outcome(general)

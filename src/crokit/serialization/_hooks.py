@@ -25,6 +25,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
 from crokit.errors import CrokitError, Problem, UnknownIdError, ValidationError, close_matches
+from crokit.money import Money
 from crokit.registry import Registry, default_registry
 from crokit.serialization._scalars import (
     MAX_INT,
@@ -378,6 +379,29 @@ def configure_converter(converter: cattrs.Converter, registry: Registry) -> None
     converter.register_structure_hook_factory(attrs.has, hooks.attrs_hook)
     converter.register_structure_hook_factory(lambda t: _tagged_members(t) is not None, hooks.union_hook)
     converter.register_unstructure_hook_factory(lambda t: _tag(t) is not None, _tagged_unstructure(converter))
+    converter.register_structure_hook(Money, _money_hook(hooks.attrs_hook(Money)))
+
+
+def _money_hook(general: Callable[[object, object], object]) -> Callable[[object, object], object]:
+    """Money's structure hook: the common table of two strings straight to ``Money``.
+
+    ``Money`` reads and checks its amount and currency itself, so a table of exactly
+    ``amount`` and ``currency``, both plain text, needs no per-field structuring first.
+    Anything else, and any value ``Money`` refuses, goes through the general hook, which
+    words every problem with its path.
+    """
+
+    def hook(value: object, type_: object) -> object:
+        if type(value) is dict and len(value) == 2:  # noqa: PLR2004 - amount and currency
+            amount, currency = value.get("amount"), value.get("currency")
+            if type(amount) is str and type(currency) is str:
+                try:
+                    return Money(amount, currency)
+                except Exception:  # noqa: BLE001, S110 - the general hook reports it with its path
+                    pass
+        return general(value, type_)
+
+    return hook
 
 
 def make_converter(registry: Registry | None = None) -> cattrs.Converter:
