@@ -17,9 +17,14 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+if __package__ in {None, ""}:  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import Row, paired, spread
 from crokit.selection import DecisionMatrix, rank_acceptability
 
 SAMPLES, CANDIDATES, CRITERIA, SEED = 10_000, 20, 10, 12345
@@ -83,6 +88,30 @@ def main() -> int:
         f"(best of {REPEATS}); median paired ratio {ratio:.2f}x (target <= {TARGET}x); identical acceptabilities"
     )
     return 0 if ratio <= TARGET else 1
+
+
+def rows(quick: bool, select: Callable[[str], bool]) -> list[Row]:  # noqa: FBT001 - the runner's interface
+    """The ``acceptability`` row of the table (kept, not in the issue's table)."""
+    if not select("acceptability"):
+        return []
+    matrix = make_matrix()
+    ours = rank_acceptability(matrix, samples=SAMPLES, seed=SEED)
+    assert np.array_equal(np.asarray(ours.acceptability), minimal(matrix, SAMPLES, SEED))
+    mine, theirs, ratios = paired(
+        lambda: rank_acceptability(matrix, samples=SAMPLES, seed=SEED),
+        lambda: minimal(matrix, SAMPLES, SEED),
+        5 if quick else REPEATS,
+    )
+    return [
+        Row(
+            "acceptability",
+            f"rank acceptability, {SAMPLES:,} samples",
+            "minimal NumPy",
+            ratios,
+            TARGET,
+            f"crokit {spread(mine)}, reference {spread(theirs)}",
+        )
+    ]
 
 
 if __name__ == "__main__":

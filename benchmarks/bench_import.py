@@ -34,7 +34,13 @@ import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+if __package__ in {None, ""}:  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import Row, spread
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
@@ -144,6 +150,31 @@ def main() -> int:
     if options.profile:
         _profile()
     return 0 if import_ratio <= TARGET else 1
+
+
+def rows(quick: bool, select: Callable[[str], bool]) -> list[Row]:  # noqa: FBT001 - the runner's interface
+    """The ``import`` row of the table: ``import crokit`` against ``import attrs, cattrs, dateutil``."""
+    if not select("import"):
+        return []
+    reference_name, name = next(iter(PROGRAMS)), "import crokit"
+    _run(PROGRAMS[reference_name]), _run(PROGRAMS[name])  # warm the bytecode caches
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(5 if quick else 11):
+        (reference,) = _run(PROGRAMS[reference_name])
+        (measured,) = _run(PROGRAMS[name])
+        ours.append(measured)
+        theirs.append(reference)
+    return [
+        Row(
+            "import",
+            "import crokit (fresh interpreter, compiled)",
+            "import attrs, cattrs, dateutil",
+            [a / b for a, b in zip(ours, theirs, strict=True)],
+            TARGET,
+            f"crokit {spread(ours)}, reference {spread(theirs)}",
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ from crokit.provider import (
     TechnologyKind,
 )
 from crokit.registry import ExtensionInfo, Registry, combine, default_registry
-from crokit.serialization import dump, dumps, load, loads
 from crokit.study import Complexity, Study, Visit, VisitKind
 from crokit.vocabulary import (
     CroCategory,
@@ -58,14 +57,20 @@ from crokit.vocabulary import (
 
 if TYPE_CHECKING:
     from crokit.scenario import Candidate, Evaluation, Scenario, evaluate
+    from crokit.serialization import dump, dumps, load, loads
 
 _LAZY = {
+    "dump": "crokit.serialization",
+    "dumps": "crokit.serialization",
+    "load": "crokit.serialization",
+    "loads": "crokit.serialization",
     "Candidate": "crokit.scenario",
     "Evaluation": "crokit.scenario",
     "Scenario": "crokit.scenario",
     "evaluate": "crokit.scenario",
 }
-"""Names whose modules import NumPy: loaded on first use, so ``import crokit`` stays light."""
+"""Names loaded on first use, so ``import crokit`` stays light: the modules that import
+NumPy, and serialization (cattrs, its converter, the JSON, TOML and YAML readers)."""
 
 __all__ = [
     "AreaExperience",

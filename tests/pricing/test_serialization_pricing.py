@@ -51,7 +51,7 @@ def test_plain_values_round_trip(fmt, data):
 @FORMATS
 @given(item=pricing_models())
 def test_pricing_models_round_trip_as_the_tagged_union(fmt, item):
-    assert serialization.dumps(item, "json").lstrip("{\n ").startswith(f'"kind": "{item.kind}"')
+    assert serialization.dumps(item, "json").startswith(f'{{"kind":"{item.kind}"')
     assert _round_trip(item, cast("Any", PricingModel), fmt) == item
 
 

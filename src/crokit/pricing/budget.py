@@ -33,12 +33,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._currencies import MINOR_UNITS
 from crokit._decimal import exact_add
 from crokit._typed import typed_fields
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, total, validate_currency
 from crokit.pricing.diff import BudgetDiff, ChangeKind, LineChange, ServiceChange
-from crokit.pricing.line_item import POLICY, CostBucket, LineItem, PricingKind
+from crokit.pricing.line_item import POLICY, CostBucket, LineItem, PricingKind, units_decimal
 from crokit.vocabulary.lifecycle import Stage
 
 if TYPE_CHECKING:
@@ -154,11 +155,17 @@ class Budget:
 
         Each line is split evenly over its months with :meth:`LineItem.monthly`.
         """
-        sums: dict[int, Decimal] = {}
+        # Summed in whole minor units: exact, and the same digits as adding the Money parts.
+        sums: dict[int, int] = {}
+        get = sums.get
         for line in self.lines:
-            for month, part in line._monthly:  # noqa: SLF001 - the cached split of the line
-                sums[month] = exact_add(sums.get(month, Decimal(0)), part.amount)
-        return {month: Money._trusted(sums[month], self.currency) for month in sorted(sums)}  # noqa: SLF001
+            for month, units in line._month_units():  # noqa: SLF001 - the split of the line
+                sums[month] = get(month, 0) + units
+        unit = MINOR_UNITS[self.currency] or 0
+        return {
+            month: Money._trusted(units_decimal(sums[month], unit), self.currency)  # noqa: SLF001 - exact sums
+            for month in sorted(sums)
+        }
 
     def cost_per_patient(self, patients: int) -> Money:
         """The total over *patients*, rounded half-even to the minor unit (a reporting figure).

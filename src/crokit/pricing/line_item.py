@@ -5,7 +5,8 @@ and stage, a :class:`PricingKind` saying which pricing model it comes from, a
 :class:`CostBucket` saying who ends up with the money, an exact quantity and unit price,
 the amount rounded once with :data:`POLICY` (checked against ``quantity x unit_price``),
 the study months it falls in, and how it was derived. Its even split over those months
-is computed once and cached.
+is computed on demand (:meth:`LineItem.monthly`): a line keeps no per-month objects, so a
+budget of many lines stays small.
 """
 
 from __future__ import annotations
@@ -13,19 +14,20 @@ from __future__ import annotations
 import enum
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, cast
 
 import attrs
 
 from crokit._convert import to_tuple
+from crokit._currencies import MINOR_UNITS
 from crokit._decimal import to_decimal
 from crokit._members import as_members
 from crokit._typed import typed_fields
 from crokit._validators import as_member, is_member, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
-from crokit.money import Money, RoundingPolicy
+from crokit.money import Money, RoundingPolicy, _minor_units
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.lifecycle import Stage, _as_stage
 from crokit.vocabulary.terms import UnitBasis, _as_unit_basis
@@ -111,7 +113,7 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: Dec
 def _months(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
     if not value:
         raise ValidationError.at(attribute.name, "expected at least one month index")
-    if all(type(month) is int for month in value):
+    if set(map(type, value)) == {int}:  # every month an int (not a bool), checked at C speed
         months = cast("tuple[int, ...]", value)
         if months[0] >= 0 and all(map(operator.lt, months, months[1:])):
             return  # the common case, checked in one pass; the loop below words the errors
@@ -184,15 +186,66 @@ class LineItem:
         """The line's identity across budgets: ``(service, description)``."""
         return (self.service, self.description)
 
-    @functools.cached_property
-    def _monthly(self) -> tuple[tuple[int, Money], ...]:
-        parts = self.amount.allocate([1] * len(self.months))
-        return tuple(zip(self.months, parts, strict=True))
+    def _split(self) -> tuple[int, int, bool]:
+        """The even split in whole minor units: ``(base, left, negative)``.
+
+        This is :meth:`Money.allocate` with equal weights: every month gets ``base``
+        minor units of the absolute amount, the earliest ``left`` months one more, and
+        the parts are negated if the amount is negative.
+        """
+        amount = self.amount
+        units = _minor_units(amount.amount.copy_abs(), MINOR_UNITS[amount.currency] or 0)
+        if units is None:  # pragma: no cover - a line's amount is rounded; allocate words the error
+            amount.allocate(_ones(len(self.months)))
+            raise AssertionError(amount)
+        base, left = divmod(units, len(self.months))
+        return base, left, amount.amount < 0
+
+    def _month_units(self) -> Iterator[tuple[int, int]]:
+        """``(month, signed minor units)`` pairs of the even split (for exact integer roll-ups)."""
+        base, left, negative = self._split()
+        low, high = (-base, -base - 1) if negative else (base, base + 1)
+        if not left:
+            return ((month, low) for month in self.months)
+        return ((month, high if index < left else low) for index, month in enumerate(self.months))
+
+    def _monthly(self) -> Iterator[tuple[int, Money]]:
+        """``(month, part)`` pairs of the even split, computed afresh (nothing is cached on the line).
+
+        At most two distinct parts, each one shared ``Money`` value, equal to what
+        :meth:`Money.allocate` gives (the same digits, sign and exponent).
+        """
+        base, left, negative = self._split()
+        amount = self.amount
+        unit = MINOR_UNITS[amount.currency] or 0
+        low = Money._trusted(units_decimal(base, unit, negative=negative), amount.currency)  # noqa: SLF001
+        if not left:
+            return ((month, low) for month in self.months)
+        high = Money._trusted(units_decimal(base + 1, unit, negative=negative), amount.currency)  # noqa: SLF001
+        return ((month, high if index < left else low) for index, month in enumerate(self.months))
 
     def monthly(self) -> dict[int, Money]:
         """The amount split evenly over the line's months; the parts sum exactly to the amount.
 
-        The split is computed once per line and reused (by :meth:`~crokit.pricing.Budget.by_month` and the
-        payment schedule).
+        The earliest months take the minor units left over. The split is computed on each
+        call, from the amount and the number of months; the line stores no copy of it.
         """
-        return dict(self._monthly)
+        return dict(self._monthly())
+
+
+def units_decimal(units: int, unit: int, *, negative: bool = False) -> Decimal:
+    """*units* minor units of 10**-*unit* as an exact Decimal with exactly *unit* places.
+
+    Read from text, so exact in any decimal context; *negative* negates it (``-0.00``
+    included, as :meth:`Money.allocate` writes a negative amount's zero parts).
+
+    >>> units_decimal(12345, 2), units_decimal(-5, 2), units_decimal(0, 2, negative=True), units_decimal(7, 0)
+    (Decimal('123.45'), Decimal('-0.05'), Decimal('-0.00'), Decimal('7'))
+    """
+    return Decimal(f"{'-' if negative else ''}{units}E-{unit}")
+
+
+@functools.lru_cache(maxsize=256)
+def _ones(count: int) -> tuple[int, ...]:
+    """*count* equal weights, shared between lines of the same length."""
+    return (1,) * count

@@ -141,7 +141,7 @@ def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> di
             (line.key, month, part)
             for line in budget.lines
             if model.holds(line)
-            for month, part in line._monthly  # noqa: SLF001 - the line's cached monthly split
+            for month, part in line._monthly()  # noqa: SLF001 - the line's monthly split
             if part.amount > 0
         ]
         if held.is_zero() or not parts:
@@ -183,7 +183,7 @@ class _Invoices:
         quarterly = frequency is BillingFrequency.QUARTERLY
         periods = self.periods
         groups = self.groups
-        for month, part in line._monthly:  # noqa: SLF001 - the line's cached monthly split
+        for month, part in line._monthly():  # noqa: SLF001 - the line's monthly split
             period = periods.get((month, quarterly))
             if period is None:
                 period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)

@@ -9,6 +9,7 @@ TOML or YAML text.
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 import cattrs
@@ -67,9 +68,39 @@ def structure(data: object, cls: type[T], *, registry: Registry | None = None, r
         raise ValidationError(_problems(exc, prefix)) from None
 
 
-def dumps(obj: object, format: Format = "json", *, registry: Registry | None = None) -> str:  # noqa: A002
-    """*obj* as JSON, TOML or YAML text."""
-    return _render(unstructure(obj, registry=registry), format)
+def dumps(
+    obj: object,
+    format: Format = "json",  # noqa: A002 - "format" reads best here
+    *,
+    registry: Registry | None = None,
+    indent: int | None = None,
+) -> str:
+    r"""*obj* as JSON, TOML or YAML text, ending with a newline.
+
+    Args:
+        obj: The model to write.
+        format: ``"json"``, ``"toml"`` or ``"yaml"``.
+        registry: The vocabulary ids are checked against (default: the default registry).
+        indent: JSON only: indent nested values by this many spaces, one item a line, for
+            people to read. The default, ``None``, writes compact JSON (no spaces):
+            Python's C encoder, several times faster, and about half the size. TOML and
+            YAML are always laid out for reading.
+
+    >>> from crokit import Money
+    >>> dumps(Money("12.50", "EUR"))
+    '{"amount":"12.50","currency":"EUR"}\n'
+    >>> print(dumps(Money("12.50", "EUR"), indent=2), end="")
+    {
+      "amount": "12.50",
+      "currency": "EUR"
+    }
+    """
+    data = unstructure(obj, registry=registry)
+    if format == "json":
+        if indent is None:
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+    return _render(data, format)
 
 
 def loads(

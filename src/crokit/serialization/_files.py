@@ -420,10 +420,12 @@ def dump(
     *,
     format: Format | None = None,  # noqa: A002 - "format" reads best here
     registry: Registry | None = None,
+    indent: int | None = None,
 ) -> None:
     """Write *obj* to *path*, in *format* or the one its extension names, atomically.
 
     The file keeps the mode of the file it replaces, or gets ``0o666 & ~umask``
-    (``0644`` by default); see :func:`write_atomic_with`.
+    (``0644`` by default); see :func:`write_atomic_with`. JSON is compact unless
+    *indent* is given (see :func:`~crokit.serialization.dumps`).
     """
-    write_atomic(path, dumps(obj, format or format_for(path), registry=registry))
+    write_atomic(path, dumps(obj, format or format_for(path), registry=registry, indent=indent))

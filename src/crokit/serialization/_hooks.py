@@ -28,8 +28,10 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
 from crokit.errors import CrokitError, Problem, UnknownIdError, ValidationError, close_matches
+from crokit.money import Money
 from crokit.registry import Registry, default_registry
 from crokit.serialization._scalars import (
+    MAX_INT,
     _describe,
     _enum_hook,
     _structure_bool,
@@ -76,12 +78,6 @@ def _without_ids(type_: Any) -> Any:
     return origin[stripped] if origin is not None else type_
 
 
-def _is_key_pair(type_: object) -> bool:
-    """Whether *type_* is a ``(text, value)`` pair: a list of them may be written as a table."""
-    args = typing.get_args(type_)
-    return typing.get_origin(type_) is tuple and len(args) == 2 and _without_ids(args[0]) is str  # noqa: PLR2004
-
-
 def _allows_none(type_: object) -> bool:
     """Whether *type_* is an optional type (``X | None``)."""
     return typing.get_origin(type_) in {types.UnionType, typing.Union} and type(None) in typing.get_args(type_)
@@ -120,6 +116,22 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
     return [Problem(path=path, message=f"invalid value ({type(exc).__name__}: {exc})")]
 
 
+def _whole_numbers_in_range(value: list[object] | tuple[object, ...]) -> bool:
+    """Whether every item is an ``int`` (not a bool) within ``MAX_INT``: checked at C speed, no loop per item."""
+    if not value:
+        return True
+    if set(map(type, value)) != {int}:
+        return False
+    numbers = cast("list[int]", value)
+    return min(numbers) >= -MAX_INT and max(numbers) <= MAX_INT
+
+
+def _is_key_pair(type_: object) -> bool:
+    """Whether *type_* is a ``(text, value)`` pair: a list of them may be written as a table."""
+    args = typing.get_args(type_)
+    return typing.get_origin(type_) is tuple and len(args) == 2 and _without_ids(args[0]) is str  # noqa: PLR2004
+
+
 def _join(path: str, key: str) -> str:
     return ValidationError.at(key, "").with_prefix(path).problems[0].path
 
@@ -147,7 +159,18 @@ class _Hooks:
         origin = typing.get_origin(type_)
         args = typing.get_args(type_)
         fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
+        item_types: tuple[Any, ...] = args if fixed else ((args[0] if args else Any),)
+        item_hooks: list[Callable[[object, object], object]] = []
+        whole_numbers = not fixed and item_types[0] is int
         pairs = not fixed and bool(args) and _is_key_pair(args[0])
+
+        def structure_items(value: list[object] | tuple[object, ...]) -> list[object]:
+            if not item_hooks:  # built on first use: a class may name itself
+                item_hooks.extend(self.converter.get_structure_hook(item) for item in item_types)
+            if fixed:
+                return [hook(raw, item) for hook, raw, item in zip(item_hooks, value, item_types, strict=True)]
+            hook, item = item_hooks[0], item_types[0]
+            return [hook(raw, item) for raw in value]
 
         def hook(value: object, _type: object) -> object:
             if pairs and isinstance(value, Mapping):
@@ -156,16 +179,13 @@ class _Hooks:
                 raise ValidationError.at("", f"expected a list, got {_describe(value)}")
             if fixed and len(value) != len(args):
                 raise ValidationError.at("", f"expected a list of {len(args)} items, got {len(value)}")
-            items: list[object] = []
-            problems: list[Problem] = []
-            for index, raw in enumerate(value):
-                item_type = args[index] if fixed else (args[0] if args else Any)
+            if whole_numbers and _whole_numbers_in_range(value):
+                items: list[object] = list(value)  # whole numbers in range: nothing to convert
+            else:
                 try:
-                    items.append(self.converter.structure(raw, item_type))
-                except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
-                    problems.extend(_problems(exc, f"[{index}]"))
-            if problems:
-                raise ValidationError(problems)
+                    items = structure_items(value)
+                except Exception:  # noqa: BLE001 - the slow path below locates every problem
+                    items = self._located_items(value, item_types, fixed=fixed)
             if origin is frozenset:
                 seen: set[object] = set()
                 for index, item in enumerate(items):
@@ -176,6 +196,22 @@ class _Hooks:
             return tuple(items)
 
         return hook
+
+    def _located_items(
+        self, value: list[object] | tuple[object, ...], item_types: tuple[Any, ...], *, fixed: bool
+    ) -> list[object]:
+        """Structure every item, collecting each problem with its index (the error path)."""
+        items: list[object] = []
+        problems: list[Problem] = []
+        for index, raw in enumerate(value):
+            item_type = item_types[index] if fixed else item_types[0]
+            try:
+                items.append(self.converter.structure(raw, item_type))
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+                problems.extend(_problems(exc, f"[{index}]"))
+        if problems:
+            raise ValidationError(problems)
+        return items  # pragma: no cover - the fast path failed, so some item fails here too
 
     def mapping_hook(self, type_: Any) -> Callable[[object, object], object]:
         key_type, value_type = typing.get_args(type_) or (str, Any)
@@ -242,42 +278,86 @@ class _Hooks:
             # references are checked by Registry.check_references once it is registered.
             hints = {f.name: _without_ids(hints[f.name]) for f in fields}
         keys = {f.alias or f.name: f for f in fields}
+        tag = _tag(cls)
+        # (key, type, hook, absent value) per field; hooks are looked up on first use,
+        # since a class may name itself (directly or through a union).
+        plan: list[tuple[str, Any, Callable[[object, object], object], object]] = []
+        required = object()
+        skip = object()
+
+        def build_plan() -> None:
+            for key, field in keys.items():
+                hint = hints[field.name]
+                if _allows_none(hint):
+                    absent: object = None  # TOML has no null: an absent optional key is None
+                elif field.default is attrs.NOTHING:
+                    absent = required
+                else:
+                    absent = skip
+                plan.append((key, hint, self.converter.get_structure_hook(hint), absent))
 
         def hook(value: object, _type: object) -> object:
             if not isinstance(value, Mapping):
                 raise ValidationError.at("", f"expected a table with keys {', '.join(keys)}, got {_describe(value)}")
-            problems: list[Problem] = []
-            tag = _tag(cls)
-            if tag is not None and "kind" in value:
-                if value["kind"] != tag:
-                    problems.append(Problem(path="kind", message=f"expected {tag!r}, got {_describe(value['kind'])}"))
+            if not plan:
+                build_plan()
+            if tag is not None and "kind" in value and value["kind"] == tag:
                 value = {k: v for k, v in value.items() if k != "kind"}
-            for key in value:
-                if key not in keys:
-                    hint = close_matches(str(key), keys)
-                    extra = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(keys)}"
-                    problems.append(Problem(path=str(key), message=f"unknown key; {extra}"))
-            kwargs: dict[str, object] = {}
-            for key, field in keys.items():
-                if key not in value:
-                    if _allows_none(hints[field.name]):
-                        kwargs[key] = None  # TOML has no null: an absent optional key is None
-                    elif field.default is attrs.NOTHING:
-                        problems.append(Problem(path=key, message="missing required key"))
-                    continue
-                found = self.field_value(field, key, value[key], hints[field.name])
-                if isinstance(found, list):
-                    problems.extend(found)
-                else:
-                    kwargs[key] = found[0]
-            if problems:
-                raise ValidationError(problems)
-            try:
-                return cls(**kwargs)
-            except Exception as exc:  # noqa: BLE001 - cross-field checks raise ValidationError; anything else is located too
-                raise ValidationError(_problems(exc, "")) from None
+            # The fast path: every key known, every value structured, then converters,
+            # validators and cross-field checks run once, in the class's own __init__.
+            # Any failure re-reads the table field by field to report every problem.
+            if len(value) <= len(keys) and all(key in keys for key in value):
+                kwargs: dict[str, object] = {}
+                try:
+                    for key, hint, structure, absent in plan:
+                        if key in value:
+                            kwargs[key] = structure(value[key], hint)
+                        elif absent is required:
+                            break
+                        elif absent is not skip:
+                            kwargs[key] = absent
+                    else:
+                        return cls(**kwargs)
+                except Exception:  # noqa: BLE001, S110 - the detailed path below reports it
+                    pass
+            return self._located_fields(cls, keys, hints, value)
 
         return hook
+
+    def _located_fields(
+        self, cls: type, keys: dict[str, attrs.Attribute[Any]], hints: dict[str, Any], value: Mapping[Any, object]
+    ) -> object:
+        """Structure, convert and validate field by field, collecting every problem with its path (the error path)."""
+        problems: list[Problem] = []
+        tag = _tag(cls)
+        if tag is not None and "kind" in value:
+            if value["kind"] != tag:
+                problems.append(Problem(path="kind", message=f"expected {tag!r}, got {_describe(value['kind'])}"))
+            value = {k: v for k, v in value.items() if k != "kind"}
+        for key in value:
+            if key not in keys:
+                hint = close_matches(str(key), keys)
+                extra = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(keys)}"
+                problems.append(Problem(path=str(key), message=f"unknown key; {extra}"))
+        kwargs: dict[str, object] = {}
+        for key, field in keys.items():
+            if key not in value:
+                if _allows_none(hints[field.name]):
+                    kwargs[key] = None  # TOML has no null: an absent optional key is None
+                elif field.default is attrs.NOTHING:
+                    problems.append(Problem(path=key, message="missing required key"))
+                continue
+            found = self.field_value(field, key, value[key], hints[field.name])
+            if isinstance(found, list):
+                problems.extend(found)
+            else:
+                kwargs[key] = found[0]
+        if problems:
+            raise ValidationError(problems)
+        try:
+            return cls(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - cross-field checks raise ValidationError; anything else is located too
+            raise ValidationError(_problems(exc, "")) from None
 
 
 def _tagged_unstructure(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any], dict[str, Any]]]:
@@ -314,6 +394,29 @@ def configure_converter(converter: cattrs.Converter, registry: Registry) -> None
     converter.register_structure_hook_factory(attrs.has, hooks.attrs_hook)
     converter.register_structure_hook_factory(lambda t: _tagged_members(t) is not None, hooks.union_hook)
     converter.register_unstructure_hook_factory(lambda t: _tag(t) is not None, _tagged_unstructure(converter))
+    converter.register_structure_hook(Money, _money_hook(hooks.attrs_hook(Money)))
+
+
+def _money_hook(general: Callable[[object, object], object]) -> Callable[[object, object], object]:
+    """Money's structure hook: the common table of two strings straight to ``Money``.
+
+    ``Money`` reads and checks its amount and currency itself, so a table of exactly
+    ``amount`` and ``currency``, both plain text, needs no per-field structuring first.
+    Anything else, and any value ``Money`` refuses, goes through the general hook, which
+    words every problem with its path.
+    """
+
+    def hook(value: object, type_: object) -> object:
+        if type(value) is dict and len(value) == 2:  # noqa: PLR2004 - amount and currency
+            amount, currency = value.get("amount"), value.get("currency")
+            if type(amount) is str and type(currency) is str:
+                try:
+                    return Money(amount, currency)
+                except Exception:  # noqa: BLE001, S110 - the general hook reports it with its path
+                    pass
+        return general(value, type_)
+
+    return hook
 
 
 def make_converter(registry: Registry | None = None) -> cattrs.Converter:

@@ -44,6 +44,8 @@ def _describe(value: object) -> str:  # noqa: PLR0911 - one return per kind of v
 
 
 def _structure_decimal(value: object, _type: object) -> Decimal:
+    if type(value) is str:  # the common case first: text, which to_decimal checks (never a _FloatText)
+        return to_decimal(value)
     if isinstance(value, _FloatText) and not value.is_finite():
         raise ValidationError.at("", f'expected a decimal written as a string, like "12.50", got {_describe(value)}')
     if isinstance(value, _FloatText):
@@ -56,6 +58,8 @@ def _structure_decimal(value: object, _type: object) -> Decimal:
 
 
 def _structure_int(value: object, _type: object) -> int:
+    if type(value) is int and -MAX_INT <= value <= MAX_INT:  # the common case, in one test
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError.at("", f"expected a whole number, got {_describe(value)}")
     if abs(value) > MAX_INT:
@@ -81,6 +85,8 @@ def _structure_float(value: object, _type: object) -> float:
 
 
 def _structure_str(value: object, _type: object) -> str:
+    if type(value) is str:  # plain text (a _FloatText is a subclass, refused below)
+        return value
     if isinstance(value, _FloatText) or not isinstance(value, str):
         raise ValidationError.at("", f"expected text, got {_describe(value)}")
     return str(value)
@@ -107,7 +113,11 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
     values = {member.value: member for member in cls}
 
     def hook(value: object, _type: object) -> enum.Enum:
-        if isinstance(value, str) and value in values:
+        if type(value) is str:
+            member = values.get(value)
+            if member is not None:
+                return member
+        elif isinstance(value, str) and value in values:
             return values[value]
         if isinstance(value, str):
             try:  # an enum may read other text through its _missing_ hook

@@ -1,0 +1,1 @@
+"""crokit's benchmarks: ``python -m benchmarks`` runs them all and prints one table (see README.md)."""
