@@ -281,6 +281,17 @@ class ManagementFee:
         )
 
 
+@functools.lru_cache(maxsize=65536)
+def _contract_years(start_date: date, base_date: date, month: int) -> int:
+    """Whole years from *base_date* to study month *month* of a study starting on *start_date*.
+
+    Cached: the answer depends only on the three values, and escalating a large budget
+    asks it once per line and month.
+    """
+    on = start_date + relativedelta(months=month)
+    return relativedelta(on, base_date).years if on >= base_date else 0
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Escalation:
     """Annual rate escalation, applied to work by the contract year it falls in.
@@ -317,8 +328,7 @@ class Escalation:
 
     def year_of(self, month: int) -> int:
         """Whole years from ``base_date`` to study month *month* (0 in contract year 1)."""
-        on = self.start_date + relativedelta(months=month)
-        return relativedelta(on, self.base_date).years if on >= self.base_date else 0
+        return _contract_years(self.start_date, self.base_date, month)
 
     def factor(self, years: int) -> Decimal:
         """``(1 + annual_rate)^years - 1``."""
