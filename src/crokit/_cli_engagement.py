@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from crokit._cli_io import add_input_limit, emit
+from crokit._cli_io import add_input_limit, emit, refuse_output_over
 from crokit.errors import ValidationError
 from crokit.registry import default_registry
 from crokit.serialization import load
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["add_engagement_command"]
 
 _FORMATS = ("text", "markdown", "html", "json")
+_STATUS_FORMATS = (*_FORMATS, "xlsx")
 
 
 def _date(text: str) -> dt.date:
@@ -61,6 +62,14 @@ def _status(args: argparse.Namespace, out: TextIO) -> int:
 
     engagement = _as_of(_load(args.file), args.as_of)
     report = status(engagement, registry=default_registry())
+    if args.format == "xlsx":
+        from crokit.excel import export_engagement
+
+        if not args.output:
+            raise ValidationError.at("--output", "an xlsx workbook is written to a file: give --output FILE.xlsx")
+        refuse_output_over(args.output, args.file)
+        export_engagement(report, args.output)
+        return 0
     emit(render_engagement(report, args.format), args.output, out)
     return 0
 
@@ -86,7 +95,7 @@ def add_engagement_command(
     )
     status.add_argument("file")
     status.add_argument("--as-of", type=_date, help="the date to report as of (default: the actuals' own date)")
-    status.add_argument("--format", choices=_FORMATS, default="text")
+    status.add_argument("--format", choices=_STATUS_FORMATS, default="text")
     status.add_argument("--output", type=output_type, help="write to this file instead of standard output")
     status.set_defaults(handler=_status)
     add_input_limit(status)

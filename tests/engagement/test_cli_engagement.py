@@ -82,3 +82,20 @@ def test_as_a_subprocess() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["cro_involved"] is True
+
+
+def test_status_as_an_excel_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "status.xlsx"
+    code, _, err = run("engagement", "status", str(EXAMPLE), "--format", "xlsx", "--output", str(target))
+    assert (code, err) == (0, "")
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Versions", "Status", "Lines", "Services", "Invoice findings", "KPIs"]
+    versions = [[cell.value for cell in row] for row in book["Versions"].iter_rows(min_row=2)]
+    assert [row[2] for row in versions] == ["original", "co-1"]
+    measures = {row[2]: row[3] for row in book["Status"].iter_rows(min_row=2, values_only=True)}
+    assert measures["eac plan"] > measures["earned to date"] > 0
+    code, _, err = run("engagement", "status", str(EXAMPLE), "--format", "xlsx")
+    assert code == 1
+    assert "--output" in err

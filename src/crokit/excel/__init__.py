@@ -7,6 +7,8 @@ and a :class:`~crokit.errors.MissingDependencyError` says how to install it.
 - :func:`export_workbook` writes an :class:`~crokit.scenario.Evaluation` to a
   workbook (summary, ranking, budget by service and by month, payments and every
   budget line), amounts as exact numbers with currency formats, atomically.
+- :func:`export_engagement` writes an engagement's status (versions, accruals,
+  variance, invoice findings, KPIs).
 - :func:`read_rate_card` reads a ``Rates`` sheet into a
   :class:`~crokit.pricing.RateCard`, reporting every bad cell by its address
   (``Rates!C7``) in one :class:`~crokit.errors.ValidationError`.
@@ -17,14 +19,17 @@ and a :class:`~crokit.errors.MissingDependencyError` says how to install it.
 
 from __future__ import annotations
 
+from crokit.excel._engagement import ENGAGEMENT_SHEETS, export_engagement
 from crokit.excel._export import SHEETS, export_workbook
 from crokit.excel._numbers import decimal_from_cell, fixed_decimals
 from crokit.excel._rates import COLUMNS, read_rate_card, write_rate_card_template
 
 __all__ = [
     "COLUMNS",
+    "ENGAGEMENT_SHEETS",
     "SHEETS",
     "decimal_from_cell",
+    "export_engagement",
     "export_workbook",
     "fixed_decimals",
     "read_rate_card",
