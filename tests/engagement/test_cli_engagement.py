@@ -94,7 +94,7 @@ def test_status_as_an_excel_workbook(tmp_path: Path) -> None:
     assert book.sheetnames == ["Versions", "Status", "Lines", "Services", "Invoice findings", "KPIs"]
     versions = [[cell.value for cell in row] for row in book["Versions"].iter_rows(min_row=2)]
     assert [row[2] for row in versions] == ["original", "co-1"]
-    measures = {row[2]: row[3] for row in book["Status"].iter_rows(min_row=2, values_only=True)}
+    measures = {str(row[2]): float(str(row[3])) for row in book["Status"].iter_rows(min_row=2, values_only=True)}
     assert measures["eac plan"] > measures["earned to date"] > 0
     code, _, err = run("engagement", "status", str(EXAMPLE), "--format", "xlsx")
     assert code == 1
