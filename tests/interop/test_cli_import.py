@@ -303,7 +303,7 @@ def test_validate_refuses_a_file_of_no_known_type(tmp_path: Path) -> None:
     assert "colour" in err
 
 
-@pytest.mark.parametrize("start", ["0001-01-02", "1900-01-01", "2999-01-01", "9999-12-30"])
+@pytest.mark.parametrize("start", ["0001-01-02", "1900-01-01", "2999-01-01", "9949-12-31"])
 def test_the_builtin_template_refuses_a_start_its_rate_cards_cannot_follow(start: str, tmp_path: Path) -> None:
     source = write(tmp_path, pilot_with(((*VERSION, "dateValues", 0, "dateValue"), start)))
     code, out, err = run("import", "usdm", str(source), "--scenario")

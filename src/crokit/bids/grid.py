@@ -31,6 +31,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, to_decimal
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text, slug, whole_number
 from crokit.bids.assumptions import BidAssumptions
@@ -111,6 +112,16 @@ def _unit_basis(_instance: object, attribute: attrs.Attribute[Any], value: objec
         raise ValidationError.at(attribute.name, "a pass-through cost is a GridPassThrough, not a grid line")
 
 
+def _as_stage(value: object) -> object:
+    """A converter: text (the value or name) to a Stage member."""
+    return as_member(Stage, value)
+
+
+def _as_unit_basis(value: object) -> object:
+    """A converter: text (the value or name) to a UnitBasis member."""
+    return as_member(UnitBasis, value)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class GridLine:
     """One service priced per unit: the sponsor states the quantity, the CRO the rate.
@@ -125,8 +136,8 @@ class GridLine:
     """
 
     service: ServiceId = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
-    basis: UnitBasis = attrs.field(validator=_unit_basis)
+    stage: Stage = attrs.field(converter=_as_stage, validator=attrs.validators.instance_of(Stage))
+    basis: UnitBasis = attrs.field(converter=_as_unit_basis, validator=_unit_basis)
     quantity: Decimal = attrs.field(converter=_quantity, validator=_at_least_zero)
     how: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
@@ -147,7 +158,7 @@ class GridRole:
     """
 
     service: ServiceId = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=attrs.validators.instance_of(Stage))
     role: str = attrs.field(validator=slug)
     region: str = attrs.field(validator=slug)
     fte: Decimal = attrs.field(converter=_quantity, validator=_positive)
@@ -171,7 +182,7 @@ class GridPassThrough:
     """
 
     service: ServiceId = attrs.field(validator=_service)
-    stage: Stage = attrs.field(validator=attrs.validators.instance_of(Stage))
+    stage: Stage = attrs.field(converter=_as_stage, validator=attrs.validators.instance_of(Stage))
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
 
