@@ -275,3 +275,21 @@ def test_every_report_labels_the_normalisation_and_shows_criterion_scores(evalua
     assert 0 <= helix["criterion_scores"][PRICING_FIT]["score"] <= 1
     sitelink = next(c for c in report["candidates"] if c["id"] == "sitelink")
     assert sitelink["criterion_scores"] == {}
+
+
+def test_a_scenario_file_sets_the_normalisation(registry: crokit.Registry) -> None:
+    scenario = demo_scenario()
+    dumped = dumps(scenario, "toml")
+    assert dumped.count('normalisation = "absolute"') == 1  # the default is written out
+    text = dumped.replace('normalisation = "absolute"', 'normalisation = "min-max"')
+    loaded = loads(text, Scenario, "toml", registry=registry)
+    assert loaded.selection.normalisation == "min-max"
+    ranking = evaluate(loaded, registry=registry).ranking
+    assert ranking.normalisation == "min-max"
+    assert "Normalisation: min-max" in render(evaluate(loaded, registry=registry), "markdown")
+    last = ranking.scorecards[-1]
+    assert last.candidate == "globalcro"
+    assert last.score == 0.0  # min-max: last on every criterion among these three
+    bad = text.replace('normalisation = "min-max"', 'normalisation = "zscore"')
+    with pytest.raises(CrokitError, match="'absolute', 'min-max'"):
+        loads(bad, Scenario, "toml", registry=registry)
