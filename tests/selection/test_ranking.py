@@ -21,7 +21,7 @@ from crokit.selection import (
     SelectionSettings,
     select,
 )
-from crokit.testing._selection import rankings
+from crokit.testing._selection import candidate_inputs, rankings
 from crokit.vocabulary import SelectionCriterion
 
 MANUAL = ("test:quality", "test:speed", "test:price")
@@ -345,3 +345,26 @@ class TestProperties:
                 assert math.isclose(sum(r.by_rank[rank] for r in ranking.acceptability), 1.0, abs_tol=1e-9)
         assert (ranking.winner is None) == (not ranking.scorecards)
         assert [c.rank for c in ranking.scorecards] == sorted(c.rank for c in ranking.scorecards)
+
+
+BUILTIN = Registry.builtin()
+
+
+@given(
+    st.lists(candidate_inputs(currency="USD", registry=BUILTIN), min_size=1, max_size=4, unique_by=lambda c: c.id),
+    st.data(),
+)
+def test_with_the_builtin_rules_only_pricing_fit_depends_on_the_others(candidates, data):
+    # Every built-in criterion score except pricing fit is the candidate's own; pricing fit
+    # compares each total with the lowest eligible one, so it is the explicit exception.
+    settings = SelectionSettings(constraints=OPEN)
+    full = {c.candidate: c for c in select(STUDY, candidates, settings, registry=BUILTIN).scorecards}
+    subset = data.draw(st.lists(st.sampled_from(candidates), unique_by=lambda c: c.id, min_size=1))
+    for card in select(STUDY, subset, settings, registry=BUILTIN).scorecards:
+        before = full[card.candidate]
+        for now, then in zip(card.criterion_scores, before.criterion_scores, strict=True):
+            if now.criterion != "crokit:pricing-fit":
+                assert now == then
+        mine = next(c for c in subset if c.id == card.candidate)
+        if mine.budget is None or not any(c.id != mine.id and c.budget is not None for c in candidates):
+            assert card.score == before.score  # nobody else's price to compare with
