@@ -228,3 +228,68 @@ def test_results_do_not_depend_on_the_callers_decimal_context(registry: crokit.R
         context.prec = 3
         assert evaluate(scenario, registry=registry) == expected
         assert render(evaluate(scenario, registry=registry), "json") == render(expected, "json")
+
+
+PRICING_FIT = "crokit:pricing-fit"
+
+
+def test_demo_scores_are_absolute(evaluation: Evaluation) -> None:
+    # Regression: under min-max normalisation GlobalCRO scored 0.000 on every criterion.
+    ranking = evaluation.ranking
+    assert ranking.normalisation == "absolute"
+    for card in ranking.scorecards:
+        absolute = [score.value for score in card.criterion_scores]
+        assert (card.score == 0.0) == all(value == 0.0 for value in absolute)
+        weights = dict(zip(ranking.criteria, ranking.weights, strict=True))
+        for score in card.criterion_scores:
+            assert dict(card.contributions)[score.criterion] == pytest.approx(weights[score.criterion] * score.value)
+    globalcro = next(card for card in ranking.scorecards if card.candidate == "globalcro")
+    assert globalcro.score > 0.5
+
+
+@pytest.mark.parametrize("removed", range(4))
+def test_removing_a_demo_candidate_changes_only_pricing_fit(registry: crokit.Registry, removed: int) -> None:
+    scenario = demo_scenario()
+    full = {card.candidate: card for card in evaluate(scenario, registry=registry).ranking.scorecards}
+    fewer = attrs.evolve(scenario, candidates=scenario.candidates[:removed] + scenario.candidates[removed + 1 :])
+    for card in evaluate(fewer, registry=registry).ranking.scorecards:
+        before = full[card.candidate]
+        others = [s for s in card.criterion_scores if s.criterion != PRICING_FIT]
+        assert others == [s for s in before.criterion_scores if s.criterion != PRICING_FIT]
+        without_price = {k: v for k, v in card.contributions if k != PRICING_FIT}
+        assert without_price == {k: v for k, v in before.contributions if k != PRICING_FIT}
+
+
+def test_every_report_labels_the_normalisation_and_shows_criterion_scores(evaluation: Evaluation) -> None:
+    for fmt in ("text", "markdown", "html"):
+        page = render(evaluation, fmt)
+        assert "Normalisation: absolute" in page
+        assert "Criterion scores" in page
+        assert "lowest eligible total" in page
+    report = json_report(evaluation)
+    assert report["sensitivity"]["normalisation"] == "absolute"
+    assert "absolute" in report["sensitivity"]["normalisation_note"]
+    helix = next(c for c in report["candidates"] if c["id"] == "helix-cro")
+    assert set(helix["criterion_scores"]) == set(evaluation.ranking.criteria)
+    assert helix["criterion_scores"][PRICING_FIT]["reason"].startswith("lowest eligible total")
+    assert 0 <= helix["criterion_scores"][PRICING_FIT]["score"] <= 1
+    sitelink = next(c for c in report["candidates"] if c["id"] == "sitelink")
+    assert sitelink["criterion_scores"] == {}
+
+
+def test_a_scenario_file_sets_the_normalisation(registry: crokit.Registry) -> None:
+    scenario = demo_scenario()
+    dumped = dumps(scenario, "toml")
+    assert dumped.count('normalisation = "absolute"') == 1  # the default is written out
+    text = dumped.replace('normalisation = "absolute"', 'normalisation = "min-max"')
+    loaded = loads(text, Scenario, "toml", registry=registry)
+    assert loaded.selection.normalisation == "min-max"
+    ranking = evaluate(loaded, registry=registry).ranking
+    assert ranking.normalisation == "min-max"
+    assert "Normalisation: min-max" in render(evaluate(loaded, registry=registry), "markdown")
+    last = ranking.scorecards[-1]
+    assert last.candidate == "globalcro"
+    assert last.score == 0.0  # min-max: last on every criterion among these three
+    bad = text.replace('normalisation = "min-max"', 'normalisation = "zscore"')
+    with pytest.raises(CrokitError, match="'absolute', 'min-max'"):
+        loads(bad, Scenario, "toml", registry=registry)

@@ -21,7 +21,7 @@ from crokit.selection import (
     SelectionSettings,
     select,
 )
-from crokit.testing._selection import rankings
+from crokit.testing._selection import candidate_inputs, rankings
 from crokit.vocabulary import SelectionCriterion
 
 MANUAL = ("test:quality", "test:speed", "test:price")
@@ -73,16 +73,53 @@ class TestSelect:
         assert [c.candidate for c in ranking.scorecards] == ["acme", "bolt", "core"]
         assert ranking.weights == pytest.approx((0.6, 0.2, 0.2))
         assert "sum to 5" in ranking.weights_note
-        # Min-max normalised: acme (1, 1/7, 0.8), bolt (0.5, 1, 1), core (0, 0, 0).
-        assert ranking.scorecards[0].score == pytest.approx(0.6 + 0.2 / 7 + 0.2 * 0.8)
-        assert ranking.scorecards[1].score == pytest.approx(0.3 + 0.2 + 0.2)
-        assert dict(ranking.scorecards[1].contributions)["test:speed"] == pytest.approx(0.2)
+        # Absolute by default: acme (0.9, 0.2, 0.5), bolt (0.5, 0.8, 0.6), core (0.1, 0.1, 0.1).
+        assert ranking.normalisation == "absolute"
+        assert "absolute" in ranking.normalisation_note
+        assert ranking.scorecards[0].score == pytest.approx(0.54 + 0.04 + 0.1)
+        assert ranking.scorecards[1].score == pytest.approx(0.3 + 0.16 + 0.12)
+        assert ranking.scorecards[2].score == pytest.approx(0.1)
+        assert dict(ranking.scorecards[1].contributions)["test:speed"] == pytest.approx(0.16)
         assert [i.criterion for i in ranking.intervals] == list(MANUAL)
         assert len(ranking.acceptability) == 3
         assert ranking.seed == 3
         assert "Acme (acme) ranks first" in ranking.explanation
         assert "random weightings (seed 3)" in ranking.explanation
         assert ranking.scorecards[0].criterion_scores[0].basis.startswith("scored by hand")
+
+    def test_min_max_normalisation_is_an_explicit_option(self):
+        ranking = select(
+            STUDY,
+            THREE,
+            settings(weights=(("test:quality", 3), ("test:speed", 1), ("test:price", 1)), normalisation="min-max"),
+            registry=REGISTRY,
+            seed=3,
+        )
+        assert ranking.normalisation == "min-max"
+        assert "depend on who else" in ranking.normalisation_note
+        # Min-max normalised: acme (1, 1/7, 0.8), bolt (0.5, 1, 1), core (0, 0, 0).
+        assert ranking.scorecards[0].score == pytest.approx(0.6 + 0.2 / 7 + 0.2 * 0.8)
+        assert ranking.scorecards[1].score == pytest.approx(0.3 + 0.2 + 0.2)
+        assert ranking.scorecards[2].score == 0.0
+        assert dict(ranking.scorecards[1].contributions)["test:speed"] == pytest.approx(0.2)
+
+    @pytest.mark.parametrize(("method", "label"), [("weighted-product", "ratio"), ("topsis", "vector")])
+    def test_other_methods_name_their_own_normalisation(self, method, label):
+        ranking = select(STUDY, THREE, settings(method=method), registry=REGISTRY)
+        assert ranking.normalisation == label
+        assert label in ranking.normalisation_note
+
+    def test_a_sole_eligible_candidate_gets_its_real_score(self):
+        # Regression: under min-max a sole candidate scored 0 on every criterion.
+        ranking = select(STUDY, THREE[:1], settings(), registry=REGISTRY)
+        assert ranking.scorecards[0].score == pytest.approx((0.9 + 0.2 + 0.5) / 3)
+        assert dict(ranking.scorecards[0].contributions)["test:quality"] == pytest.approx(0.3)
+
+    def test_two_candidates_are_not_all_or_nothing(self):
+        # Regression: under min-max each criterion gave 1 to one of two candidates and 0 to the other.
+        ranking = select(STUDY, THREE[:2], settings(), registry=REGISTRY)
+        bolt = next(c for c in ranking.scorecards if c.candidate == "bolt")
+        assert dict(bolt.contributions)["test:quality"] == pytest.approx(0.5 / 3)
 
     def test_same_seed_same_ranking_and_no_seed_no_acceptability(self):
         first = select(STUDY, THREE, settings(), registry=REGISTRY, seed=11)
@@ -242,33 +279,62 @@ def _candidates(rows: list[tuple[Decimal, Decimal, Decimal]]) -> tuple[Candidate
     )
 
 
+NORMALISATIONS = pytest.mark.parametrize("normalisation", ["absolute", "min-max"])
+
+
 class TestProperties:
+    @NORMALISATIONS
     @given(st.lists(triples, min_size=1, max_size=4), triples, st.tuples(*(st.decimals(0, 1, places=2),) * 3))
-    def test_a_dominating_candidate_never_ranks_below_the_dominated(self, others, base, extra):
+    def test_a_dominating_candidate_never_ranks_below_the_dominated(self, normalisation, others, base, extra):
         better = tuple(min(Decimal(1), b + e) for b, e in zip(base, extra, strict=True))
         candidates = _candidates([*others, base, better])
-        ranking = select(STUDY, candidates, settings(), registry=REGISTRY)
+        ranking = select(STUDY, candidates, settings(normalisation=normalisation), registry=REGISTRY)
         rank = {c.candidate: c.rank for c in ranking.scorecards}
         n = len(candidates)
         assert rank[f"cro-{n - 1}"] <= rank[f"cro-{n - 2}"]
 
+    @NORMALISATIONS
     @given(
         st.lists(triples, min_size=2, max_size=5),
         st.lists(st.integers(1, 9), min_size=3, max_size=3),
         st.integers(2, 50),
         st.permutations(range(3)),
     )
-    def test_scaling_or_permuting_weights_never_changes_the_ranking(self, rows, weights, factor, order):
+    def test_scaling_or_permuting_weights_never_changes_the_ranking(self, normalisation, rows, weights, factor, order):
         candidates = _candidates(rows)
         given_weights = tuple(zip(MANUAL, (Decimal(w) for w in weights), strict=True))
-        base = select(STUDY, candidates, settings(weights=given_weights), registry=REGISTRY)
+        base = select(
+            STUDY, candidates, settings(weights=given_weights, normalisation=normalisation), registry=REGISTRY
+        )
         scaled = tuple((cid, w * factor) for cid, w in given_weights)
         permuted = tuple(scaled[i] for i in order)
         other = select(
-            STUDY, candidates, settings(criteria=tuple(MANUAL[i] for i in order), weights=permuted), registry=REGISTRY
+            STUDY,
+            candidates,
+            settings(criteria=tuple(MANUAL[i] for i in order), weights=permuted, normalisation=normalisation),
+            registry=REGISTRY,
         )
         assert [(c.candidate, c.rank) for c in other.scorecards] == [(c.candidate, c.rank) for c in base.scorecards]
         assert [c.score for c in other.scorecards] == pytest.approx([c.score for c in base.scorecards])
+
+    @given(
+        st.lists(triples, min_size=1, max_size=5),
+        st.lists(st.integers(0, 9), min_size=3, max_size=3).filter(any),
+        st.data(),
+    )
+    def test_other_candidates_never_change_an_absolute_score(self, rows, weights, data):
+        # Under the default (absolute) normalisation, a candidate's score is its own: adding,
+        # removing or reordering the others changes nothing. (Manual criteria here; among the
+        # built-in rules only pricing fit compares candidates, see test_demo_scores.py.)
+        candidates = _candidates(rows)
+        given_weights = tuple(zip(MANUAL, (Decimal(w) for w in weights), strict=True))
+        full = select(STUDY, candidates, settings(weights=given_weights), registry=REGISTRY)
+        subset = data.draw(st.lists(st.sampled_from(candidates), unique_by=lambda c: c.id, min_size=1))
+        part = select(STUDY, subset, settings(weights=given_weights), registry=REGISTRY)
+        scores = {c.candidate: (c.score, c.contributions) for c in full.scorecards}
+        for card in part.scorecards:
+            assert card.score == scores[card.candidate][0]
+            assert card.contributions == scores[card.candidate][1]
 
     @given(rankings(registry=REGISTRY))
     def test_acceptability_rows_sum_to_one(self, ranking: Ranking):
@@ -279,3 +345,26 @@ class TestProperties:
                 assert math.isclose(sum(r.by_rank[rank] for r in ranking.acceptability), 1.0, abs_tol=1e-9)
         assert (ranking.winner is None) == (not ranking.scorecards)
         assert [c.rank for c in ranking.scorecards] == sorted(c.rank for c in ranking.scorecards)
+
+
+BUILTIN = Registry.builtin()
+
+
+@given(
+    st.lists(candidate_inputs(currency="USD", registry=BUILTIN), min_size=1, max_size=4, unique_by=lambda c: c.id),
+    st.data(),
+)
+def test_with_the_builtin_rules_only_pricing_fit_depends_on_the_others(candidates, data):
+    # Every built-in criterion score except pricing fit is the candidate's own; pricing fit
+    # compares each total with the lowest eligible one, so it is the explicit exception.
+    settings = SelectionSettings(constraints=OPEN)
+    full = {c.candidate: c for c in select(STUDY, candidates, settings, registry=BUILTIN).scorecards}
+    subset = data.draw(st.lists(st.sampled_from(candidates), unique_by=lambda c: c.id, min_size=1))
+    for card in select(STUDY, subset, settings, registry=BUILTIN).scorecards:
+        before = full[card.candidate]
+        for now, then in zip(card.criterion_scores, before.criterion_scores, strict=True):
+            if now.criterion != "crokit:pricing-fit":
+                assert now == then
+        mine = next(c for c in subset if c.id == card.candidate)
+        if mine.budget is None or not any(c.id != mine.id and c.budget is not None for c in candidates):
+            assert card.score == before.score  # nobody else's price to compare with

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crokit import (
     AreaExperience,
@@ -178,6 +181,75 @@ class TestPricingFit:
     def test_without_budget_or_preferences(self):
         assert pricing_fit(ctx()).value == 0.0
         assert pricing_fit(ctx(budget=BUDGET)).value == 0.5
+
+    def test_lowest_total_over_this_total(self):
+        # 900,000 against a lowest of 720,000: 0.8; the cheapest scores 1.
+        lowest = Money("720000.00", "USD")
+        score = pricing_fit(ctx(budget=BUDGET, lowest_total=lowest))
+        assert score.value == pytest.approx(0.8)
+        assert "lowest eligible total 720000.00 USD / this total 900000.00 USD = 0.8" in score.basis
+        assert ("lowest total", "720000.00 USD") in score.inputs
+        assert pricing_fit(ctx(budget=BUDGET, lowest_total=BUDGET.total)).value == 1.0
+
+    def test_lowest_total_ceiling_and_preferred_kinds_blend(self):
+        prefs = SponsorPreferences(
+            budget_ceiling=Money("1000000.00", "USD"), preferred_pricing=(PricingKind.FIXED_FEE,)
+        )
+        score = pricing_fit(ctx(budget=BUDGET, preferences=prefs, lowest_total=Money("720000.00", "USD")))
+        price = 0.5 * 0.8 + 0.5 * 0.75
+        assert score.value == pytest.approx(0.7 * price + 0.3 * (600 / 900))
+        assert "price part 0.5 x 0.8 + 0.5 x 0.75" in score.basis
+
+    def test_two_bids_close_together_above_the_ceiling_do_not_both_score_zero(self):
+        # Regression: 1,468,492 and 1,474,000 (0.4% apart) over a 1,000,000 ceiling both scored 0.
+        prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "USD"))
+        lowest = Money("1468492.00", "USD")
+        cheap = pricing_fit(
+            ctx(
+                budget=Budget(currency="USD", lines=(line(PricingKind.FIXED_FEE, "1468492.00", "a"),)),
+                preferences=prefs,
+                lowest_total=lowest,
+            )
+        )
+        dear = pricing_fit(
+            ctx(
+                budget=Budget(currency="USD", lines=(line(PricingKind.FIXED_FEE, "1474000.00", "b"),)),
+                preferences=prefs,
+                lowest_total=lowest,
+            )
+        )
+        assert cheap.value == pytest.approx(0.5)
+        assert 0 < dear.value < cheap.value
+        assert dear.value == pytest.approx(0.5 * 1468492 / 1474000)
+
+    def test_lowest_total_in_another_currency_is_refused(self):
+        with pytest.raises(ValidationError, match="lowest total is in EUR") as info:
+            pricing_fit(ctx(budget=BUDGET, lowest_total=Money("1.00", "EUR")))
+        assert info.value.problems[0].path == "lowest_total"
+
+    @given(
+        st.lists(st.decimals(min_value=0, max_value=5_000_000, places=2), min_size=2, max_size=5),
+        st.sampled_from([None, "1000000.00", "2500000.00"]),
+        st.sampled_from([(), (PricingKind.FIXED_FEE,), (PricingKind.FTE,)]),
+    )
+    def test_a_cheaper_bid_never_scores_lower_on_price(self, totals, ceiling, kinds):
+        prefs = SponsorPreferences(
+            budget_ceiling=None if ceiling is None else Money(ceiling, "USD"), preferred_pricing=kinds
+        )
+        lowest = Money(min(totals), "USD")
+        values = [
+            pricing_fit(
+                ctx(
+                    budget=Budget(currency="USD", lines=(line(PricingKind.FIXED_FEE, str(total), "bid"),)),
+                    preferences=prefs,
+                    lowest_total=lowest,
+                )
+            ).value
+            for total in totals
+        ]
+        ordered = sorted(zip(totals, values, strict=True))
+        for (_, cheaper), (_, dearer) in itertools.pairwise(ordered):
+            assert cheaper >= dearer
 
     def test_currency_mismatch_is_refused(self):
         prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "EUR"))

@@ -120,6 +120,7 @@ def _ranking(evaluation: Evaluation) -> list[Block]:
     blocks: list[Block] = [
         Heading(text="Ranking"),
         Paragraph(text=f"Method: {evaluation.ranking.method}. {evaluation.ranking.weights_note}"),
+        Paragraph(text=f"Normalisation: {_normalisation(evaluation)}."),
         Table(
             headers=("rank", "candidate", "score", "total", "per patient", "vs benchmark"),
             rows=tuple(rows),
@@ -133,6 +134,44 @@ def _ranking(evaluation: Evaluation) -> list[Block]:
             Bullets(items=tuple(f"{r.name}: {'; '.join(r.reasons)}" for r in excluded)),
         ]
     return blocks
+
+
+def _normalisation(evaluation: Evaluation) -> str:
+    ranking = evaluation.ranking
+    if ranking.normalisation_note:
+        return ranking.normalisation_note
+    return ranking.normalisation
+
+
+def _criterion_scores(evaluation: Evaluation) -> list[Block]:
+    ranking = evaluation.ranking
+    rows = []
+    for card in ranking.scorecards:
+        contributions = dict(card.contributions)
+        rows += [
+            (
+                card.candidate,
+                _local(score.criterion),
+                f"{score.value:.3f}",
+                f"{contributions.get(score.criterion, 0.0):.3f}",
+                score.basis,
+            )
+            for score in card.criterion_scores
+        ]
+    if not rows:
+        return []
+    return [
+        Heading(text="Criterion scores", level=3),
+        Paragraph(
+            text="Each candidate's absolute score on each criterion (0 to 1, 1 best), its weighted "
+            "contribution under the normalisation above, and how the score was reached."
+        ),
+        Table(
+            headers=("candidate", "criterion", "score", "contribution", "why"),
+            rows=tuple(rows),
+            numeric=frozenset({2, 3}),
+        ),
+    ]
 
 
 def _contributions(evaluation: Evaluation) -> list[Block]:
@@ -149,6 +188,7 @@ def _contributions(evaluation: Evaluation) -> list[Block]:
         Heading(text="Criterion contributions"),
         Paragraph(text="Each cell is the candidate's weighted contribution to its score (weights in brackets)."),
         Table(headers=headers, rows=rows, numeric=frozenset(range(1, len(headers)))),
+        *_criterion_scores(evaluation),
     ]
 
 

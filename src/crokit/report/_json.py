@@ -64,7 +64,9 @@ def _schedule(schedule: PaymentSchedule | None) -> list[dict[str, Any]] | None:
     ]
 
 
-def _candidate(result: CandidateResult, patients: int) -> dict[str, Any]:
+def _candidate(
+    result: CandidateResult, patients: int, criterion_scores: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, Any]:
     benchmark = result.benchmark
     return {
         "id": result.id,
@@ -74,6 +76,7 @@ def _candidate(result: CandidateResult, patients: int) -> dict[str, Any]:
         "rank": result.rank,
         "score": result.score if result.score is not None else 0.0,
         "contributions": dict(result.contributions),
+        "criterion_scores": criterion_scores.get(result.id, {}),
         "budget": _budget(result.budget, patients),
         "benchmark": None
         if benchmark is None
@@ -92,6 +95,12 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
     """The evaluation as the documented JSON report (a dict of JSON-safe values)."""
     study = evaluation.study
     ranking = evaluation.ranking
+    scores = {
+        card.candidate: {
+            score.criterion: {"score": score.value, "reason": score.basis} for score in card.criterion_scores
+        }
+        for card in ranking.scorecards
+    }
     winner_reasons: list[str] = []
     if evaluation.winner is None:
         winner_reasons = [f"{e.candidate}: {'; '.join(e.reasons)}" for e in ranking.excluded] or [
@@ -115,12 +124,14 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
         "winner": evaluation.winner,
         "winner_reasons": winner_reasons,
         "explanation": ranking.explanation,
-        "candidates": [_candidate(result, study.planned_patients) for result in evaluation.candidates],
+        "candidates": [_candidate(result, study.planned_patients, scores) for result in evaluation.candidates],
         "sensitivity": {
             "method": ranking.method,
             "criteria": list(ranking.criteria),
             "weights": dict(zip(ranking.criteria, ranking.weights, strict=True)),
             "weights_note": ranking.weights_note,
+            "normalisation": ranking.normalisation,
+            "normalisation_note": ranking.normalisation_note,
             "intervals": [
                 {
                     "criterion": interval.criterion,

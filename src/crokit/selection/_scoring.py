@@ -13,9 +13,12 @@ from crokit.errors import ValidationError
 from crokit.selection.matrix import DecisionMatrix, Direction
 
 __all__ = [
+    "NORMALISATIONS",
     "FloatArray",
     "MethodName",
+    "Normalisation",
     "TIE_TOLERANCE",
+    "absolute_utilities",
     "benefit_mask",
     "linear_utilities",
     "min_max_normalised",
@@ -33,6 +36,11 @@ if TYPE_CHECKING:  # NumPy is imported where it is used, so importing the models
     FloatArray: TypeAlias = npt.NDArray[np.float64]
 MethodName: TypeAlias = Literal["weighted-sum", "weighted-product", "topsis"]
 """The scoring methods' names."""
+Normalisation: TypeAlias = Literal["absolute", "min-max"]
+"""How the weighted sum puts the criteria on one scale: ``"absolute"`` uses each 0..1
+score as it is; ``"min-max"`` rescales each column between its worst and best."""
+NORMALISATIONS: Final[tuple[Normalisation, ...]] = ("absolute", "min-max")
+"""The weighted sum's normalisations, the default first."""
 
 TIE_TOLERANCE: Final = 1e-12
 """Scores within this relative distance (with the same absolute floor, as every method's
@@ -56,6 +64,28 @@ def min_max_normalised(matrix: DecisionMatrix) -> FloatArray:
     safe = np.where(span > 0, span, 1.0)
     scaled = np.where(benefit_mask(matrix), (x - low) / safe, (high - x) / safe)
     return np.where(span > 0, np.clip(scaled, 0.0, 1.0), 0.0)
+
+
+def absolute_utilities(matrix: DecisionMatrix) -> FloatArray:
+    """Each score on its own 0..1 scale, 1 best: benefit ``x``, cost ``1 - x``.
+
+    Nothing depends on the other alternatives, so adding or removing one never changes
+    another's utilities.
+
+    Raises:
+        ValidationError: If a score lies outside 0..1 (path ``scores[i][j]``).
+    """
+    import numpy as np
+
+    for i, row in enumerate(matrix.scores):
+        for j, value in enumerate(row):
+            if not 0 <= value <= 1:
+                raise ValidationError.at(
+                    f"scores[{i}][{j}]", f"absolute normalisation needs scores from 0 to 1, got {value!r}"
+                )
+    x = np.asarray(matrix.scores, dtype=np.float64)
+    result: FloatArray = np.where(benefit_mask(matrix), x, 1.0 - x)
+    return result
 
 
 def ratio_normalised(matrix: DecisionMatrix) -> FloatArray:
@@ -112,25 +142,30 @@ def topsis_closeness(normalised: FloatArray, weights: FloatArray, benefit: npt.N
     return result
 
 
-def linear_utilities(name: MethodName, matrix: DecisionMatrix) -> FloatArray | None:
+def linear_utilities(
+    name: MethodName, matrix: DecisionMatrix, normalisation: Normalisation = "min-max"
+) -> FloatArray | None:
     """Per-criterion utilities whose weighted sum ranks like the method's score, or ``None`` for TOPSIS.
 
     The weighted sum is linear in the weights; the weighted product's logarithm is too.
+    *normalisation* applies to the weighted sum only.
     """
     import numpy as np
 
     if name == "weighted-sum":
-        return min_max_normalised(matrix)
+        return absolute_utilities(matrix) if normalisation == "absolute" else min_max_normalised(matrix)
     if name == "weighted-product":
         return np.log(ratio_normalised(matrix))
     return None
 
 
-def sample_scores(name: MethodName, matrix: DecisionMatrix, weights: FloatArray) -> FloatArray:
+def sample_scores(
+    name: MethodName, matrix: DecisionMatrix, weights: FloatArray, normalisation: Normalisation = "min-max"
+) -> FloatArray:
     """Scores (or a monotone transform of them) for each weight vector: samples by alternatives."""
     import numpy as np
 
-    utilities = linear_utilities(name, matrix)
+    utilities = linear_utilities(name, matrix, normalisation)
     if utilities is None:
         return topsis_closeness(vector_normalised(matrix), weights, benefit_mask(matrix))
     scores: FloatArray = np.einsum("sn,mn->sm", weights, utilities)

@@ -22,7 +22,7 @@ import attrs
 
 from crokit._typed import typed_fields
 from crokit.errors import UnknownIdError, ValidationError
-from crokit.selection._scoring import MethodName, ratio_normalised, sample_scores
+from crokit.selection._scoring import MethodName, Normalisation, absolute_utilities, ratio_normalised, sample_scores
 from crokit.selection.matrix import DecisionMatrix, Number, to_float
 from crokit.selection.methods import Method, method_name
 
@@ -130,6 +130,7 @@ def rank_acceptability(
     samples: int = 10_000,
     seed: int,
     method: MethodName | Method = "weighted-sum",
+    normalisation: Normalisation = "min-max",
 ) -> RankAcceptability:
     """SMAA-2 rank acceptability: how often each alternative takes each rank.
 
@@ -145,6 +146,8 @@ def rank_acceptability(
         samples: How many weight vectors to draw (1 to 1,000,000).
         seed: The random seed (a non-negative int); required, so results repeat.
         method: A name from :data:`~crokit.selection.methods.METHODS` or its function.
+        normalisation: The weighted sum's normalisation (see
+            :func:`~crokit.selection.methods.weighted_sum`); ignored by the other methods.
 
     Raises:
         ValidationError: For bad bounds, bounds no weights summing to 1 fit, bounds too
@@ -159,13 +162,15 @@ def rank_acceptability(
     bounds = _read_bounds(matrix, weights_bounds)
     if name == "weighted-product":
         ratio_normalised(matrix)  # refuse non-positive scores before sampling
+    if name == "weighted-sum" and normalisation == "absolute":
+        absolute_utilities(matrix)  # refuse scores outside 0..1 before sampling
     weights = _draw(np.random.default_rng(seed), bounds, samples)
     m, n = matrix.shape
     counts = np.zeros((m, m), dtype=np.int64)
     first_weights = np.zeros((m, n))
     for start in range(0, samples, _CHUNK):
         chunk = weights[start : start + _CHUNK]
-        order = np.argsort(-sample_scores(name, matrix, chunk), axis=1, kind="stable")
+        order = np.argsort(-sample_scores(name, matrix, chunk, normalisation), axis=1, kind="stable")
         for rank in range(m):
             counts[:, rank] += np.bincount(order[:, rank], minlength=m)
         np.add.at(first_weights, order[:, 0], chunk)

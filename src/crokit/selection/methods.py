@@ -9,9 +9,13 @@ by the same positive number changes nothing.
 
 How each method treats awkward input:
 
-* :func:`weighted_sum` min-max normalises each criterion to [0, 1]. A constant column
-  (every alternative scores the same) cannot separate the alternatives, so it
-  contributes 0 to every alternative instead of dividing by zero.
+* :func:`weighted_sum` min-max normalises each criterion to [0, 1] by default. A
+  constant column (every alternative scores the same) cannot separate the
+  alternatives, so it contributes 0 to every alternative instead of dividing by zero.
+  With ``normalisation="absolute"`` it uses scores already on a 0..1 scale as they are
+  (``1 - x`` for a cost criterion), so no alternative's score depends on the others;
+  :func:`crokit.selection.select` does this by default, as its criterion rules score
+  on an absolute 0..1 scale.
 * :func:`weighted_product` needs strictly positive scores (ratios and powers of zero or
   negative numbers are meaningless) and refuses anything else.
 * :func:`topsis` scores an alternative by its closeness to the ideal; when the ideal
@@ -29,6 +33,11 @@ No method ever returns NaN.
 >>> result = weighted_sum(matrix, {"quality": 1, "price": 1})
 >>> result.scores, result.ranks
 ((0.5, 0.75, 0.25), (2, 1, 3))
+>>> scored = DecisionMatrix(
+...     alternatives=("acme", "bolt"), criteria=(Criterion(id="quality"),), scores=((0.8,), (0.6,))
+... )
+>>> weighted_sum(scored, {"quality": 1}, normalisation="absolute").scores
+(0.8, 0.6)
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ from crokit.errors import ValidationError
 from crokit.selection._scoring import (
     TIE_TOLERANCE,
     MethodName,
+    Normalisation,
+    absolute_utilities,
     benefit_mask,
     min_max_normalised,
     ratio_normalised,
@@ -59,6 +70,7 @@ __all__ = [
     "METHODS",
     "MethodName",
     "MethodResult",
+    "Normalisation",
     "WeightsLike",
     "rank_scores",
     "topsis",
@@ -198,19 +210,29 @@ def _result(
     )
 
 
-def weighted_sum(matrix: DecisionMatrix, weights: WeightsLike) -> MethodResult:
-    """Simple additive weighting on min-max normalised scores.
+def weighted_sum(
+    matrix: DecisionMatrix, weights: WeightsLike, *, normalisation: Normalisation = "min-max"
+) -> MethodResult:
+    """Simple additive weighting on min-max normalised or absolute scores.
 
-    Each column is scaled to [0, 1] (benefit ``(x - min) / (max - min)``, cost
-    ``(max - x) / (max - min)``); the score is the weighted sum, in [0, 1]. A constant
-    column contributes 0 to every alternative.
+    With ``"min-max"`` each column is scaled to [0, 1] (benefit ``(x - min) / (max -
+    min)``, cost ``(max - x) / (max - min)``); a constant column contributes 0 to every
+    alternative. With ``"absolute"`` the scores must already lie in [0, 1] and are used
+    as they are (benefit ``x``, cost ``1 - x``). The score is the weighted sum, in [0, 1].
 
     Raises:
-        ValidationError: For bad weights.
+        ValidationError: For bad weights, an unknown normalisation, or (absolute) a
+            score outside 0..1.
         UnknownIdError: For a weight of an unknown criterion.
     """
     w = weight_vector(matrix, weights)
-    contributions = min_max_normalised(matrix) * w
+    if normalisation == "absolute":
+        utilities = absolute_utilities(matrix)
+    elif normalisation == "min-max":
+        utilities = min_max_normalised(matrix)
+    else:
+        raise ValidationError.at("normalisation", f"expected 'absolute' or 'min-max', got {normalisation!r}")
+    contributions = utilities * w
     return _result("weighted-sum", matrix, w, contributions.sum(axis=1), contributions)
 
 

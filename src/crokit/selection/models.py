@@ -20,6 +20,7 @@ from crokit._validators import whole_number
 from crokit.errors import ValidationError
 from crokit.pricing.budget import Budget
 from crokit.provider import CroProfile
+from crokit.selection._scoring import NORMALISATIONS
 from crokit.selection.constraints import Constraints
 from crokit.selection.due_diligence import DueDiligence
 from crokit.selection.matrix import to_float
@@ -43,6 +44,7 @@ __all__ = [
     "Ranking",
     "Scorecard",
     "SelectionSettings",
+    "normalisation_note",
 ]
 
 DEFAULT_CRITERIA: Final[tuple[str, ...]] = tuple(c.id for c in BUILTIN_CRITERIA)
@@ -128,6 +130,33 @@ def _method(_instance: object, attribute: attrs.Attribute[Any], value: object) -
         )
 
 
+def _normalisation(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in NORMALISATIONS:
+        raise ValidationError.at(
+            attribute.name, f"expected one of {', '.join(repr(n) for n in NORMALISATIONS)}, got {value!r}"
+        )
+
+
+def normalisation_note(method: str, normalisation: str) -> str:
+    """One sentence naming the normalisation a ranking used, for reports.
+
+    >>> normalisation_note("weighted-sum", "absolute")
+    "absolute: each criterion's 0..1 score is used as it is, so a candidate's score does not depend on the others"
+    """
+    if method == "weighted-product":
+        return "ratio to the best: each score divided by the best candidate's (the weighted product's own scale)"
+    if method == "topsis":
+        return "vector: each column divided by its Euclidean norm (TOPSIS's own scale)"
+    if normalisation == "min-max":
+        return (
+            "min-max: each criterion rescaled from the worst eligible candidate (0) to the best (1), "
+            "so scores depend on who else is compared"
+        )
+    return (
+        "absolute: each criterion's 0..1 score is used as it is, so a candidate's score does not depend on the others"
+    )
+
+
 def _criteria(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
     if not value:
         raise ValidationError.at(attribute.name, "expected at least one criterion")
@@ -154,6 +183,12 @@ class SelectionSettings:
         constraints: The hard constraints.
         preferences: What the scoring rules read of the sponsor's wishes.
         samples: Weight vectors drawn for rank acceptability.
+        normalisation: How the weighted sum puts the criteria on one scale:
+            ``"absolute"`` (the default) uses each criterion's 0..1 score as it is, so
+            adding or removing a candidate never changes another's criterion
+            contributions (pricing fit excepted: it compares prices); ``"min-max"``
+            rescales each criterion from the worst eligible candidate (0) to the best
+            (1). The weighted product and TOPSIS always use their own normalisation.
     """
 
     method: str = attrs.field(default="weighted-sum", validator=_method)
@@ -165,6 +200,7 @@ class SelectionSettings:
         factory=SponsorPreferences, validator=attrs.validators.instance_of(SponsorPreferences)
     )
     samples: int = attrs.field(default=2000, validator=whole_number(1, 1_000_000))
+    normalisation: str = attrs.field(default="absolute", validator=_normalisation)
 
     def __attrs_post_init__(self) -> None:
         """Refuse weights and pairwise judgements given together, and a ceiling constraint without a ceiling."""
@@ -268,6 +304,9 @@ class Ranking:
         samples: The number of weightings sampled (as asked, even if none were drawn).
         explanation: Why the winner won and how robust the win is, in a few sentences.
         warnings: Things to look at (inconsistent AHP judgements, unanswered questions, ...).
+        normalisation: The normalisation used: ``"absolute"`` or ``"min-max"`` for the
+            weighted sum, ``"ratio"`` for the weighted product, ``"vector"`` for TOPSIS.
+        normalisation_note: The same in one sentence (see :func:`normalisation_note`).
     """
 
     method: str
@@ -285,6 +324,8 @@ class Ranking:
     acceptability: tuple[AcceptabilityRow, ...] = ()
     seed: int | None = None
     warnings: tuple[str, ...] = ()
+    normalisation: str = "absolute"
+    normalisation_note: str = ""
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per candidate, eligible ones first (see :func:`crokit.dataframe.to_records`)."""

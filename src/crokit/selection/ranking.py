@@ -6,12 +6,15 @@ and returns a :class:`Ranking`:
 
 1. every candidate is checked against the hard constraints; those failing are listed
    in ``excluded`` with every reason;
-2. each eligible candidate is scored on each criterion (0..1, see
-   :mod:`crokit.selection.rules`), giving a decision matrix;
+2. each eligible candidate is scored on each criterion (0..1 on an absolute scale, see
+   :mod:`crokit.selection.rules`), giving a decision matrix; pricing fit compares
+   each total with the lowest eligible one, so it alone depends on the others;
 3. the weights are the given ones, equal ones, or AHP weights from pairwise
    judgements, always normalised to sum to 1 (and the ranking says so);
 4. the method (weighted sum, weighted product or TOPSIS from
-   :mod:`crokit.selection.methods`) ranks the eligible candidates;
+   :mod:`crokit.selection.methods`) ranks the eligible candidates; the weighted sum
+   uses the absolute 0..1 scores as they are unless ``settings.normalisation`` is
+   ``"min-max"``;
 5. weight intervals show how far each weight can move before the winner changes and,
    given a seed, SMAA-2 rank acceptabilities show how often each candidate takes each
    rank under random weights.
@@ -28,6 +31,7 @@ from typing import Any
 
 from crokit._decimal import in_crokit_context
 from crokit.errors import UnknownIdError, ValidationError
+from crokit.money import Money
 from crokit.registry import Registry
 from crokit.selection._narrative import explain
 from crokit.selection.acceptability import rank_acceptability
@@ -35,7 +39,7 @@ from crokit.selection.ahp import ahp_weights
 from crokit.selection.constraints import check_constraints
 from crokit.selection.due_diligence import check_due_diligence
 from crokit.selection.matrix import Criterion, DecisionMatrix, Direction, NormalizedWeights, normalize_weights
-from crokit.selection.methods import METHODS, method_name
+from crokit.selection.methods import METHODS, Normalisation, method_name, weighted_sum
 from crokit.selection.models import (
     DEFAULT_CRITERIA,
     PRODUCT_FLOOR,
@@ -47,6 +51,7 @@ from crokit.selection.models import (
     Ranking,
     Scorecard,
     SelectionSettings,
+    normalisation_note,
 )
 from crokit.selection.rules import CriterionScore, ScoringContext, score_candidate
 from crokit.selection.sensitivity import weight_intervals
@@ -63,6 +68,7 @@ __all__ = [
     "Ranking",
     "Scorecard",
     "SelectionSettings",
+    "lowest_totals",
     "select",
 ]
 
@@ -160,10 +166,27 @@ def _unanswered_warning(candidate: CandidateInput, unanswered: tuple[str, ...]) 
     return None
 
 
+def lowest_totals(candidates: Sequence[CandidateInput]) -> dict[str, Money]:
+    """The lowest budget total per currency among *candidates* (those without a budget are skipped).
+
+    Pricing fit compares each candidate's total with the lowest in its currency; this
+    is the only score that depends on the other candidates.
+    """
+    lowest: dict[str, Money] = {}
+    for candidate in candidates:
+        if candidate.budget is None:
+            continue
+        total = candidate.budget.total
+        if total.currency not in lowest or total.amount < lowest[total.currency].amount:
+            lowest[total.currency] = total
+    return lowest
+
+
 def _score_all(
     study: Study, eligible: Sequence[tuple[int, CandidateInput]], settings: SelectionSettings, registry: Registry
 ) -> list[tuple[CriterionScore, ...]]:
     rows = []
+    lowest = lowest_totals([candidate for _, candidate in eligible])
     for index, candidate in eligible:
         ctx = ScoringContext(
             study=study,
@@ -172,6 +195,7 @@ def _score_all(
             due_diligence=candidate.due_diligence,
             preferences=settings.preferences,
             registry=registry,
+            lowest_total=None if candidate.budget is None else lowest[candidate.budget.currency],
         )
         try:
             rows.append(score_candidate(ctx, settings.criteria, dict(candidate.manual_scores)))
@@ -232,6 +256,8 @@ def select(
         else:
             eligible.append((index, candidate))
     base: dict[str, Any] = {
+        "normalisation": _normalisation(settings),
+        "normalisation_note": normalisation_note(settings.method, settings.normalisation),
         "method": settings.method,
         "criteria": settings.criteria,
         "weights": weights,
@@ -262,6 +288,14 @@ def select(
         base=base,
         warnings=warning_list,
     )
+
+
+def _normalisation(settings: SelectionSettings) -> str:
+    if settings.method == "weighted-product":
+        return "ratio"
+    if settings.method == "topsis":
+        return "vector"
+    return settings.normalisation
 
 
 def _matrix(
@@ -311,7 +345,11 @@ def _rank(
     matrix = _matrix(eligible, settings, registry, rows, warnings)
     name = method_name(settings.method)
     normalised = NormalizedWeights(values=tuple(base["weights"]), given_sum=1.0, was_normalized=False)
-    result = METHODS[name](matrix, normalised)
+    how: Normalisation = "min-max" if settings.normalisation == "min-max" else "absolute"
+    if name == "weighted-sum":
+        result = weighted_sum(matrix, normalised, normalisation=how)
+    else:
+        result = METHODS[name](matrix, normalised)
     cards: list[Scorecard] = []
     for i, candidate in enumerate(eligible):
         unanswered = tuple(dict.fromkeys(q for s in rows[i] for q in s.unanswered))
@@ -349,12 +387,12 @@ def _rank(
                 above=w.above,
                 explanation=w.explanation,
             )
-            for w in weight_intervals(matrix, normalised, name)
+            for w in weight_intervals(matrix, normalised, name, normalisation=how)
         )
         if seed is None:
             warnings.append("no seed given: rank acceptability not computed (pass seed=... to sample the weights)")
         else:
-            smaa = rank_acceptability(matrix, samples=settings.samples, seed=seed, method=name)
+            smaa = rank_acceptability(matrix, samples=settings.samples, seed=seed, method=name, normalisation=how)
             acceptability = tuple(
                 AcceptabilityRow(candidate=c, by_rank=tuple(float(x) for x in row))
                 for c, row in zip(smaa.alternatives, smaa.acceptability, strict=True)

@@ -17,11 +17,18 @@ for crokit, not a published figure):
   services imply (EDC for data management, IRT for trial supply, ...), or else EDC.
 * :func:`team_experience`: ``0.4 x min(1, years / min_team_years) + 0.4 x max(0, 1 -
   turnover / 0.4) + 0.2 x (1 if the team is named else 0)``; 0 without team data.
-* :func:`pricing_fit`: the budget total against the ceiling scores 1 at or below 80% of
-  it, falling linearly to 0 at 120% (``(1.2 - total/ceiling) / 0.4``, clipped), and the
-  share of the budget in the preferred pricing kinds scores itself; with both,
-  ``0.7 x ceiling part + 0.3 x preference part``; with neither, 0.5 (cannot be
-  judged); without a budget, 0 (no quote, no credit).
+* :func:`pricing_fit`: rewards a lower price. With T the candidate's budget total and
+  L the lowest budget total (same currency) among the eligible candidates compared,
+  the price part is ``L / T`` (1 for the cheapest, and 1 when T is 0). With a budget
+  ceiling C it is blended with the ceiling position, which scores 1 at or below 80% of
+  C, falling linearly to 0 at 120% (``(1.2 - T/C) / 0.4``, clipped): price part
+  ``0.5 x L/T + 0.5 x ceiling position``. With preferred pricing kinds, the share of
+  the budget in those kinds scores itself and the value is ``0.7 x price part + 0.3 x
+  preference share``. Outside :func:`~crokit.selection.select` (L unknown) the ratio
+  is left out; with neither L, a ceiling nor preferred kinds, 0.5 (cannot be judged);
+  without a budget, 0 (no quote, no credit). With the share fixed, a lower total
+  never scores lower. Pricing fit is the one relative criterion: L depends on which
+  other candidates are compared.
 
 Due diligence: when the candidate answered at least one scored question of the
 criterion, the value is ``0.5 x profile part + 0.5 x questionnaire score`` (see
@@ -102,6 +109,15 @@ def _optional_money(_instance: object, attribute: attrs.Attribute[Any], value: o
         raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
     if value.amount <= 0:
         raise ValidationError.at(attribute.name, f"expected a ceiling above 0, got {value}")
+
+
+def _optional_total(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Money):
+        raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
+    if value.amount < 0:
+        raise ValidationError.at(attribute.name, f"expected a total of 0 or more, got {value}")
 
 
 def _members(kind: type[Any]) -> Callable[[object, attrs.Attribute[Any], tuple[object, ...]], None]:
@@ -191,6 +207,8 @@ class ScoringContext:
         due_diligence: The candidate's questionnaire answers, if any.
         preferences: The sponsor's preferences.
         registry: Where criteria and questions are looked up.
+        lowest_total: The lowest budget total among the candidates compared, in the
+            candidate's budget currency (see :func:`pricing_fit`); ``None`` when unknown.
     """
 
     study: Study
@@ -199,6 +217,7 @@ class ScoringContext:
     budget: Budget | None = None
     due_diligence: DueDiligence | None = None
     preferences: SponsorPreferences = attrs.field(factory=SponsorPreferences)
+    lowest_total: Money | None = attrs.field(default=None, validator=_optional_total)
 
 
 Rule = Callable[[ScoringContext], CriterionScore]
@@ -342,17 +361,57 @@ def _ceiling_part(budget: Budget, ceiling: Money) -> tuple[float, str]:
     )
 
 
+def _price_part(ctx: ScoringContext, budget: Budget, inputs: list[tuple[str, str]]) -> tuple[float, str] | None:
+    """The price part of pricing fit: ``L / T``, blended 50/50 with the ceiling position when a ceiling is set."""
+    ceiling = ctx.preferences.budget_ceiling
+    lowest = ctx.lowest_total
+    parts: list[tuple[float, str]] = []
+    if lowest is not None:
+        if lowest.currency != budget.currency:
+            raise ValidationError.at(
+                "lowest_total", f"the budget is in {budget.currency} but the lowest total is in {lowest.currency}"
+            )
+        total = budget.total.amount
+        ratio = Decimal(1) if total <= 0 else min(Decimal(1), max(Decimal(0), lowest.amount / total))
+        inputs.append(("lowest total", str(lowest)))
+        parts.append(
+            (float(ratio), f"lowest eligible total {lowest} / this total {budget.total} = {_fmt(float(ratio))}")
+        )
+    if ceiling is not None:
+        inputs.append(("ceiling", str(ceiling)))
+        parts.append(_ceiling_part(budget, ceiling))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    value = 0.5 * parts[0][0] + 0.5 * parts[1][0]
+    text = f"{parts[0][1]} and {parts[1][1]}; price part 0.5 x {_fmt(parts[0][0])} + 0.5 x {_fmt(parts[1][0])}"
+    return value, f"{text} = {_fmt(value)}"
+
+
 def pricing_fit(ctx: ScoringContext) -> CriterionScore:
-    """Budget against the ceiling and the share in preferred pricing kinds, blended with the questionnaire."""
+    """A lower price scores higher: the lowest eligible total over this one, the ceiling and preferred kinds.
+
+    The exact formula (see the module docstring), with T the candidate's budget total,
+    L the lowest eligible total (``ctx.lowest_total``), C the budget ceiling and S the
+    share of the budget in the preferred pricing kinds::
+
+        ratio    = L / T                          (1 when T is 0)
+        ceiling  = clip((1.2 - T / C) / 0.4, 0, 1)
+        price    = 0.5 x ratio + 0.5 x ceiling    (or whichever of the two is known)
+        value    = 0.7 x price + 0.3 x S          (price alone without preferred kinds)
+
+    With neither L, C nor preferred kinds the fit cannot be judged: 0.5. Without a
+    budget: 0. The value is then blended with the questionnaire like every criterion.
+    """
     budget, prefs = ctx.budget, ctx.preferences
     if budget is None:
         return _blend(ctx, "crokit:pricing-fit", 0.0, "no budget quoted: 0 (no quote, no credit)", [])
     inputs = [("budget total", str(budget.total))]
     parts: list[tuple[float, float, str]] = []
-    if prefs.budget_ceiling is not None:
-        value, text = _ceiling_part(budget, prefs.budget_ceiling)
-        inputs.append(("ceiling", str(prefs.budget_ceiling)))
-        parts.append((0.7, value, text))
+    price = _price_part(ctx, budget, inputs)
+    if price is not None:
+        parts.append((0.7, price[0], price[1]))
     if prefs.preferred_pricing and budget.total.amount > 0:
         by_kind = budget.by_kind()
         preferred = exact_sum(by_kind[k].amount for k in prefs.preferred_pricing if k in by_kind)
@@ -361,7 +420,7 @@ def pricing_fit(ctx: ScoringContext) -> CriterionScore:
         parts.append((0.3, share, f"{share:.1%} of the budget is in the preferred kinds ({kinds})"))
         inputs.append(("share in preferred kinds", _fmt(share)))
     if not parts:
-        basis = "no ceiling and no preferred pricing given, so the fit cannot be judged: 0.5 (neutral)"
+        basis = "no lowest total, no ceiling and no preferred pricing given, so the fit cannot be judged: 0.5 (neutral)"
         return _blend(ctx, "crokit:pricing-fit", 0.5, basis, inputs)
     if len(parts) == 1:
         return _blend(ctx, "crokit:pricing-fit", parts[0][1], parts[0][2], inputs)

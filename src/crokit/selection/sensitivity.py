@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from crokit._typed import typed_fields
-from crokit.selection._scoring import TIE_TOLERANCE, MethodName, linear_utilities, winners
+from crokit.selection._scoring import TIE_TOLERANCE, MethodName, Normalisation, linear_utilities, winners
 from crokit.selection.acceptability import RankAcceptability, rank_acceptability
 from crokit.selection.matrix import DecisionMatrix
 from crokit.selection.methods import METHODS, Method, WeightsLike, method_name, weighted_sum
@@ -179,7 +179,11 @@ def _explain(criterion: str, winner: str, current: float, interval: tuple[float,
 
 
 def weight_intervals(
-    matrix: DecisionMatrix, weights: WeightsLike, method: MethodName | Method = weighted_sum
+    matrix: DecisionMatrix,
+    weights: WeightsLike,
+    method: MethodName | Method = weighted_sum,
+    *,
+    normalisation: Normalisation = "min-max",
 ) -> tuple[WeightInterval, ...]:
     """For each criterion, the weights at which the current winner stays the winner.
 
@@ -197,6 +201,8 @@ def weight_intervals(
         matrix: The decision matrix.
         weights: The current weights.
         method: A name from :data:`~crokit.selection.methods.METHODS` or its function.
+        normalisation: The weighted sum's normalisation (see
+            :func:`~crokit.selection.methods.weighted_sum`); ignored by the other methods.
 
     Raises:
         ValidationError: For bad weights or an unknown method.
@@ -205,10 +211,13 @@ def weight_intervals(
     import numpy as np
 
     name = method_name(method)
-    result = METHODS[name](matrix, weights)
+    if name == "weighted-sum":
+        result = weighted_sum(matrix, weights, normalisation=normalisation)
+    else:
+        result = METHODS[name](matrix, weights)
     w = np.asarray(result.weights, dtype=np.float64)
     win = matrix.alternatives.index(result.winner)
-    utilities = linear_utilities(name, matrix)
+    utilities = linear_utilities(name, matrix, normalisation)
     intervals: list[WeightInterval] = []
     for j, criterion in enumerate(matrix.criterion_ids):
         current = float(w[j])

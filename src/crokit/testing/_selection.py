@@ -268,7 +268,10 @@ def _pairwise(criteria: tuple[str, ...]) -> st.SearchStrategy[tuple[tuple[str, .
 def selection_settings(
     *, currency: str | None = None, registry: Registry | None = None
 ) -> st.SearchStrategy[SelectionSettings]:
-    """Settings over a non-empty ordered subset of the built-in criteria, with weights, AHP judgements or neither."""
+    """Settings over a non-empty ordered subset of the built-in criteria, with weights, AHP judgements or neither.
+
+    The method and the weighted sum's normalisation are drawn too.
+    """
 
     @st.composite
     def build(draw: st.DrawFn) -> SelectionSettings:
@@ -286,6 +289,7 @@ def selection_settings(
             constraints=drawn,
             preferences=preferences,
             samples=draw(st.integers(1, 300)),
+            normalisation=draw(st.sampled_from(("absolute", "min-max"))),
         )
 
     return build()
