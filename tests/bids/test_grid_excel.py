@@ -357,3 +357,15 @@ def test_ids_changed_by_hand_are_reported_at_their_cells(tmp_path: Path) -> None
     with pytest.raises(ValidationError) as caught:
         read_bid(filled, registry=REGISTRY)
     assert [problem.path for problem in caught.value.problems] == ["Rates!G2", "Rates!I3", "FTE!B2"]
+
+
+def test_text_starting_with_an_equals_sign_stays_text(tmp_path: Path) -> None:
+    """Regression (found by the property test above): a description ``=0`` was written as a formula."""
+    grid = _grid()
+    tricky = attrs.evolve(grid, lines=(attrs.evolve(grid.lines[0], description="=0"), *grid.lines[1:]))
+    target = tmp_path / "grid.xlsx"
+    write_bid_grid(target, tricky, registry=REGISTRY)
+    book = openpyxl.load_workbook(target)
+    cells = [cell for row in book["Rates"].iter_rows() for cell in row if cell.value == "=0"]
+    assert cells
+    assert all(cell.data_type == "s" for cell in cells)

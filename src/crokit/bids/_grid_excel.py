@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -54,6 +54,7 @@ from crokit.vocabulary.terms import UnitBasis
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["DEVIATIONS", "NOT_BID", "read_bid_workbook", "write_bid_grid_workbook"]
@@ -123,6 +124,15 @@ _AMOUNT_FORMAT: Final = "#,##0.00##########"
 _NUMBER: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
+def _text(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write *value* into a cell; text is kept as text even where it starts with ``=`` (never a formula)."""
+    cell = cast("Cell", sheet.cell(row=row, column=column))
+    cell.value = value  # type: ignore[assignment]  # text, numbers, dates or None, as each sheet writes
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
@@ -185,19 +195,19 @@ def _rates_sheet(book: Workbook, grid: BidGrid, registry: Registry) -> str:
     write_header(sheet, _RATES_HEADER)
     last = len(grid.lines) + 1
     for row, line in enumerate(grid.lines, start=2):
-        sheet.cell(row=row, column=1, value=registry.service(line.service).name)
-        sheet.cell(row=row, column=2, value=line.basis.value.replace("-", " "))
+        _text(sheet, row, 1, registry.service(line.service).name)
+        _text(sheet, row, 2, line.basis.value.replace("-", " "))
         _amount(sheet.cell(row=row, column=3), line.quantity)
         _unlock(sheet.cell(row=row, column=4))
         sheet.cell(row=row, column=4).number_format = _AMOUNT_FORMAT
         sheet.cell(row=row, column=5, value=f"=C{row}*D{row}").number_format = _AMOUNT_FORMAT
-        sheet.cell(row=row, column=6, value=line.how or "stated by the sponsor")
-        sheet.cell(row=row, column=7, value=line.service)
-        sheet.cell(row=row, column=8, value=line.stage.value)
-        sheet.cell(row=row, column=9, value=line.basis.value)
-        sheet.cell(row=row, column=10, value=line.description or None)
+        _text(sheet, row, 6, line.how or "stated by the sponsor")
+        _text(sheet, row, 7, line.service)
+        _text(sheet, row, 8, line.stage.value)
+        _text(sheet, row, 9, line.basis.value)
+        _text(sheet, row, 10, line.description or None)
     total = last + 1
-    sheet.cell(row=total, column=1, value=_TOTAL)
+    _text(sheet, total, 1, _TOTAL)
     sheet.cell(row=total, column=5, value=f"=SUM(E2:E{last})" if grid.lines else 0).number_format = _AMOUNT_FORMAT
     if grid.lines:
         _rate_validation(sheet, f"D2:D{last}")
@@ -212,20 +222,20 @@ def _fte_sheet(book: Workbook, grid: BidGrid, registry: Registry) -> str:
     write_header(sheet, _FTE_HEADER)
     last = len(grid.roles) + 1
     for row, role in enumerate(grid.roles, start=2):
-        sheet.cell(row=row, column=1, value=registry.service(role.service).name)
-        sheet.cell(row=row, column=2, value=role.role)
-        sheet.cell(row=row, column=3, value=role.region)
+        _text(sheet, row, 1, registry.service(role.service).name)
+        _text(sheet, row, 2, role.role)
+        _text(sheet, row, 3, role.region)
         _amount(sheet.cell(row=row, column=4), role.fte)
-        sheet.cell(row=row, column=5, value=role.start_month)
-        sheet.cell(row=row, column=6, value=role.duration_months)
+        _text(sheet, row, 5, role.start_month)
+        _text(sheet, row, 6, role.duration_months)
         _amount(sheet.cell(row=row, column=7), role.fte_months)
         _unlock(sheet.cell(row=row, column=8))
         sheet.cell(row=row, column=8).number_format = _AMOUNT_FORMAT
         sheet.cell(row=row, column=9, value=f"=G{row}*H{row}").number_format = _AMOUNT_FORMAT
-        sheet.cell(row=row, column=10, value=role.service)
-        sheet.cell(row=row, column=11, value=role.stage.value)
+        _text(sheet, row, 10, role.service)
+        _text(sheet, row, 11, role.stage.value)
     total = last + 1
-    sheet.cell(row=total, column=1, value=_TOTAL)
+    _text(sheet, total, 1, _TOTAL)
     sheet.cell(row=total, column=9, value=f"=SUM(I2:I{last})" if grid.roles else 0).number_format = _AMOUNT_FORMAT
     if grid.roles:
         _rate_validation(sheet, f"H2:H{last}")
@@ -243,16 +253,16 @@ def _pass_sheet(book: Workbook, grid: BidGrid, registry: Registry) -> str:
     last = len(grid.pass_through) + 1
     for row, cost in enumerate(grid.pass_through, start=2):
         name = registry.service(cost.service).name
-        sheet.cell(row=row, column=1, value=name)
-        sheet.cell(row=row, column=2, value=cost.description or name)
+        _text(sheet, row, 1, name)
+        _text(sheet, row, 2, cost.description or name)
         for column in (3, 4):
             _unlock(sheet.cell(row=row, column=column))
         sheet.cell(row=row, column=3).number_format = _AMOUNT_FORMAT
         sheet.cell(row=row, column=5, value=f"=C{row}*(1+D{row})").number_format = _AMOUNT_FORMAT
-        sheet.cell(row=row, column=6, value=cost.service)
-        sheet.cell(row=row, column=7, value=cost.stage.value)
+        _text(sheet, row, 6, cost.service)
+        _text(sheet, row, 7, cost.stage.value)
     total = last + 1
-    sheet.cell(row=total, column=1, value=_TOTAL)
+    _text(sheet, total, 1, _TOTAL)
     sheet.cell(row=total, column=5, value=f"=SUM(E2:E{last})" if grid.pass_through else 0)
     if grid.pass_through:
         _rate_validation(sheet, f"C2:C{last}")
@@ -306,9 +316,9 @@ def _assumptions_sheet(book: Workbook, grid: BidGrid) -> None:
             continue
         rows.append((f"Units {basis.value}", str(driver.value), f"{driver.name}: {driver.formula}"))
     for row, (name, value, how) in enumerate(rows, start=2):
-        sheet.cell(row=row, column=1, value=name)
-        sheet.cell(row=row, column=2, value=value)
-        sheet.cell(row=row, column=3, value=how or None)
+        _text(sheet, row, 1, name)
+        _text(sheet, row, 2, value)
+        _text(sheet, row, 3, how or None)
     _finish(sheet, (34, 40, 90))
     _protect(sheet)
 
@@ -319,14 +329,14 @@ def _deviations_sheet(book: Workbook, grid: BidGrid) -> None:
     for row, name in enumerate(DEVIATIONS, start=2):
         source = grid.study if name in _STUDY_FIELDS else grid.assumptions
         value = getattr(source, name)
-        sheet.cell(row=row, column=1, value=_label(name))
-        sheet.cell(row=row, column=2, value=None if value is None else str(value))
+        _text(sheet, row, 1, _label(name))
+        _text(sheet, row, 2, None if value is None else str(value))
         _unlock(sheet.cell(row=row, column=3))
-        sheet.cell(row=row, column=4, value=name)
+        _text(sheet, row, 4, name)
     row = len(DEVIATIONS) + 2
-    sheet.cell(row=row, column=1, value="Site activation")
-    sheet.cell(row=row, column=2, value=_activation_text(grid.assumptions))
-    sheet.cell(row=row, column=4, value="activation")
+    _text(sheet, row, 1, "Site activation")
+    _text(sheet, row, 2, _activation_text(grid.assumptions))
+    _text(sheet, row, 4, "activation")
     _grey(sheet, 4, 4, row)
     _finish(sheet, (34, 16, 32, 34))
     _protect(sheet)
@@ -343,15 +353,15 @@ def _bid_sheet(book: Workbook, grid: BidGrid, totals: Sequence[str]) -> None:
         ("Study", grid.study.name, "study"),
     ]
     for row, (label, value, key) in enumerate(rows, start=2):
-        sheet.cell(row=row, column=1, value=label)
-        sheet.cell(row=row, column=2, value=value)
-        sheet.cell(row=row, column=3, value=key)
+        _text(sheet, row, 1, label)
+        _text(sheet, row, 2, value)
+        _text(sheet, row, 3, key)
     for row in (2, 3):
         _unlock(cell_at(sheet, row, 2))
     total = len(rows) + 2
-    sheet.cell(row=total, column=1, value="Total of the bid (computed by Excel; crokit prices it again)")
+    _text(sheet, total, 1, "Total of the bid (computed by Excel; crokit prices it again)")
     sheet.cell(row=total, column=2, value="=" + "+".join(totals)).number_format = _AMOUNT_FORMAT
-    sheet.cell(row=total, column=3, value="total")
+    _text(sheet, total, 3, "total")
     _grey(sheet, 3, 3, total)
     _finish(sheet, (60, 40, 10))
     _protect(sheet)
