@@ -22,6 +22,11 @@ from crokit.money import Money
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
 
 
+def _shown(money: Money) -> str:
+    """*money* for a sentence: in the currency's minor units when exact there (``0.00 USD``, not ``0E-11 USD``)."""
+    return str(money.rounded()) if money.is_rounded() else f"{money.amount.normalize():f} {money.currency}"
+
+
 class ChangeKind(enum.Enum):
     """How a line or a service differs between two budgets."""
 
@@ -98,8 +103,8 @@ class LineChange:
             return head
         return (
             f"{head}; quantity {self.old_quantity} -> {self.new_quantity}, unit price {self.old_unit_price} -> "
-            f"{self.new_unit_price}: volume {self.volume_effect}, rate {self.rate_effect}, "
-            f"rounding {self.rounding_effect}"
+            f"{self.new_unit_price}: volume {_shown(self.volume_effect)}, rate {_shown(self.rate_effect)}, "
+            f"rounding {_shown(self.rounding_effect)}"
         )
 
 

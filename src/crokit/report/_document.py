@@ -67,6 +67,16 @@ def _ratio(value: Decimal | None) -> str:
     return "-" if value is None else f"{value.quantize(Decimal('0.01'))}x"
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 site``, ``12 sites``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _sentence(text: str) -> str:
+    """*text* as a sentence: its first letter upper case."""
+    return text[:1].upper() + text[1:]
+
+
 def _local(criterion: str) -> str:
     """``crokit:pricing-fit`` -> ``pricing-fit``; other namespaces keep theirs."""
     namespace, _, name = criterion.partition(":")
@@ -83,7 +93,8 @@ def _summary(evaluation: Evaluation) -> list[Block]:
         f"Sponsor: {evaluation.sponsor}",
         f"Study: {study.name} ({study.phase.label}, {study.therapeutic_area}, {study.indication})",
         (
-            f"{study.planned_patients} patients at {study.sites} sites in {', '.join(study.countries)}; "
+            f"{_count(study.planned_patients, 'patient')} at {_count(study.sites, 'site')} in "
+            f"{', '.join(study.countries)}; "
             f"start {study.start_date.isoformat()}; budget currency {evaluation.currency}"
         ),
     ]
@@ -119,7 +130,7 @@ def _ranking(evaluation: Evaluation) -> list[Block]:
         )
     blocks: list[Block] = [
         Heading(text="Ranking"),
-        Paragraph(text=f"Method: {evaluation.ranking.method}. {evaluation.ranking.weights_note}"),
+        Paragraph(text=f"Method: {evaluation.ranking.method}. {_sentence(evaluation.ranking.weights_note)}"),
         Paragraph(text=f"Normalisation: {_normalisation(evaluation)}."),
         Table(
             headers=("rank", "candidate", "score", "total", "per patient", "vs benchmark"),
