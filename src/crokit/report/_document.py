@@ -231,6 +231,7 @@ def _robustness(evaluation: Evaluation) -> list[Block]:
         ]
     if ranking.acceptability:
         ranks = len(ranking.acceptability[0].by_rank)
+        ranked = {card.candidate: place for place, card in enumerate(ranking.scorecards)}  # in rank order
         blocks += [
             Heading(text="Rank acceptability", level=3),
             Paragraph(
@@ -239,7 +240,10 @@ def _robustness(evaluation: Evaluation) -> list[Block]:
             ),
             Table(
                 headers=("candidate", *(f"rank {r + 1}" for r in range(ranks))),
-                rows=tuple((row.candidate, *(f"{p:.0%}" for p in row.by_rank)) for row in ranking.acceptability),
+                rows=tuple(
+                    (row.candidate, *(f"{p:.0%}" for p in row.by_rank))
+                    for row in sorted(ranking.acceptability, key=lambda row: ranked.get(row.candidate, len(ranked)))
+                ),
                 numeric=frozenset(range(1, ranks + 1)),
             ),
         ]
