@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crokit import CrokitError, FormatError, Study
-from crokit.interop import ImportReport, load_usdm, read_usdm
+from crokit.errors import DuplicateKeyError
+from crokit.interop import ImportReport, load_usdm, read_ctgov, read_usdm
 from tests.interop._mutate import JsonPath, all_paths, apply, mutations
 from tests.interop._shared import USDM_DIR, usdm_file, usdm_files
 
@@ -163,3 +164,11 @@ def test_a_leading_byte_order_mark_is_accepted_and_dropped(path: Path) -> None:
     plain = read_usdm(text).study
     assert read_usdm("\ufeff" + text).study == plain
     assert read_usdm(("\ufeff" + text).encode("utf-8")).study == plain
+
+
+@pytest.mark.parametrize("reader", [read_usdm, read_ctgov])
+def test_a_key_given_twice_is_refused_like_in_every_reader(reader) -> None:
+    """Regression (found by the fuzz suite): the importers kept the last of two values for one key."""
+    with pytest.raises(DuplicateKeyError) as caught:
+        reader('{"study": {"id": 1, "id": 2}}')
+    assert "study.id appears twice" in str(caught.value)

@@ -11,6 +11,7 @@ also parses documents (:func:`load_json`), describes values for messages
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterator, Mapping
@@ -20,7 +21,8 @@ from typing import Any, Final
 
 import attrs
 
-from crokit.errors import FormatError, ValidationError
+from crokit.errors import DuplicateKeyError, FormatError, ValidationError
+from crokit.serialization._text import _json_duplicates, _json_object
 
 __all__ = [
     "Node",
@@ -90,14 +92,23 @@ def load_json(data: object, *, source: str, what: str) -> object:
     data = data.removeprefix(BOM)
     if not data.strip():
         raise FormatError("json", "the document is empty", source=source)
+    found: list[bool] = []
     try:
-        return json.loads(data, parse_float=_decimal, parse_constant=_reject_constant)
+        parsed = json.loads(
+            data,
+            parse_float=_decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=functools.partial(_json_object, found=found),
+        )
     except json.JSONDecodeError as exc:
         raise FormatError("json", f"{exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
     except RecursionError:
         raise FormatError("json", "the document is nested too deeply", source=source) from None
     except ValueError as exc:  # a number too long or too large to convert, or NaN / Infinity
         raise FormatError("json", str(exc).splitlines()[0], source=source) from None
+    if found:  # a key given twice: which value the file means is unknowable, as in every crokit reader
+        raise DuplicateKeyError("json", _json_duplicates(parsed), source=source)
+    return parsed
 
 
 def _join(path: str, key: str) -> str:
