@@ -125,14 +125,6 @@ def _replacements(_instance: object, attribute: attrs.Attribute[Any], value: tup
             raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a Replacement, got {item!r}")
 
 
-def _optional(validator: Any) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            validator(instance, attribute, value)
-
-    return check
-
-
 def _optional_tuple(value: object) -> tuple[Any, ...] | None:
     return None if value is None else to_tuple(value)  # type: ignore[arg-type]
 
@@ -160,8 +152,10 @@ class StudyChange:
     ('planned_patients', 'sites')
     """
 
-    planned_patients: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 10_000_000)))
-    sites: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 100_000)))
+    planned_patients: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(whole_number(1, 10_000_000))
+    )
+    sites: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(1, 100_000)))
     countries: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_tuple)
     visits: tuple[Visit, ...] | None = attrs.field(default=None, converter=_optional_tuple)
     screen_failure_rate: Decimal | None = attrs.field(default=None, converter=_optional_rate)
@@ -214,7 +208,7 @@ class ChangeOrder:
     add: tuple[PricingModel, ...] = attrs.field(default=(), converter=to_tuple, validator=_models)
     remove: tuple[int, ...] = attrs.field(default=(), converter=to_tuple, validator=_indexes)
     replace: tuple[Replacement, ...] = attrs.field(default=(), converter=to_tuple, validator=_replacements)
-    effective: dt.date | None = attrs.field(default=None, validator=_optional(is_date))
+    effective: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(is_date))
     study: StudyChange | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(StudyChange))
     )

@@ -33,7 +33,6 @@ as the version's ``conversion_rounding``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -46,7 +45,7 @@ from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit.change_orders import ChangeOrder, Contract
 from crokit.errors import ValidationError
-from crokit.money import FxTable, Money
+from crokit.money import FxTable, Money, total
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
 from crokit.pricing.derive import derive_drivers
@@ -54,6 +53,7 @@ from crokit.pricing.diff import ChangeKind
 from crokit.pricing.line_item import POLICY, LineItem, PricingKind
 from crokit.pricing.proposal import Proposal
 from crokit.registry import Registry
+from crokit.schedule.payments import month_index
 from crokit.study import Study
 
 __all__ = ["ContractVersion", "DeltaLine", "contract_versions"]
@@ -161,10 +161,6 @@ class ContractVersion:
         return "\n".join([head, *(line.explain() for line in self.lines), *tail])
 
 
-def _month_index(start: dt.date, day: dt.date) -> int:
-    return (day.year - start.year) * 12 + day.month - start.month
-
-
 def _share(line: LineItem, first: int) -> Fraction:
     return Fraction(sum(1 for month in line.months if month >= first), len(line.months))
 
@@ -249,13 +245,6 @@ def _explain(old: Budget, new: Budget, first: int, convert: _Converter) -> list[
     return found
 
 
-def _sum(amounts: Iterable[Money], currency: str) -> Money:
-    result = Money.zero(currency)
-    for amount in amounts:
-        result = result + amount
-    return result
-
-
 @in_crokit_context
 def contract_versions(
     contract: Contract,
@@ -295,7 +284,7 @@ def contract_versions(
                 raise ValidationError.at(
                     f"{path}.effective", f"{effective} is before the study starts on {study.start_date}"
                 )
-            first = _month_index(study.start_date, effective)
+            first = month_index(study.start_date, effective)
             try:
                 if order.study is not None:
                     current_study = order.study.apply(current_study)
@@ -319,7 +308,7 @@ def contract_versions(
             months = {**kept, **{month: amount for month, amount in new_months.items() if month >= first}}
             lines = _explain(previous.budget, budget, first, convert)
         target = convert.target
-        value = _sum(months.values(), target)
+        value = total(months.values(), currency=target)
         delta = value - previous.value if previous is not None else Money.zero(target)
         version = ContractVersion(
             number=number,
@@ -333,7 +322,7 @@ def contract_versions(
             value=value,
             delta=delta,
             lines=lines,
-            conversion_rounding=delta - _sum((line.delta for line in lines), target) if previous else delta,
+            conversion_rounding=delta - total((line.delta for line in lines), currency=target) if previous else delta,
         )
         versions.append(version)
         previous = version

@@ -35,14 +35,6 @@ def _optional_rate(value: object) -> Decimal | None:
         raise ValidationError.at("rate", str(exc)) from None
 
 
-def _optional(validator: Any) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            validator(instance, attribute, value)
-
-    return check
-
-
 def _planning(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, Assumptions):
         raise ValidationError.at(attribute.name, f"expected planning Assumptions, got {value!r}")
@@ -81,13 +73,15 @@ class BidAssumptions:
     Decimal('0.18')
     """
 
-    planned_patients: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 10_000_000)))
-    sites: int | None = attrs.field(default=None, validator=_optional(whole_number(1, 100_000)))
+    planned_patients: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(whole_number(1, 10_000_000))
+    )
+    sites: int | None = attrs.field(default=None, validator=attrs.validators.optional(whole_number(1, 100_000)))
     screen_failure_rate: Decimal | None = attrs.field(
-        default=None, converter=_optional_rate, validator=_optional(rate_below_one)
+        default=None, converter=_optional_rate, validator=attrs.validators.optional(rate_below_one)
     )
     dropout_rate: Decimal | None = attrs.field(
-        default=None, converter=_optional_rate, validator=_optional(rate_below_one)
+        default=None, converter=_optional_rate, validator=attrs.validators.optional(rate_below_one)
     )
     planning: Assumptions | None = attrs.field(default=None, validator=_planning)
 

@@ -18,14 +18,12 @@ and the four add up exactly to normalised minus quoted, to the minor unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import attrs
 
 from crokit._convert import to_tuple
 from crokit._typed import typed_fields
 from crokit.bids.assumptions import AssumptionDifference, BidAssumptions
-from crokit.money import Money
+from crokit.money import Money, total
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
 from crokit.pricing.derive import derive_drivers
@@ -64,25 +62,25 @@ class Normalisation:
     @property
     def volume(self) -> Money:
         """Quantity changes of lines priced both ways at the bid's unit prices, and adjustments' changed bases."""
-        return _sum(
+        return total(
             (
                 change.rate_effect if self._adjustment(change) else change.volume_effect
                 for change in self.diff.lines
                 if change.change is ChangeKind.CHANGED
             ),
-            self.quoted.currency,
+            currency=self.quoted.currency,
         )
 
     @property
     def rate(self) -> Money:
         """Unit-price changes of lines priced both ways, and adjustments' changed percentages."""
-        return _sum(
+        return total(
             (
                 change.volume_effect if self._adjustment(change) else change.rate_effect
                 for change in self.diff.lines
                 if change.change is ChangeKind.CHANGED
             ),
-            self.quoted.currency,
+            currency=self.quoted.currency,
         )
 
     def _adjustment(self, change: LineChange) -> bool:
@@ -93,17 +91,17 @@ class Normalisation:
     @property
     def scope(self) -> Money:
         """Lines priced under only one of the two sets of assumptions."""
-        return _sum(
+        return total(
             (change.delta for change in self.diff.lines if change.change is not ChangeKind.CHANGED),
-            self.quoted.currency,
+            currency=self.quoted.currency,
         )
 
     @property
     def rounding(self) -> Money:
         """What rounding each line added: the gap less volume, rate and scope."""
-        return _sum(
+        return total(
             (change.rounding_effect for change in self.diff.lines if change.change is ChangeKind.CHANGED),
-            self.quoted.currency,
+            currency=self.quoted.currency,
         )
 
     def explain(self) -> str:
@@ -113,13 +111,6 @@ class Normalisation:
             f"(gap {self.gap}: volume {self.volume}, rate {self.rate}, scope {self.scope}, rounding {self.rounding})"
         )
         return "\n".join([head, *(change.explain() for change in self.diff.lines)])
-
-
-def _sum(amounts: Iterable[Money], currency: str) -> Money:
-    result = Money.zero(currency)
-    for amount in amounts:
-        result = result + amount
-    return result
 
 
 def normalise(

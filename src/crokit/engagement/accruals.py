@@ -43,11 +43,12 @@ from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._members import as_member
 from crokit._typed import typed_fields
-from crokit.engagement.actuals import Actuals, month_index
+from crokit.engagement.actuals import Actuals
 from crokit.money import Money
 from crokit.pricing.budget import Budget
+from crokit.pricing.fixed_fee import milestone_of_line
 from crokit.pricing.line_item import POLICY, LineItem, PricingKind
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.schedule.payments import month_index
 from crokit.vocabulary.terms import UnitBasis
 
 __all__ = [
@@ -219,13 +220,6 @@ def _units(actuals: Actuals, line: LineItem, start: dt.date, last: int) -> Decim
     return total
 
 
-def _milestone_of(line: LineItem) -> Milestone | None:
-    for milestone in Milestone:
-        if line.description.endswith(f": {milestone.label}"):
-            return milestone
-    return None
-
-
 def _observed_prices(actuals: Actuals, currency: str) -> dict[tuple[str, UnitBasis], Decimal]:
     amounts: dict[tuple[str, UnitBasis], tuple[Decimal, Decimal]] = {}
     for invoice in actuals.invoices:
@@ -333,7 +327,7 @@ def _earned(  # noqa: PLR0911 - one return per documented earning rule
             elapsed = sum(1 for month in line.months if month <= last)
             share = CONTEXT.divide(Decimal(elapsed), Decimal(len(line.months)))
             return (line.amount * share).rounded(POLICY), None, "percent complete: share of the line's months elapsed"
-        milestone = _milestone_of(line)
+        milestone = milestone_of_line(line)
         reached = actuals.reached(milestone) if milestone is not None else None
         if reached is not None and milestone is not None and month_index(start, reached) <= last:
             return line.amount, None, f"milestone {milestone.label} reached on {reached}"

@@ -19,31 +19,26 @@ import attrs
 from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
+from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit._validators import is_date, non_empty_text
+from crokit.engagement.parties import all_of
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import Money, validate_currency
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.lifecycle import Milestone
 from crokit.vocabulary.terms import UnitBasis
 
-__all__ = ["Actuals", "Invoice", "InvoiceLine", "MilestoneReached", "WorkDone", "month_index"]
-
-
-def month_index(start: dt.date, day: dt.date) -> int:
-    """The study month of *day* counted from *start*'s month (month 0), as the schedule counts them."""
-    return (day.year - start.year) * 12 + day.month - start.month
+__all__ = ["Actuals", "Invoice", "InvoiceLine", "MilestoneReached", "WorkDone"]
 
 
 def _enum(kind: type[Any], what: str) -> Any:
     def convert(value: object) -> Any:
-        if isinstance(value, kind):
-            return value
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(repr(member.value) for member in kind)
-            raise ValidationError.at(what, f"expected one of {allowed}, got {value!r}") from None
+        converted = as_member(kind, value)  # a member, its value or its name
+        if isinstance(converted, kind):
+            return converted
+        allowed = ", ".join(repr(member.value) for member in kind)
+        raise ValidationError.at(what, f"expected one of {allowed}, got {value!r}")
 
     return convert
 
@@ -97,15 +92,6 @@ def _service(_instance: object, attribute: attrs.Attribute[Any], value: object) 
 def _money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
         raise ValidationError.at(attribute.name, f"expected Money, got {value!r}")
-
-
-def _all_of(kind: type, noun: str) -> Any:
-    def check(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
-        for index, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise ValidationError.at(f"{attribute.name}[{index}]", f"expected {noun}, got {item!r}")
-
-    return check
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -178,7 +164,7 @@ class Invoice:
     number: str = attrs.field(validator=non_empty_text)
     issued: dt.date = attrs.field(validator=is_date)
     currency: str = attrs.field(validator=lambda _i, _a, value: validate_currency(value))
-    lines: tuple[InvoiceLine, ...] = attrs.field(converter=to_tuple, validator=_all_of(InvoiceLine, "an InvoiceLine"))
+    lines: tuple[InvoiceLine, ...] = attrs.field(converter=to_tuple, validator=all_of(InvoiceLine, "an InvoiceLine"))
     paid_on: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(is_date))
 
     def __attrs_post_init__(self) -> None:
@@ -221,13 +207,11 @@ class Actuals:
     """
 
     as_of: dt.date = attrs.field(validator=is_date)
-    work: tuple[WorkDone, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(WorkDone, "WorkDone"))
+    work: tuple[WorkDone, ...] = attrs.field(default=(), converter=to_tuple, validator=all_of(WorkDone, "WorkDone"))
     milestones: tuple[MilestoneReached, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_all_of(MilestoneReached, "a MilestoneReached")
+        default=(), converter=to_tuple, validator=all_of(MilestoneReached, "a MilestoneReached")
     )
-    invoices: tuple[Invoice, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_all_of(Invoice, "an Invoice")
-    )
+    invoices: tuple[Invoice, ...] = attrs.field(default=(), converter=to_tuple, validator=all_of(Invoice, "an Invoice"))
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []

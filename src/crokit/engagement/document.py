@@ -23,7 +23,7 @@ from crokit._validators import non_empty_text
 from crokit.change_orders import Contract
 from crokit.contract_versions import ContractVersion, contract_versions
 from crokit.engagement.accruals import EngagementStatus, FixedFeeRule, engagement_status
-from crokit.engagement.actuals import Actuals, month_index
+from crokit.engagement.actuals import Actuals
 from crokit.engagement.kpis import KpiObservation, KpiResult, KpiThreshold, evaluate_kpis
 from crokit.engagement.ledger import ObligationLedger, Transfer, TransferTable, transfer_table
 from crokit.engagement.obligations import obligation_catalogue
@@ -34,6 +34,7 @@ from crokit.money import FxTable
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.derive import derive_drivers
 from crokit.registry import Registry
+from crokit.schedule.payments import month_index
 from crokit.serialization import DocumentSpec
 from crokit.study import Study
 from crokit.vocabulary.obligations import Obligation

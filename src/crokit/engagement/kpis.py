@@ -32,9 +32,10 @@ from crokit import _hypothesis_plugin
 from crokit._decimal import CONTEXT, to_decimal
 from crokit._typed import typed_fields
 from crokit.engagement.accruals import EngagementStatus
-from crokit.engagement.actuals import Actuals, month_index
+from crokit.engagement.actuals import Actuals
 from crokit.errors import CrokitError, Problem, UnknownIdError, ValidationError
 from crokit.pricing.cost_drivers import CostDrivers
+from crokit.schedule.payments import month_index
 from crokit.vocabulary.ids import check_id
 from crokit.vocabulary.terms import UnitBasis
 

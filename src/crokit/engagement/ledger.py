@@ -26,6 +26,7 @@ import attrs
 
 from crokit._convert import to_tuple
 from crokit._typed import typed_fields
+from crokit._validators import non_empty_text
 from crokit.engagement.obligations import lookup, obligation_catalogue
 from crokit.engagement.parties import Party, PartyKind, all_of
 from crokit.errors import Problem, UnknownIdError, ValidationError
@@ -39,11 +40,6 @@ NO_OVERSIGHT: Final = (
     "activity (ICH E6(R3) principle 10.3, Annex 1 sections 3.6 and 3.9)"
 )
 """The finding for a transferred obligation that names no oversight activity."""
-
-
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.at(attribute.name, f"expected a non-empty text, got {value!r}")
 
 
 def _texts(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -74,8 +70,8 @@ class Transfer:
     """
 
     obligation: str = attrs.field(validator=_obligation_id)
-    party: str = attrs.field(validator=_text)
-    written_in: str = attrs.field(validator=_text)
+    party: str = attrs.field(validator=non_empty_text)
+    written_in: str = attrs.field(validator=non_empty_text)
     oversight: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_texts)
 
 
@@ -95,7 +91,7 @@ class ObligationLedger:
     provider, each with its path.
     """
 
-    study: str = attrs.field(validator=_text)
+    study: str = attrs.field(validator=non_empty_text)
     sponsor: Party = attrs.field(validator=_sponsor)
     providers: tuple[Party, ...] = attrs.field(converter=to_tuple, validator=all_of(Party, "a Party"))
     transfers: tuple[Transfer, ...] = attrs.field(

@@ -10,6 +10,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._typed import typed_fields
+from crokit._validators import non_empty_text
 from crokit.errors import ValidationError
 
 __all__ = ["Agreement", "Party", "PartyKind", "all_of"]
@@ -30,16 +31,6 @@ class PartyKind(enum.Enum):
     """A central or specialty laboratory."""
     OTHER_VENDOR = "other-vendor"
     """Any other service provider (IRT, eCOA, imaging core lab, ...)."""
-
-
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.at(attribute.name, f"expected a non-empty text, got {value!r}")
-
-
-def _optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _text(_instance, attribute, value)
 
 
 def _date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -83,9 +74,9 @@ class Agreement:
         reference: The contract number, if any.
     """
 
-    title: str = attrs.field(validator=_text)
+    title: str = attrs.field(validator=non_empty_text)
     signed: date = attrs.field(validator=_date)
-    reference: str | None = attrs.field(default=None, validator=_optional_text)
+    reference: str | None = attrs.field(default=None, validator=attrs.validators.optional(non_empty_text))
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -104,9 +95,9 @@ class Party:
     """
 
     id: str = attrs.field(validator=_party_id)
-    name: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=non_empty_text)
     kind: PartyKind = attrs.field(converter=_kind)
-    address: str | None = attrs.field(default=None, validator=_optional_text)
+    address: str | None = attrs.field(default=None, validator=attrs.validators.optional(non_empty_text))
     agreement: Agreement | None = attrs.field(default=None, validator=_agreement)
 
     def __attrs_post_init__(self) -> None:

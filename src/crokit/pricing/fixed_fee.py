@@ -29,7 +29,7 @@ from crokit.study import Study
 from crokit.units import Fraction, fraction, fraction_validator, percent_text
 from crokit.vocabulary.lifecycle import Milestone, Stage, _as_milestone, _as_stage
 
-__all__ = ["FixedFee", "MilestonePayment"]
+__all__ = ["milestone_of_line", "FixedFee", "MilestonePayment"]
 
 
 def _positive_money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -45,6 +45,17 @@ def _positive_money(_instance: object, attribute: attrs.Attribute[Any], value: o
 
 def _optional_fraction(value: object) -> Decimal | None:
     return None if value is None else fraction(value)
+
+
+def milestone_of_line(line: LineItem) -> Milestone | None:
+    """The milestone a fixed-fee line is paid on: its description ends with the milestone's label.
+
+    :meth:`FixedFee.price` writes each payment's line as ``"<description>: <label>"``.
+    """
+    for milestone in Milestone:
+        if line.description.endswith(f": {milestone.label}"):
+            return milestone
+    return None
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)

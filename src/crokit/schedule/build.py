@@ -45,6 +45,7 @@ from crokit._decimal import exact_sum, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
+from crokit.pricing.fixed_fee import milestone_of_line
 from crokit.pricing.grants import InvestigatorGrants
 from crokit.pricing.models import FixedFee
 from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
@@ -89,19 +90,12 @@ def _period_name(first: dt.date, last: dt.date) -> str:
     return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
 
 
-def _milestone_of(line: LineItem) -> Milestone | None:
-    for milestone in Milestone:
-        if line.description.endswith(f": {milestone.label}"):
-            return milestone
-    return None
-
-
 def _fixed_lines(budget: Budget, fixed_fees: Sequence[FixedFee]) -> dict[int, Milestone]:
     found: dict[int, Milestone] = {}
     for index, line in enumerate(budget.lines):
         if line.kind is not PricingKind.FIXED_FEE:
             continue
-        milestone = _milestone_of(line)
+        milestone = milestone_of_line(line)
         if milestone is None:
             raise ValidationError.at(
                 f"budget.lines[{index}].description",

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from crokit.dataframe import JsonValue, Numeric
 
-__all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_start"]
+__all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_index", "month_start"]
 
 DAYS_PER_YEAR = Decimal(365)
 """The ACT/365 fixed day count: a year is 365 days whatever the calendar says."""
@@ -46,6 +46,11 @@ DAYS_PER_YEAR = Decimal(365)
 def month_start(day: dt.date) -> dt.date:
     """The first day of *day*'s calendar month."""
     return day.replace(day=1)
+
+
+def month_index(start: dt.date, day: dt.date) -> int:
+    """The study month of *day*, counted from *start*'s month (month 0), as schedules count them."""
+    return (day.year - start.year) * 12 + day.month - start.month
 
 
 class PaymentKind(enum.Enum):
