@@ -529,7 +529,7 @@ def write_bid_grid(path: str | os.PathLike[str], grid: BidGrid, *, registry: Reg
         UnknownIdError: If a service of the grid is not in *registry*.
         InputFileError: If *path* is a folder or its folder does not exist.
     """
-    from crokit.bids._grid_excel import write_bid_grid_workbook
+    from crokit.bids._grid_write import write_bid_grid_workbook
 
     return write_bid_grid_workbook(path, grid, registry=registry)
 
@@ -562,6 +562,6 @@ def read_bid(
         ValidationError: Every problem found, each at its cell
             (``Rates!D14: expected an amount, got "TBD"``).
     """
-    from crokit.bids._grid_excel import read_bid_workbook
+    from crokit.bids._grid_read import read_bid_workbook
 
     return read_bid_workbook(path, registry=registry, cro=cro, currency=currency)
