@@ -24,6 +24,8 @@ from crokit.report._json import REPORT_SCHEMA_VERSION, json_report, money_json
 from crokit.report._render import rich_available, to_html, to_markdown, to_rich_text, to_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crokit.engagement.document import EngagementReport
     from crokit.engagement.ledger import TransferTable
     from crokit.report._document import Block
@@ -62,29 +64,29 @@ def render(
         rich: For text, draw tables with rich (default: when rich is installed).
         standalone: For HTML, a complete page (default) or a fragment for notebooks.
     """
-    if format == "json":
-        return json.dumps(json_report(evaluation), indent=2, ensure_ascii=False) + "\n"
-    blocks = build(evaluation)
-    if format == "text":
-        use_rich = rich_available() if rich is None else rich
-        return to_rich_text(blocks) if use_rich else to_text(blocks)
-    if format == "markdown":
-        return to_markdown(blocks)
-    if format == "html":
-        return to_html(blocks, standalone=standalone)
-    raise ValidationError.at("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
+    return _render_blocks(
+        lambda: build(evaluation), lambda: json_report(evaluation), format, rich=rich, standalone=standalone
+    )
 
 
-def _render_blocks(blocks: list[Block], data: object, format: ReportFormat, *, rich: bool | None) -> str:  # noqa: A002
+def _render_blocks(
+    blocks: Callable[[], list[Block]],
+    data: Callable[[], object],
+    format: ReportFormat,  # noqa: A002
+    *,
+    rich: bool | None,
+    standalone: bool = True,
+) -> str:
+    """One report in *format*: *data* for JSON, *blocks* for the rest (each built only when needed)."""
     if format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(data(), indent=2, ensure_ascii=False) + "\n"
     if format == "text":
         use_rich = rich_available() if rich is None else rich
-        return to_rich_text(blocks) if use_rich else to_text(blocks)
+        return to_rich_text(blocks()) if use_rich else to_text(blocks())
     if format == "markdown":
-        return to_markdown(blocks)
+        return to_markdown(blocks())
     if format == "html":
-        return to_html(blocks, standalone=True)
+        return to_html(blocks(), standalone=standalone)
     raise ValidationError.at("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
 
 
@@ -98,9 +100,7 @@ def render_engagement(
     """An engagement's status (versions, accruals, variance, estimates, KPIs) in *format*."""
     from crokit.report._engagement import engagement_blocks, engagement_json
 
-    return _render_blocks(
-        engagement_blocks(report), engagement_json(report) if format == "json" else None, format, rich=rich
-    )
+    return _render_blocks(lambda: engagement_blocks(report), lambda: engagement_json(report), format, rich=rich)
 
 
 @in_crokit_context
@@ -113,6 +113,4 @@ def render_obligations(
     """A transfer-of-obligations table (Form FDA 1571; eCTD Module 1.3.1.4) in *format*."""
     from crokit.report._engagement import obligations_blocks, obligations_json
 
-    return _render_blocks(
-        obligations_blocks(table), obligations_json(table) if format == "json" else None, format, rich=rich
-    )
+    return _render_blocks(lambda: obligations_blocks(table), lambda: obligations_json(table), format, rich=rich)
