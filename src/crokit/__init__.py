@@ -11,6 +11,7 @@ Money(amount=Decimal('33.34'), currency='USD')
 
 from typing import TYPE_CHECKING, Any
 
+from crokit import _lazy
 from crokit._version import __version__
 from crokit.errors import (
     CrokitError,
@@ -133,16 +134,9 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load the scenario layer (which imports NumPy) on first use of one of its names."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'crokit' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return _lazy.load(__name__, _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:
     """The public names, including the lazily loaded ones."""
-    return sorted(set(globals()) | set(__all__))
+    return _lazy.public_names(globals(), __all__)

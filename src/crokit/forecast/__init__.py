@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crokit import _hypothesis_plugin
+from crokit import _hypothesis_plugin, _lazy
 from crokit.forecast._numbers import date_at, months_between
 from crokit.forecast.closed_form import KnownRateTime, PooledRateTime
 from crokit.forecast.economics import (
@@ -125,19 +125,12 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load the NumPy-based parts on first use of one of their names."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'crokit.forecast' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return _lazy.load(__name__, _LAZY, globals(), name)
 
 
 def __dir__() -> list[str]:
     """The public names, including the lazily loaded ones."""
-    return sorted(set(globals()) | set(__all__))
+    return _lazy.public_names(globals(), __all__)
 
 
 # Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.
