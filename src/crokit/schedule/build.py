@@ -150,6 +150,11 @@ class _Invoices:
 
     The key holds a bool rather than the PaymentKind enum: enum members hash in Python,
     and this dictionary is hit once per line and month.
+
+    Lines are added in the order of their keys (:meth:`add_all` sorts them once), so each
+    invoice's keys are gathered already sorted and listed once, with no sort per invoice
+    (issue #13: that sort made pricing grow as payments x N log N); invoices that pay for
+    the same lines share one tuple of keys.
     """
 
     def __init__(
@@ -163,10 +168,15 @@ class _Invoices:
         self.terms = terms
         self.currency = budget.currency
         self.retention = retention
-        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], set[tuple[str, str]]]] = {}
+        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], list[tuple[str, str]]]] = {}
         self.kept: dict[tuple[bool, dt.date, dt.date], list[Decimal]] = {}
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
+
+    def add_all(self, lines: Sequence[LineItem]) -> None:
+        """Add *lines* in the order of their ``(service, description)`` keys."""
+        for line in sorted(lines, key=_key_of):
+            self.add(line)
 
     def add(self, line: LineItem) -> None:
         first_month = self.first_month
@@ -183,15 +193,18 @@ class _Invoices:
                 period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
             group = groups.get((fees, *period))
             if group is None:
-                group = groups[fees, *period] = ([], set())
+                group = groups[fees, *period] = ([], [])
             group[0].append(part.amount)
-            group[1].add(key)
+            keys = group[1]
+            if not keys or keys[-1] != key:  # a quarter holds several months of one line
+                keys.append(key)
             kept = self.retention.get((key, month)) if self.retention else None
             if kept is not None:
                 self.kept.setdefault((fees, *period), []).append(kept.amount)
 
     def payments(self, holdback: _Holdback, grants: _Holdback) -> list[Payment]:
         result = []
+        shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         for (fees, first, last), (amounts, keys) in self.groups.items():
             kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
             gross = Money._trusted(exact_sum(amounts), self.currency)  # noqa: SLF001 - sums of valid parts
@@ -201,18 +214,24 @@ class _Invoices:
             invoiced = max(first, self.contract_start) if advance else last
             what = "Services" if kind is PaymentKind.SERVICE_PERIOD else "Pass-through costs"
             kept = self.kept.get((fees, first, last))
+            lines = tuple(keys)
+            lines = shared.setdefault(lines, lines)
             result.append(
                 (grants if kept else holdback).invoice(
                     gross,
                     invoiced,
                     kind=kind,
                     description=f"{what} {_period_name(first, last)}",
-                    lines=tuple(sorted(keys)),
+                    lines=lines,
                     hold=kind is PaymentKind.SERVICE_PERIOD or bool(kept),
                     keep=Money._trusted(exact_sum(kept), self.currency) if kept else None,  # noqa: SLF001
                 )
             )
         return result
+
+
+def _key_of(line: LineItem) -> tuple[str, str]:
+    return line.key
 
 
 class _Holdback:
@@ -334,11 +353,10 @@ def build_schedule(
     grant_holdback = _Holdback(terms, budget.currency, grants=True)
     invoices = _Invoices(budget, contract_start, terms, retention)
     payments: list[Payment] = []
-    for index, line in enumerate(budget.lines):
-        milestone = fixed.get(index)
-        if milestone is None:
-            invoices.add(line)
-        elif not line.amount.is_zero():
+    invoices.add_all([line for index, line in enumerate(budget.lines) if index not in fixed])
+    for index, milestone in fixed.items():
+        line = budget.lines[index]
+        if not line.amount.is_zero():
             payments.append(
                 holdback.invoice(
                     line.amount,
