@@ -39,6 +39,7 @@ __all__ = [
     "FxTable",
     "Money",
     "RoundingPolicy",
+    "allocate_units",
     "minor_units",
     "total",
     "validate_currency",
@@ -281,25 +282,9 @@ class Money:
         if not weights:
             raise ValidationError.at("weights", "expected at least one weight")
         whole_weights = _whole_weights(weights)
-        whole = sum(whole_weights)
-        if whole == 0:
+        if sum(whole_weights) == 0:
             raise ValidationError.at("weights", "expected at least one weight above zero, all are zero")
-        count = len(whole_weights)
-        if whole_weights.count(whole_weights[0]) == count:
-            # Equal weights: equal remainders, so the earliest parts take the units left over.
-            base, left = divmod(units, count)
-            parts = [base + 1] * left + [base] * (count - left)
-        else:
-            parts = []
-            remainders: list[int] = []
-            for weight in whole_weights:
-                part, remainder = divmod(units * weight, whole)
-                parts.append(part)
-                remainders.append(remainder)
-            left = units - sum(parts)
-            # A stable sort on the remainder alone keeps earlier parts first among equals.
-            for i in sorted(range(count), key=lambda i: -remainders[i])[:left]:
-                parts[i] += 1
+        parts = allocate_units(units, whole_weights)
         sign = 1 if self.amount < 0 else 0
         made: dict[int, Money] = {}  # equal parts share one immutable value
         result = []
@@ -311,6 +296,35 @@ class Money:
                 money = made[part] = Money._trusted(Decimal((sign, digits, -unit)), self.currency)
             result.append(money)
         return tuple(result)
+
+
+def allocate_units(units: int, weights: Sequence[int]) -> list[int]:
+    """Split *units* (a whole number >= 0) in proportion to whole *weights* (>= 0, not all 0).
+
+    The rule of :meth:`Money.allocate`, on whole minor units: each part gets the floor of
+    its exact share; the units left over go one each to the parts with the largest
+    remainder, earlier parts first among equal remainders. The parts add up to *units*.
+
+    >>> allocate_units(10000, [1, 1, 1]), allocate_units(5, [10, 90])
+    ([3334, 3333, 3333], [1, 4])
+    """
+    whole = sum(weights)
+    count = len(weights)
+    if weights.count(weights[0]) == count:
+        # Equal weights: equal remainders, so the earliest parts take the units left over.
+        base, left = divmod(units, count)
+        return [base + 1] * left + [base] * (count - left)
+    parts = []
+    remainders: list[int] = []
+    for weight in weights:
+        part, remainder = divmod(units * weight, whole)
+        parts.append(part)
+        remainders.append(remainder)
+    left = units - sum(parts)
+    # A stable sort on the remainder alone keeps earlier parts first among equals.
+    for i in sorted(range(count), key=lambda i: -remainders[i])[:left]:
+        parts[i] += 1
+    return parts
 
 
 def _scaled(value: Decimal, places: int) -> int:

@@ -41,12 +41,14 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
-from crokit._decimal import exact_sum, in_crokit_context
+from crokit._currencies import MINOR_UNITS
+from crokit._decimal import EXACT, in_crokit_context
 from crokit.errors import ValidationError
-from crokit.money import Money
+from crokit.money import Money, allocate_units
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.fixed_fee import milestone_of_line
 from crokit.pricing.grants import InvestigatorGrants
+from crokit.pricing.line_item import units_decimal
 from crokit.pricing.models import FixedFee
 from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
 from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestonePlan
@@ -84,6 +86,7 @@ def _study_month(first_month: dt.date, index: int) -> dt.date:
     return first_month + relativedelta(months=index)
 
 
+@functools.lru_cache(maxsize=4096)
 def _period_name(first: dt.date, last: dt.date) -> str:
     if first.month == last.month:
         return f"{first:%Y-%m}"
@@ -122,9 +125,15 @@ def _fixed_lines(budget: Budget, fixed_fees: Sequence[FixedFee]) -> dict[int, Mi
     return found
 
 
-def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> dict[tuple[tuple[str, str], int], Money]:
-    """What each held-back grants line retains in each of its months: each model's holdback, spread exactly."""
-    retained: dict[tuple[tuple[str, str], int], Money] = {}
+def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> dict[tuple[tuple[str, str], int], int]:
+    """Minor units each held-back grants line retains in each of its months: each model's holdback, spread exactly.
+
+    The holdback is allocated over the lines' monthly parts in proportion to their
+    amounts (:meth:`~crokit.Money.allocate`, whole minor units as weights: the same
+    proportions as the amounts).
+    """
+    retained: dict[tuple[tuple[str, str], int], int] = {}
+    unit = MINOR_UNITS[budget.currency] or 0
     for number, model in enumerate(grants):
         if not isinstance(model, InvestigatorGrants):
             raise ValidationError.at(f"grants[{number}]", f"expected InvestigatorGrants, got {model!r}")
@@ -132,17 +141,22 @@ def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> di
             continue
         held = model.holdback(budget)
         parts = [
-            (line.key, month, part)
+            (line.key, month, units)
             for line in budget.lines
             if model.holds(line)
-            for month, part in line._monthly()  # noqa: SLF001 - the line's monthly split
-            if part.amount > 0
+            for month, units in line._month_units()  # noqa: SLF001 - the line's monthly split
+            if units > 0
         ]
         if held.is_zero() or not parts:
             continue
-        for (key, month, _), share in zip(parts, held.allocate([part.amount for _, _, part in parts]), strict=True):
-            retained[key, month] = retained.get((key, month), Money.zero(budget.currency)) + share
+        for (key, month, _), share in zip(parts, held.allocate([units for _, _, units in parts]), strict=True):
+            retained[key, month] = retained.get((key, month), 0) + _units(share.amount, unit)
     return retained
+
+
+def _units(amount: Decimal, unit: int) -> int:
+    """A rounded amount as signed whole minor units."""
+    return int(amount.scaleb(unit, context=EXACT))
 
 
 class _Invoices:
@@ -162,14 +176,16 @@ class _Invoices:
         budget: Budget,
         contract_start: dt.date,
         terms: BillingTerms,
-        retention: dict[tuple[tuple[str, str], int], Money],
+        retention: dict[tuple[tuple[str, str], int], int],
     ) -> None:
         self.contract_start = contract_start
         self.terms = terms
         self.currency = budget.currency
         self.retention = retention
-        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[Decimal], list[tuple[str, str]]]] = {}
-        self.kept: dict[tuple[bool, dt.date, dt.date], list[Decimal]] = {}
+        self.unit = MINOR_UNITS[budget.currency] or 0
+        # Per invoice: [minor units invoiced, minor units kept back, parts with a grants
+        # retention (even of zero)], and the line keys.
+        self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[int], list[tuple[str, str]]]] = {}
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
 
@@ -187,33 +203,37 @@ class _Invoices:
         quarterly = frequency is BillingFrequency.QUARTERLY
         periods = self.periods
         groups = self.groups
-        for month, part in line._monthly():  # noqa: SLF001 - the line's monthly split
+        retention = self.retention
+        for month, units in line._month_units():  # noqa: SLF001 - the line's monthly split
             period = periods.get((month, quarterly))
             if period is None:
                 period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
             group = groups.get((fees, *period))
             if group is None:
-                group = groups[fees, *period] = ([], [])
-            group[0].append(part.amount)
-            keys = group[1]
+                group = groups[fees, *period] = ([0, 0, 0], [])
+            sums, keys = group
+            sums[0] += units
             if not keys or keys[-1] != key:  # a quarter holds several months of one line
                 keys.append(key)
-            kept = self.retention.get((key, month)) if self.retention else None
-            if kept is not None:
-                self.kept.setdefault((fees, *period), []).append(kept.amount)
+            if retention:
+                kept = retention.get((key, month))
+                if kept is not None:
+                    sums[1] += kept
+                    sums[2] += 1
 
     def payments(self, holdback: _Holdback, grants: _Holdback) -> list[Payment]:
         result = []
         shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        for (fees, first, last), (amounts, keys) in self.groups.items():
+        unit = self.unit
+        for (fees, first, last), ((invoiced_units, kept_units, retaining), keys) in self.groups.items():
             kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
-            gross = Money._trusted(exact_sum(amounts), self.currency)  # noqa: SLF001 - sums of valid parts
-            if gross.is_zero():
+            if not invoiced_units:
                 continue
+            gross = Money._trusted(units_decimal(invoiced_units, unit), self.currency)  # noqa: SLF001 - exact sum
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
             invoiced = max(first, self.contract_start) if advance else last
             what = "Services" if kind is PaymentKind.SERVICE_PERIOD else "Pass-through costs"
-            kept = self.kept.get((fees, first, last))
+            kept = bool(retaining)
             lines = tuple(keys)
             lines = shared.setdefault(lines, lines)
             result.append(
@@ -223,8 +243,8 @@ class _Invoices:
                     kind=kind,
                     description=f"{what} {_period_name(first, last)}",
                     lines=lines,
-                    hold=kind is PaymentKind.SERVICE_PERIOD or bool(kept),
-                    keep=Money._trusted(exact_sum(kept), self.currency) if kept else None,  # noqa: SLF001
+                    hold=kind is PaymentKind.SERVICE_PERIOD or kept,
+                    keep=Money._trusted(units_decimal(kept_units, unit), self.currency) if kept else None,  # noqa: SLF001
                 )
             )
         return result
@@ -245,13 +265,13 @@ class _Holdback:
     def __init__(self, terms: BillingTerms, currency: str, *, grants: bool = False) -> None:
         self.terms = terms
         self.grants = grants
-        percent = terms.holdback_share.scaleb(2)  # exact: only the exponent moves
-        # Whole-number percentages split in integers; others keep their exact decimals.
-        self.weights: list[int] | list[Decimal] = (
-            [int(percent), 100 - int(percent)]
-            if percent == percent.to_integral_value()
-            else [percent, _HUNDRED - percent]
-        )
+        # The holdback share as whole-number weights [kept, paid] in its exact proportions.
+        share = terms.holdback_share
+        exponent = share.as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        kept = int(share.scaleb(places, context=EXACT))
+        self.weights = [kept, 10**places - kept]
+        self.unit = MINOR_UNITS[currency] or 0
         self.retained = Money.zero(currency)
         self.last_retained: dt.date | None = None
 
@@ -270,7 +290,7 @@ class _Holdback:
         retained: Money | None = None
         paid = gross
         if hold and (keep is not None or self.terms.holdback_share):
-            kept, paid = (keep, gross - keep) if keep is not None else gross.allocate(self.weights)
+            kept, paid = (keep, gross - keep) if keep is not None else self._split(gross)
             if not kept.is_zero():
                 retained = kept
                 self.retained += kept
@@ -284,6 +304,18 @@ class _Holdback:
             lines=lines,
             milestone=milestone,
             retained=retained,
+        )
+
+    def _split(self, gross: Money) -> tuple[Money, Money]:
+        """``gross.allocate(self.weights)``, on whole minor units (the same parts, signs and digits)."""
+        unit = self.unit
+        units = _units(gross.amount, unit)
+        kept, paid = allocate_units(abs(units), self.weights)
+        negative = units < 0
+        currency = gross.currency
+        return (
+            Money._trusted(units_decimal(kept, unit, negative=negative), currency),  # noqa: SLF001 - exact parts
+            Money._trusted(units_decimal(paid, unit, negative=negative), currency),  # noqa: SLF001
         )
 
     def release(self, planned: dt.date) -> Payment | None:
