@@ -150,10 +150,18 @@ def _union_check(hint: Any, args: tuple[Any, ...]) -> Check | None:
 def _collection_check(hint: Any, origin: Any, args: tuple[Any, ...]) -> Check:
     fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
     items = [_type_check(arg) for arg in args[: None if fixed else 1]]
+    whole_numbers = not fixed and args[:1] == (int,)
 
     def check(value: object, path: str) -> None:
         if not isinstance(value, origin):
             _fail(path, hint, value)
+        if (
+            whole_numbers
+            and value
+            and set(map(type, value)) == {int}
+            and -MAX_WHOLE <= min(value) <= max(value) <= MAX_WHOLE
+        ):
+            return  # whole numbers in range (month indexes), checked at C speed; the loop words errors
         if fixed and len(value) != len(items):
             _fail(path, hint, value, f"{len(value)} items instead of {len(items)}")
         for index, item in enumerate(value):
@@ -289,6 +297,17 @@ def _guard(converter: Callable[[Any], Any], field: _FieldType) -> Callable[[Any]
     return convert
 
 
+def _both(check: _FieldType, validator: Callable[[Any, attrs.Attribute[Any], Any], Any]) -> Callable[..., None]:
+    """The type check, then the field's own validator (``attrs.validators.and_`` without its loop)."""
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check(instance, attribute, value)
+        validator(instance, attribute, value)
+
+    validate.__doc__ = getattr(validator, "__doc__", None)
+    return validate
+
+
 def typed_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
     """An attrs ``field_transformer``: every field refuses a value of the wrong type.
 
@@ -309,7 +328,7 @@ def typed_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.At
     result = []
     for field in fields:
         check = _FieldType(cls, field.name)
-        validator = check if field.validator is None else attrs.validators.and_(check, field.validator)
+        validator = check if field.validator is None else _both(check, field.validator)
         converter: Any = field.converter
         if converter is not None and not isinstance(converter, attrs.Converter):
             converter = _guard(converter, check)

@@ -56,7 +56,7 @@ from crokit._validators import before_calendar_end, is_date, money_at_least_zero
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import FxTable, Money, minor_units, validate_currency
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
-from crokit.pricing.line_item import POLICY, _as_cost_bucket
+from crokit.pricing.line_item import POLICY, _as_cost_bucket, units_decimal
 from crokit.units import Fraction, fraction, fraction_validator, percent_text
 from crokit.vocabulary.lifecycle import Stage
 
@@ -338,16 +338,22 @@ class Escalation:
     @in_crokit_context
     def apply(self, budget: Budget) -> Budget:
         """Add one line per service, stage, bucket and contract year after the first."""
-        sums: dict[tuple[str, Stage, CostBucket], dict[int, dict[int, Money]]] = {}
+        # Per service, stage and bucket, per contract year: [minor units, months]; whole
+        # minor units of each line's monthly split (Money.allocate's parts), summed exactly.
+        sums: dict[tuple[str, Stage, CostBucket], dict[int, tuple[list[int], set[int]]]] = {}
         select = _in(self.applies_to)
         for line in budget.lines:
             if not select(line):
                 continue
-            for month, part in line.monthly().items():
+            for month, units in line._month_units():  # noqa: SLF001 - the line's monthly split
                 years = self.year_of(month)
                 if years:
-                    by_month = sums.setdefault((line.service, line.stage, line.bucket), {}).setdefault(years, {})
-                    by_month[month] = by_month.get(month, Money.zero(budget.currency)) + part
+                    group = sums.setdefault((line.service, line.stage, line.bucket), {})
+                    year = group.get(years)
+                    if year is None:
+                        year = group[years] = ([0], set())
+                    year[0][0] += units
+                    year[1].add(month)
         groups_per_service: dict[str, int] = {}
         for service, _, _ in sums:
             groups_per_service[service] = groups_per_service.get(service, 0) + 1
@@ -362,7 +368,8 @@ class Escalation:
                         stage=stage,
                         bucket=bucket,
                         years=years,
-                        parts=by_year[years],
+                        units=by_year[years][0][0],
+                        months=sorted(by_year[years][1]),
                         suffix=suffix,
                     )
                 )
@@ -376,15 +383,15 @@ class Escalation:
         stage: Stage,
         bucket: CostBucket,
         years: int,
-        parts: dict[int, Money],
+        units: int,
+        months: list[int],
         suffix: str,
     ) -> list[LineItem]:
-        base = sum(parts.values(), Money.zero(currency))
+        base = Money._trusted(units_decimal(units, minor_units(currency) or 0), currency)  # noqa: SLF001 - exact sum
         factor = self.factor(years)
         amount = (base * factor).rounded(POLICY)
         if amount.is_zero():
             return []
-        months = sorted(parts)
         first = self.start_date + relativedelta(months=months[0])
         return [
             LineItem(
