@@ -147,6 +147,14 @@ def _union_check(hint: Any, args: tuple[Any, ...]) -> Check | None:
     return check
 
 
+_FAST: Final[dict[type, Callable[[Any], bool]]] = {
+    int: lambda value: min(value) >= -MAX_WHOLE and max(value) <= MAX_WHOLE,
+    float: lambda value: all(map(math.isfinite, value)),
+    str: lambda value: all(map(str.isascii, value)),
+}
+"""Checks of a whole collection of one exact type, the common case of :func:`_collection_check`."""
+
+
 def _collection_check(hint: Any, origin: Any, args: tuple[Any, ...]) -> Check:
     fixed = origin is tuple and bool(args) and args[-1] is not Ellipsis
     items = [_type_check(arg) for arg in args[: None if fixed else 1]]

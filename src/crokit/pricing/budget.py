@@ -26,6 +26,7 @@ so its monthly parts sum exactly to the line.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -103,9 +104,9 @@ class Budget:
                     self.currency, line.amount.currency, operation=f"add lines[{index}] to the budget, mixing"
                 )
 
-    @property
+    @functools.cached_property
     def total(self) -> Money:
-        """The sum of every line."""
+        """The sum of every line (computed once per budget: a budget never changes)."""
         return total((line.amount for line in self.lines), currency=self.currency)
 
     def _by(self, key: Callable[[LineItem], K], order: Callable[[K], Any]) -> dict[K, Money]:

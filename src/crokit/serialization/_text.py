@@ -418,11 +418,16 @@ def parse(text: str | bytes, format: Format = "json", *, source: str = "") -> ob
         raise FormatError(format, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, source=source) from None
 
 
+_LEAVES: Final = frozenset({str, int, bool, float})
+"""Types :func:`_drop_none` passes through without a call: most values of a document."""
+
+
 def _drop_none(data: object) -> object:
+    """*data* without the ``None`` values of its tables (TOML has no null), lists as lists."""
     if isinstance(data, dict):
-        return {k: _drop_none(v) for k, v in data.items() if v is not None}
+        return {k: v if type(v) in _LEAVES else _drop_none(v) for k, v in data.items() if v is not None}
     if isinstance(data, list | tuple):  # fixed-length tuples unstructure as tuples
-        return [_drop_none(v) for v in data]
+        return [v if type(v) in _LEAVES else _drop_none(v) for v in data]
     return data
 
 
