@@ -48,7 +48,7 @@ def _evaluate(scenario: Scenario, seed: int | None) -> Evaluation:
 def _report(evaluation: Evaluation, fmt: str) -> str:
     from crokit.report import render
 
-    return render(evaluation, fmt)  # type: ignore[arg-type]
+    return render(evaluation, fmt, registry=default_registry())  # type: ignore[arg-type]
 
 
 def _workbook_output(args: argparse.Namespace) -> str | None:
