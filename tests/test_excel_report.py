@@ -137,6 +137,9 @@ def test_summary_reads_like_a_report(data: bytes, evaluation: Evaluation) -> Non
     assert summary.cell(row=first, column=1).value == 1
     assert _number(summary.cell(row=first, column=4).value) == winner.budget.total.amount  # type: ignore[union-attr]
     assert _number(summary.cell(row=first, column=5).value) == winner.cost_per_patient.amount  # type: ignore[union-attr]
+    ratio = winner.benchmark.ratio if winner.benchmark else None
+    assert ratio is not None
+    assert _number(summary.cell(row=first, column=6).value) == ratio.quantize(Decimal("0.0001"), ROUND_HALF_UP)
     fills = {summary.cell(row=row, column=2).fill.fgColor.rgb for row in range(first, first + len(names))}
     assert summary.cell(row=first, column=2).fill.fill_type == "solid"
     assert summary.cell(row=first + 1, column=2).fill.fill_type is None

@@ -60,7 +60,8 @@ def test_sections_and_the_winner(report: str, evaluation: Evaluation) -> None:
     assert sections[recommended] == "winner"
     for name in ("charts", "ranking", "criterion-contributions", "how-robust-is-the-choice", "warnings"):
         assert name in sections
-    assert list(sections).index("charts") == list(sections).index(recommended) + 1
+    order = list(sections)
+    assert order[:3] == [recommended, "ranking", "charts"]
     rows = re.findall(r'<tr class="winner">(.*?)</tr>', report)
     assert len(rows) == 1
     assert html.escape(winner.name) in rows[0]

@@ -326,8 +326,8 @@ def _candidate_row(sheet: Worksheet, row: int, result: CandidateResult, target: 
             if result.cost_per_patient is not None:
                 _money_cell(cell_at(sheet, row, 5), result.cost_per_patient.amount, currency)
     ratio = result.benchmark.ratio if result.benchmark is not None else None
-    if ratio is not None and fits_excel(ratio):
-        cell_at(sheet, row, 6).value = plain(ratio)
+    if ratio is not None:  # a reporting ratio: four places are plenty, and Excel holds them exactly
+        cell_at(sheet, row, 6).value = plain(ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
         cell_at(sheet, row, 6).number_format = '0.00"x"'
     notes = cell_at(sheet, row, 7)
     notes.value = "; ".join(result.reasons) or (result.benchmark.message if result.benchmark else None)

@@ -66,7 +66,7 @@ def render(
         format: ``"text"``, ``"markdown"``, ``"html"`` or ``"json"``.
         rich: For text, draw tables with rich (default: when rich is installed).
         standalone: For HTML, a complete page (default) or a fragment for notebooks.
-        charts: For HTML, inline SVG charts after the recommendation (default: on a
+        charts: For HTML, inline SVG charts after the ranking (default: on a
             complete page, not in a fragment); without matplotlib, a note says they
             are left out.
         registry: Names the charts' services and criteria (crokit's built-in vocabulary when ``None``).

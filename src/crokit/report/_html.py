@@ -172,8 +172,8 @@ def _charts(charts: Charts) -> str:
 def _body(blocks: Sequence[Block], charts: Charts | None) -> str:
     """The blocks before the first section in a header, then one section per level-1 or -2 heading.
 
-    The charts come after the first section (the recommendation), or after the header
-    when there is no section.
+    The charts come after the second section (the ranking, after the recommendation),
+    or after the last section when there are fewer, or after the header when there is none.
     """
     head: list[Block] = []
     sections: list[tuple[Heading, list[Block]]] = []
@@ -193,7 +193,7 @@ def _body(blocks: Sequence[Block], charts: Charts | None) -> str:
         css = ' class="winner"' if heading.highlight else ""
         out.append(f'<section id="{slug(heading.text, taken)}"{css}>')
         out += [_block(heading), *(_block(b) for b in content), "</section>"]
-        if number == 0 and charts is not None:
+        if number == min(1, len(sections) - 1) and charts is not None:
             out.append(_charts(charts))
     return "\n".join(out)
 
@@ -204,8 +204,8 @@ def page(blocks: Sequence[Block], *, standalone: bool = True, charts: Charts | N
     Args:
         blocks: The report, in reading order.
         standalone: A complete page with its CSS (default), or a ``<div>`` fragment.
-        charts: Charts to show after the first section (the recommendation), or a note
-            saying why there are none.
+        charts: Charts to show after the recommendation and the ranking (the first two
+            sections), or a note saying why there are none.
     """
     body = _body(blocks, charts)
     if not standalone:

@@ -115,7 +115,7 @@ def to_html(blocks: Sequence[Block], *, standalone: bool = True, charts: Charts 
     """HTML; with ``standalone`` a complete page with inline CSS, else a fragment for notebooks.
 
     The report comes in sections, the winner's highlighted, with *charts* (inline SVG,
-    see :mod:`crokit.report._html_charts`) after the recommendation and print-friendly
+    see :mod:`crokit.report._html_charts`) after the ranking and print-friendly
     CSS; see :func:`crokit.report._html.page`.
     """
     return page(blocks, standalone=standalone, charts=charts)
