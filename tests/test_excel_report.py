@@ -378,3 +378,16 @@ def test_export_report_workbook_writes_atomically(tmp_path: Path, evaluation: Ev
     assert openpyxl.load_workbook(target).sheetnames[0] == SUMMARY_SHEET
     with pytest.raises(crokit.InputFileError):
         export_report_workbook(evaluation, tmp_path / "missing" / "report.xlsx")
+
+
+def test_without_openpyxl_the_command_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    for name in [n for n in sys.modules if n == "openpyxl" or n.startswith("openpyxl.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    target = tmp_path / "demo.xlsx"
+    code, out, err = _run("demo", "--format", "xlsx", "--output", str(target))
+    assert (code, out) == (1, "")
+    assert "pip install 'crokit[excel]'" in err
+    assert not target.exists()

@@ -124,6 +124,17 @@ def test_the_demo_report_in_chromium(demo_page: Path, tmp_path: Path) -> None:
     assert not _blank(shot.read_bytes())
 
 
+def test_the_demo_report_prints(demo_page: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "demo.pdf"
+    printed = _run(demo_page, tmp_path / "profile-pdf", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert printed.returncode == 0, printed.stderr[-2000:]
+    assert _console(printed.stderr) == []
+    document = pdf.read_bytes()
+    assert document.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", document))
+    assert 2 <= pages <= 12  # A4 pages: the report, its tables and charts, none lost or blown up
+
+
 def test_the_checks_catch_a_script_error_a_fetch_and_a_blank_page(tmp_path: Path) -> None:
     broken = tmp_path / "broken.html"
     broken.write_text("<!DOCTYPE html><html><body><p>x</p><script>missingFunction();</script></body></html>")
