@@ -37,7 +37,8 @@ section.winner h2{border:none;color:var(--win-edge)}
 table{border-collapse:collapse;margin:0.5rem 0 1rem;font-size:0.92rem}
 th,td{border:1px solid var(--rule);padding:0.3rem 0.55rem;text-align:left;vertical-align:top}
 th{background:var(--head)}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
 tbody tr:nth-child(even){background:#fafbfc}
 tr.winner td{background:var(--win);font-weight:600}
 tr.winner td:first-child{box-shadow:inset 4px 0 0 var(--win-edge)}
@@ -52,7 +53,9 @@ footer{margin-top:2rem;border-top:1px solid var(--rule);color:var(--muted);font-
  body{max-width:none;margin:0;padding:0;font-size:10pt}
  h2{break-after:avoid}
  h3{break-after:avoid}
- table,figure{break-inside:avoid}
+ figure{break-inside:avoid}
+ table{max-width:100%}
+ th{overflow-wrap:break-word}
  thead{display:table-header-group}
  tr{break-inside:avoid}
  .charts{display:block}
