@@ -21,6 +21,7 @@ Excel and LibreOffice to recalculate on opening.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -56,6 +57,8 @@ _FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
 _WINNER_FILL: Final = "E3F2E1"
 _HEADER_FILL: Final = "EDEFF2"
 _SCORE_FORMAT: Final = "0.000"
+_LINE_HEIGHT: Final = 15
+"""Points per line of wrapped text (Calibri 11, the default font)."""
 _LINE_HEADER: Final = (
     "Service",
     "Stage",
@@ -168,6 +171,22 @@ def _widths(sheet: Worksheet, widths: Mapping[int, float]) -> None:
         sheet.column_dimensions[column_letter(column)].width = width
 
 
+def _fit_rows(sheet: Worksheet, wrapped: Mapping[int, float], *, first: int = 1) -> None:
+    """Give each row from *first* the height its wrapped text needs (*wrapped*: column -> width in characters).
+
+    Spreadsheets do not all size rows to wrapped text on opening (LibreOffice keeps the
+    default height, and the lines overlap), so the height is set from the text's length.
+    """
+    for row in range(first, sheet.max_row + 1):
+        lines = 1
+        for column, width in wrapped.items():
+            text = cell_at(sheet, row, column).value
+            if isinstance(text, str) and text:
+                lines = max(lines, sum(math.ceil(max(len(part), 1) / (width * 0.95)) for part in text.splitlines()))
+        if lines > 1:
+            sheet.row_dimensions[row].height = _LINE_HEIGHT * lines + 2
+
+
 def _print_setup(sheet: Worksheet, *, header_row: int | None = None) -> None:
     """Landscape, one page wide, the header repeated on every printed page."""
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -185,6 +204,7 @@ def _line_rows(sheet: Worksheet, budget: Budget, registry: Registry) -> None:
     from openpyxl.styles import Alignment
 
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     for row, line in enumerate(budget.lines, start=_FIRST_LINE):
         texts = (
             _service_name(registry, line.service),
@@ -199,6 +219,8 @@ def _line_rows(sheet: Worksheet, budget: Budget, registry: Registry) -> None:
         quantity.value = plain(line.quantity) if fits_excel(line.quantity) else f"{line.quantity}"
         _money_cell(cell_at(sheet, row, 7), line.unit_price.amount, budget.currency)
         _money_cell(cell_at(sheet, row, _AMOUNT), line.amount.amount, budget.currency)
+        for column in range(1, 9):
+            cell_at(sheet, row, column).alignment = top
         derivation = cell_at(sheet, row, 9)
         derivation.value = line.derivation
         derivation.alignment = wrap
@@ -256,7 +278,9 @@ def _budget_sheet(sheet: Worksheet, result: CandidateResult, evaluation: Evaluat
     _bold(total)
     _by_service_rows(sheet, budget, registry, total_row, cached)
     sheet.freeze_panes = f"A{_FIRST_LINE}"
-    _widths(sheet, {1: 30, 2: 12, 3: 44, 4: 18, 5: 10, 6: 10, 7: 16, 8: 18, 9: 60})
+    widths = {1: 30, 2: 12, 3: 44, 4: 18, 5: 10, 6: 10, 7: 16, 8: 18, 9: 60}
+    _widths(sheet, widths)
+    _fit_rows(sheet, {9: widths[9]}, first=_FIRST_LINE)
     _print_setup(sheet, header_row=_FIRST_LINE - 1)
     return cached
 
@@ -329,6 +353,8 @@ def _candidate_row(sheet: Worksheet, row: int, result: CandidateResult, target: 
     if ratio is not None:  # a reporting ratio: four places are plenty, and Excel holds them exactly
         cell_at(sheet, row, 6).value = plain(ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
         cell_at(sheet, row, 6).number_format = '0.00"x"'
+    for column in range(1, 7):
+        cell_at(sheet, row, column).alignment = Alignment(vertical="top")
     notes = cell_at(sheet, row, 7)
     notes.value = "; ".join(result.reasons) or (result.benchmark.message if result.benchmark else None)
     notes.alignment = Alignment(wrap_text=True, vertical="top")
@@ -364,12 +390,21 @@ def _summary(sheet: Worksheet, evaluation: Evaluation, sheets: Mapping[str, _She
         if result.id == evaluation.winner:
             _highlight(sheet, row, len(header) + 2)
     if evaluation.warnings:
+        from openpyxl.styles import Alignment
+
         row = header_row + len(evaluation.candidates) + 2
         sheet.cell(row=row, column=1, value="Warnings")
         _bold(cell_at(sheet, row, 1))
         for offset, warning in enumerate(evaluation.warnings, start=1):
-            cell_at(sheet, row + offset, 1).value = f"- {warning}"
-    _widths(sheet, {1: 10, 2: 36, 3: 9, 4: 20, 5: 20, 6: 13, 7: 70})
+            cell = cell_at(sheet, row + offset, 2)  # across Candidate to Notes, wrapped: printed within the page
+            cell.value = warning
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.merge_cells(start_row=row + offset, start_column=2, end_row=row + offset, end_column=7)
+    widths = {1: 10, 2: 36, 3: 9, 4: 20, 5: 20, 6: 13, 7: 70}
+    _widths(sheet, widths)
+    _fit_rows(sheet, {7: widths[7]}, first=header_row + 1)
+    if evaluation.warnings:
+        _fit_rows(sheet, {2: sum(widths[c] for c in range(2, 8))}, first=header_row + len(evaluation.candidates) + 3)
     sheet.freeze_panes = f"A{header_row + 1}"
     _print_setup(sheet)
     return cached
