@@ -10,6 +10,7 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.excel import export_report_workbook, report_workbook
 from crokit.excel._evaluation import SUMMARY_SHEET, add_cached_values, candidate_sheet_name
 from crokit.excel._numbers import sheet_ref
+from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation, evaluate
 from crokit.testing import evaluations
 
@@ -335,7 +337,13 @@ def test_demo_writes_the_workbook(tmp_path: Path, evaluation: Evaluation) -> Non
     target = tmp_path / "demo.xlsx"
     code, out, err = _run("demo", "--format", "xlsx", "--output", str(target))
     assert (code, out, err) == (0, "", "")
-    assert target.read_bytes() == report_workbook(evaluation)
+    assert _parts(target.read_bytes()) == _parts(report_workbook(evaluation))
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    """A workbook's parts, but for the one that records when it was written."""
+    book = zipfile.ZipFile(io.BytesIO(data))
+    return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
 
 
 def test_evaluate_writes_the_workbook(tmp_path: Path) -> None:
@@ -391,3 +399,33 @@ def test_without_openpyxl_the_command_says_how_to_install_it(tmp_path: Path, mon
     assert (code, out) == (1, "")
     assert "pip install 'crokit[excel]'" in err
     assert not target.exists()
+
+
+def test_budgets_excel_cannot_sum_get_crokits_exact_totals(evaluation: Evaluation) -> None:
+    winner, second = (r for r in evaluation.candidates if r.rank in {1, 2})
+    assert winner.budget is not None
+    assert second.budget is not None
+    line = winner.budget.lines[0]
+    huge = crokit.Money("12345678901234.56", "USD")  # 16 significant digits: Excel would round it
+    big = attrs.evolve(
+        line, service="acme:custom-service", quantity=Decimal(1), unit_price=huge, amount=huge, derivation="1 x huge"
+    )
+    changed = {
+        winner.id: attrs.evolve(winner, budget=Budget(currency="USD", lines=(big, *winner.budget.lines[1:]))),
+        second.id: attrs.evolve(second, budget=Budget(currency="USD", lines=())),
+    }
+    odd = attrs.evolve(evaluation, candidates=tuple(changed.get(r.id, r) for r in evaluation.candidates))
+    data = report_workbook(odd)
+    _check_cached_results(data)
+    formulas = _open(data, values=False)
+    big_sheet, empty_sheet = formulas.worksheets[1], formulas.worksheets[2]
+    total = _find(big_sheet, "Total")
+    assert big_sheet.cell(row=total, column=8).value == str(changed[winner.id].budget.total.amount)  # type: ignore[union-attr]
+    assert "more digits than Excel keeps" in str(big_sheet.cell(row=total, column=9).value)
+    assert big_sheet["A6"].value == "acme:custom-service"  # a service the registry does not know keeps its id
+    assert not any(str(c.value).startswith("=") for row in big_sheet.iter_rows() for c in row)
+    assert empty_sheet.cell(row=_find(empty_sheet, "Total"), column=8).value == 0
+    summary = _sheet(formulas, SUMMARY_SHEET)
+    first = _find(summary, "Rank") + 1
+    assert summary.cell(row=first, column=4).value == str(changed[winner.id].budget.total.amount)  # type: ignore[union-attr]
+    assert summary.cell(row=first + 1, column=4).value == 0
