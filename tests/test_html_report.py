@@ -7,6 +7,7 @@ import re
 import sys
 from html.parser import HTMLParser
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.report import render
 from crokit.report._document import Block, Bullets, Heading, Paragraph, Table
 from crokit.report._html import Chart, Charts, page, slug, svg_markup
-from crokit.report._html_charts import MISSING_NOTE, evaluation_charts
+from crokit.report._html_charts import MISSING_NOTE, NO_CHARTS_NOTE, evaluation_charts
 from crokit.scenario import Evaluation, evaluate
 
 
@@ -206,3 +207,16 @@ def _texts(block: Block) -> list[str]:
     if isinstance(block, Bullets):
         return list(block.items)
     return [cell for row in block.rows for cell in row]
+
+
+def test_an_evaluation_with_nothing_to_draw_says_so(evaluation: Evaluation) -> None:
+    nobody = attrs.evolve(
+        evaluation,
+        winner=None,
+        candidates=tuple(
+            attrs.evolve(r, rank=None, score=None, budget=None, schedule=None) for r in evaluation.candidates
+        ),
+        ranking=attrs.evolve(evaluation.ranking, scorecards=(), acceptability=(), intervals=()),
+    )
+    assert evaluation_charts(nobody) == Charts(note=NO_CHARTS_NOTE)
+    assert html.escape(NO_CHARTS_NOTE) in render(nobody, "html")

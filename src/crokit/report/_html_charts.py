@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     from crokit.registry import Registry
     from crokit.scenario import Evaluation
 
-__all__ = ["MISSING_NOTE", "evaluation_charts", "figure_svg"]
+__all__ = ["MISSING_NOTE", "NO_CHARTS_NOTE", "evaluation_charts", "figure_svg"]
 
 MISSING_NOTE: Final = "Charts are left out: matplotlib is not installed (pip install 'crokit[plot]')."
 """What the report says in place of its charts without matplotlib."""
+
+NO_CHARTS_NOTE: Final = "No charts: no candidate was ranked or priced."
+"""What the report says when there is nothing to draw."""
 
 _OTHERS: Final = "#9AA5B1"
 """The bars of the candidates that did not win: a grey that the winner's blue stands out from."""
@@ -118,4 +121,4 @@ def evaluation_charts(evaluation: Evaluation, *, registry: Registry | None = Non
         for number, (title, caption, figure) in enumerate(figures, start=1)
         if figure is not None
     )
-    return Charts(figures=charts)
+    return Charts(figures=charts) if charts else Charts(note=NO_CHARTS_NOTE)
