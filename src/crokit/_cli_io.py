@@ -107,8 +107,8 @@ def refuse_output_over(output: str | None, *inputs: str | None) -> None:
             raise _refusal(output, path)
 
 
-def write_output(output: str, text: str) -> None:
-    """Write *text* to *output* atomically, unless it is a file this command has read.
+def write_output(output: str, text: str | bytes) -> None:
+    """Write *text* (or the bytes of a binary file) to *output* atomically, unless it is a file this command has read.
 
     Raises:
         InputFileError: If *output* is an input, or cannot be written.

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from crokit._cli_engagement import add_engagement_command
 from crokit._cli_import import add_import_command
-from crokit._cli_io import emit
+from crokit._cli_io import emit, write_output
 from crokit._cli_validate import add_validate_command
+from crokit.errors import ValidationError
 from crokit.registry import default_registry
 from crokit.serialization import load
 
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["add_commands"]
 
-_REPORT_FORMATS = ("text", "markdown", "html", "json")
+_REPORT_FORMATS = ("text", "markdown", "html", "json", "xlsx")
+_FORMAT_HELP = "report format (default: text); xlsx, an Excel workbook, needs --output"
 
 
 def _load_scenario(path: str) -> Scenario:
@@ -46,20 +48,46 @@ def _evaluate(scenario: Scenario, seed: int | None) -> Evaluation:
 def _report(evaluation: Evaluation, fmt: str) -> str:
     from crokit.report import render
 
-    return render(evaluation, fmt)  # type: ignore[arg-type]
+    return render(evaluation, fmt, registry=default_registry())  # type: ignore[arg-type]
+
+
+def _workbook_output(args: argparse.Namespace) -> str | None:
+    """The file an xlsx report goes to, or ``None`` for the other formats.
+
+    Raises:
+        ValidationError: For ``--format xlsx`` without ``--output``: a workbook is not terminal text.
+    """
+    if args.format != "xlsx":
+        return None
+    if not args.output:
+        raise ValidationError.at(
+            "--output", "--format xlsx writes a workbook, not text: give the file, such as --output report.xlsx"
+        )
+    return str(args.output)
+
+
+def _write(evaluation: Evaluation, args: argparse.Namespace, workbook: str | None, out: TextIO) -> None:
+    if workbook is None:
+        _emit(_report(evaluation, args.format), args.output, out)
+        return
+    from crokit.excel._evaluation import report_workbook
+
+    write_output(workbook, report_workbook(evaluation, registry=default_registry()))
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from crokit.demo import DEMO_SEED, demo_scenario
 
+    workbook = _workbook_output(args)  # refused before any work
     seed = DEMO_SEED if args.seed is None else args.seed
-    _emit(_report(_evaluate(demo_scenario(), seed), args.format), args.output, out)
+    _write(_evaluate(demo_scenario(), seed), args, workbook, out)
     return 0
 
 
 def _evaluate_command(args: argparse.Namespace, out: TextIO) -> int:
+    workbook = _workbook_output(args)
     scenario = _load_scenario(args.file)
-    _emit(_report(_evaluate(scenario, args.seed), args.format), args.output, out)
+    _write(_evaluate(scenario, args.seed), args, workbook, out)
     return 0
 
 
@@ -79,14 +107,14 @@ def _checked_output(value: str) -> str:
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add demo, evaluate, validate, template and import to *commands*."""
     demo = commands.add_parser("demo", help="evaluate the built-in rare-disease Phase II scenario (illustrative)")
-    demo.add_argument("--format", choices=_REPORT_FORMATS, default="text")
+    demo.add_argument("--format", choices=_REPORT_FORMATS, default="text", help=_FORMAT_HELP)
     demo.add_argument("--output", type=_checked_output, help="write to this file instead of standard output")
     demo.add_argument("--seed", type=int, help="seed of the rank-acceptability sampling (default: the demo's)")
     demo.set_defaults(handler=_demo)
 
     evaluate = commands.add_parser("evaluate", help="evaluate a scenario file (TOML, JSON or YAML)")
     evaluate.add_argument("file")
-    evaluate.add_argument("--format", choices=_REPORT_FORMATS, default="text")
+    evaluate.add_argument("--format", choices=_REPORT_FORMATS, default="text", help=_FORMAT_HELP)
     evaluate.add_argument("--output", type=_checked_output, help="write to this file instead of standard output")
     evaluate.add_argument("--seed", type=int, help="seed for rank acceptabilities (none computed without one)")
     evaluate.set_defaults(handler=_evaluate_command)

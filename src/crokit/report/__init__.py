@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from crokit.engagement.document import EngagementReport
     from crokit.engagement.ledger import TransferTable
+    from crokit.registry import Registry
     from crokit.report._document import Block
     from crokit.scenario import Evaluation
 
@@ -55,6 +56,8 @@ def render(
     *,
     rich: bool | None = None,
     standalone: bool = True,
+    charts: bool | None = None,
+    registry: Registry | None = None,
 ) -> str:
     """*evaluation* as a report in *format*.
 
@@ -63,7 +66,17 @@ def render(
         format: ``"text"``, ``"markdown"``, ``"html"`` or ``"json"``.
         rich: For text, draw tables with rich (default: when rich is installed).
         standalone: For HTML, a complete page (default) or a fragment for notebooks.
+        charts: For HTML, inline SVG charts after the ranking (default: on a
+            complete page, not in a fragment); without matplotlib, a note says they
+            are left out.
+        registry: Names the charts' services and criteria (crokit's built-in vocabulary when ``None``).
     """
+    if format == "html" and (standalone if charts is None else charts):
+        from crokit.report._html_charts import evaluation_charts
+
+        return to_html(
+            build(evaluation), standalone=standalone, charts=evaluation_charts(evaluation, registry=registry)
+        )
     return _render_blocks(
         lambda: build(evaluation), lambda: json_report(evaluation), format, rich=rich, standalone=standalone
     )

@@ -22,10 +22,11 @@ __all__ = ["Block", "Bullets", "Heading", "Paragraph", "Table", "build", "format
 
 @attrs.frozen(kw_only=True)
 class Heading:
-    """A section heading (level 1 is the title)."""
+    """A section heading (level 1 is the title); ``highlight`` marks the section to stand out (the winner)."""
 
     text: str
     level: int = 2
+    highlight: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -44,12 +45,13 @@ class Bullets:
 
 @attrs.frozen(kw_only=True)
 class Table:
-    """A table; ``numeric`` marks the columns to right-align."""
+    """A table; ``numeric`` marks the columns to right-align, ``highlight`` the rows to stand out (the winner's)."""
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: frozenset[int] = frozenset()
     caption: str = ""
+    highlight: frozenset[int] = frozenset()
 
 
 Block = Heading | Paragraph | Bullets | Table
@@ -108,7 +110,7 @@ def _summary(evaluation: Evaluation) -> list[Block]:
     else:
         result = evaluation.candidate(winner)
         blocks += [
-            Heading(text=f"Recommended: {result.name}"),
+            Heading(text=f"Recommended: {result.name}", highlight=True),
             Paragraph(text=evaluation.ranking.explanation),
         ]
     return blocks
@@ -136,6 +138,7 @@ def _ranking(evaluation: Evaluation) -> list[Block]:
             headers=("rank", "candidate", "score", "total", "per patient", "vs benchmark"),
             rows=tuple(rows),
             numeric=frozenset({2, 3, 4, 5}),
+            highlight=frozenset(i for i, r in enumerate(evaluation.candidates) if r.id == evaluation.winner),
         ),
     ]
     excluded = [r for r in evaluation.candidates if not r.eligible]

@@ -1,28 +1,20 @@
 """Renderers: the same report blocks as plain text, rich text, Markdown or HTML.
 
-HTML is self-contained (inline CSS, no scripts, no external assets) and every piece
-of user text goes through :func:`html.escape`.
+HTML is self-contained (inline CSS and SVG, no scripts, no external assets) and every
+piece of user text goes through :func:`html.escape` (see :mod:`crokit.report._html`).
 """
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import io
 from collections.abc import Sequence
 
 from crokit.errors import MissingDependencyError
 from crokit.report._document import Block, Bullets, Heading, Paragraph
+from crokit.report._html import Charts, page
 
 __all__ = ["to_html", "to_markdown", "to_rich_text", "to_text"]
-
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}"
-    "table{border-collapse:collapse;margin:0.5rem 0 1rem}"
-    "th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:left;vertical-align:top}"
-    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-    "th{background:#f2f2f2}"
-)
 
 
 def _pad(cells: Sequence[str], widths: Sequence[int], numeric: frozenset[int]) -> str:
@@ -119,34 +111,11 @@ def to_markdown(blocks: Sequence[Block]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _cells(cells: Sequence[str], numeric: frozenset[int], tag: str) -> str:
-    numeric_class = ' class="n"'
-    return "".join(
-        f"<{tag}{numeric_class if index in numeric else ''}>{html.escape(cell)}</{tag}>"
-        for index, cell in enumerate(cells)
-    )
+def to_html(blocks: Sequence[Block], *, standalone: bool = True, charts: Charts | None = None) -> str:
+    """HTML; with ``standalone`` a complete page with inline CSS, else a fragment for notebooks.
 
-
-def to_html(blocks: Sequence[Block], *, standalone: bool = True) -> str:
-    """HTML; with ``standalone`` a complete page with inline CSS, else a fragment for notebooks."""
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            level = min(max(block.level, 1), 6)
-            out.append(f"<h{level}>{html.escape(block.text)}</h{level}>")
-        elif isinstance(block, Paragraph):
-            out.append(f"<p>{html.escape(block.text)}</p>")
-        elif isinstance(block, Bullets):
-            out.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in block.items) + "</ul>")
-        else:
-            head = "<tr>" + _cells(block.headers, block.numeric, "th") + "</tr>"
-            body = "".join("<tr>" + _cells(row, block.numeric, "td") + "</tr>" for row in block.rows)
-            out.append(f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")
-    fragment = "\n".join(out)
-    if not standalone:
-        return f'<div class="crokit-report">{fragment}</div>'
-    title = next((b.text for b in blocks if isinstance(b, Heading)), "crokit report")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n{fragment}\n</body></html>\n"
-    )
+    The report comes in sections, the winner's highlighted, with *charts* (inline SVG,
+    see :mod:`crokit.report._html_charts`) after the ranking and print-friendly
+    CSS; see :func:`crokit.report._html.page`.
+    """
+    return page(blocks, standalone=standalone, charts=charts)
