@@ -293,3 +293,20 @@ def test_a_scenario_file_sets_the_normalisation(registry: crokit.Registry) -> No
     bad = text.replace('normalisation = "min-max"', 'normalisation = "zscore"')
     with pytest.raises(CrokitError, match="'absolute', 'min-max'"):
         loads(bad, Scenario, "toml", registry=registry)
+
+
+def test_an_earlier_phase_plan_leaves_submission_and_approval_to_the_programme():
+    """Issue #12: a Phase II plan put submission and approval on its clinical study report's date."""
+    from crokit.pricing import derive_drivers
+    from crokit.scenario import planned_milestones
+    from crokit.vocabulary.lifecycle import Milestone, Stage
+
+    scenario = demo_scenario()
+    drivers = derive_drivers(scenario.study, scenario.assumptions)
+    phase_2 = {d.milestone for d in planned_milestones(scenario.study, drivers).dates}
+    assert Milestone.CLINICAL_STUDY_REPORT in phase_2
+    assert Milestone.SUBMISSION not in phase_2
+    assert Milestone.APPROVAL not in phase_2
+    pivotal = attrs.evolve(scenario.study, phase=Stage.PHASE_3)
+    phase_3 = {d.milestone for d in planned_milestones(pivotal, derive_drivers(pivotal, scenario.assumptions)).dates}
+    assert {Milestone.SUBMISSION, Milestone.APPROVAL} <= set(phase_3)

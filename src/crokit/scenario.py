@@ -52,7 +52,7 @@ from crokit.selection.models import _decimal_pairs
 from crokit.selection.ranking import CandidateInput, Ranking, SelectionSettings, select
 from crokit.serialization import DocumentSpec
 from crokit.study import Study
-from crokit.vocabulary.lifecycle import Milestone
+from crokit.vocabulary.lifecycle import Milestone, Stage
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -264,15 +264,27 @@ class Evaluation:
         return render(self, "markdown")
 
 
+_PROGRAMME_MILESTONES = frozenset({Milestone.SUBMISSION, Milestone.APPROVAL})
+_REGISTRATION_PHASES = frozenset({Stage.PHASE_2_3, Stage.PHASE_3})
+
+
 def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:
     """Plan the milestones: the contract's signature on the study's start date, the rest later.
 
     Every other milestone falls on the last day of the study month the timeline puts it
     in. The month comes from :meth:`~crokit.pricing.CostDrivers.month_of`, counted from the
     study's start date; a month ends the day before the same day of the next month.
+
+    Regulatory submission and approval belong to the programme, not to the study: they
+    are planned only for a registration study (Phase 2/3 or Phase 3), on its last month.
+    An earlier-phase study's plan stops at its clinical study report; a payment on a
+    programme milestone then needs a milestone plan that dates it.
     """
+    programme = study.phase in _REGISTRATION_PHASES
     dates = [(Milestone.CONTRACT_SIGNED, study.start_date)]
     for milestone in Milestone:
+        if milestone in _PROGRAMME_MILESTONES and not programme:
+            continue
         if milestone is not Milestone.CONTRACT_SIGNED:
             month = drivers.month_of(milestone)
             dates.append((milestone, study.start_date + relativedelta(months=month + 1, days=-1)))

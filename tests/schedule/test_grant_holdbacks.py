@@ -13,7 +13,7 @@ from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.pricing import InvestigatorGrants, Proposal
 from crokit.pricing.derive import derive_drivers
 from crokit.scenario import planned_milestones
-from crokit.schedule import PaymentKind, build_schedule
+from crokit.schedule import MilestoneDate, MilestonePlan, PaymentKind, build_schedule
 from crokit.testing import billing_terms, investigator_grants
 from crokit.vocabulary import Milestone
 
@@ -22,6 +22,12 @@ SCENARIO = demo_scenario()
 STUDY = SCENARIO.study
 DRIVERS = derive_drivers(STUDY, SCENARIO.assumptions)
 PLAN = planned_milestones(STUDY, DRIVERS)
+# Terms may release a holdback on any milestone: date the programme's too (a Phase II plan
+# leaves regulatory submission and approval out).
+_REPORT = PLAN.date_of(Milestone.CLINICAL_STUDY_REPORT)
+FULL_PLAN = MilestonePlan(
+    dates=(*PLAN.dates, *(MilestoneDate(milestone=m, date=_REPORT) for m in (Milestone.SUBMISSION, Milestone.APPROVAL)))
+)
 
 
 def retained_from_grants(schedule) -> Money:
@@ -58,7 +64,9 @@ def test_the_demo_retains_the_grants_holdback_and_releases_it_on_database_lock()
 def test_what_the_schedule_retains_is_what_the_budget_holds_back(grants, share, terms) -> None:
     grants = attrs.evolve(grants, holdback_share=share)
     budget = Proposal(cro_id="x", currency="USD", items=(grants,)).price(STUDY, DRIVERS, registry=REGISTRY)
-    schedule = build_schedule(budget, contract_start=STUDY.start_date, milestones=PLAN, terms=terms, grants=[grants])
+    schedule = build_schedule(
+        budget, contract_start=STUDY.start_date, milestones=FULL_PLAN, terms=terms, grants=[grants]
+    )
     assert retained_from_grants(schedule) == grants.holdback(budget)
     assert sum((p.amount for p in schedule.payments), Money.zero("USD")) == budget.total
     released = [p for p in schedule.payments if p.kind is PaymentKind.HOLDBACK_RELEASE]
