@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from crokit import _hypothesis_plugin
+from crokit import _hypothesis_plugin, _views
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._migrations import SCENARIO_MIGRATIONS
@@ -57,7 +57,7 @@ from crokit.vocabulary.lifecycle import Milestone
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
 
 __all__ = [
     "BenchmarkResult",
@@ -241,27 +241,19 @@ class Evaluation:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per candidate (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, one row per candidate (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """The report as an HTML fragment for notebooks (:func:`crokit.report.render`)."""
-        from crokit.report import render
-
-        return render(self, "html", standalone=False)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """The report as Markdown for notebooks (:func:`crokit.report.render`)."""
-        from crokit.report import render
-
-        return render(self, "markdown")
+        return _views.markdown(self)
 
 
 def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:

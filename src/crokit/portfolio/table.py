@@ -16,7 +16,7 @@ from crokit.money import Money, total
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue
+    from crokit._views import JsonValue
     from crokit.scenario import Evaluation
 
 __all__ = ["COLUMNS", "Portfolio", "PortfolioRow", "row_from_evaluation", "scenario_seed"]

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from crokit import _views
 from crokit._convert import to_tuple
 from crokit._currencies import MINOR_UNITS
 from crokit._decimal import exact_add
@@ -45,7 +46,7 @@ from crokit.vocabulary.lifecycle import Stage
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
     from crokit.registry import Registry
 
 __all__ = [
@@ -180,27 +181,19 @@ class Budget:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per line (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, one row per line (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (see :func:`crokit.display.budget_html`)."""
-        from crokit.display import budget_html
-
-        return budget_html(self)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.budget_markdown`)."""
-        from crokit.display import budget_markdown
-
-        return budget_markdown(self)
+        return _views.markdown(self)
 
     def diff(self, other: Budget) -> BudgetDiff:
         """What changed from this budget (the old one) to *other* (the new one).

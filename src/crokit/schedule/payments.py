@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from crokit import _views
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._typed import typed_fields
@@ -35,7 +36,7 @@ from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
 
 __all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_index", "month_start"]
 
@@ -289,24 +290,16 @@ class PaymentSchedule:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per payment (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, one row per payment (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (see :func:`crokit.display.schedule_html`)."""
-        from crokit.display import schedule_html
-
-        return schedule_html(self)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.schedule_markdown`)."""
-        from crokit.display import schedule_markdown
-
-        return schedule_markdown(self)
+        return _views.markdown(self)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from crokit import _views
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
 from crokit._typed import typed_fields
@@ -31,7 +32,7 @@ from crokit.vocabulary.criteria import BUILTIN_CRITERIA, CriterionId
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
 
 __all__ = [
     "AcceptabilityRow",
@@ -329,24 +330,16 @@ class Ranking:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per candidate, eligible ones first (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, eligible candidates first (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (see :func:`crokit.display.ranking_html`)."""
-        from crokit.display import ranking_html
-
-        return ranking_html(self)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.ranking_markdown`)."""
-        from crokit.display import ranking_markdown
-
-        return ranking_markdown(self)
+        return _views.markdown(self)
