@@ -9,6 +9,13 @@ DataFrame from the same rows (pandas is imported only then; install it with
 ``pip install 'crokit[pandas]'``). Its money columns hold :class:`~decimal.Decimal`
 values by default, so sums stay exact; ``numeric="float"`` converts them to floats.
 
+Precision: money is written at its currency's minor units (``54000.00``, ``0.00``; a
+unit price with more places, ``186.3333``, keeps them, nothing is rounded); ratios
+(``benchmark_ratio``) are rounded half-even to :data:`RATIO_PLACES` places. An excluded
+candidate's row says so: ``eligible`` is false, ``reasons`` says why, and ``rank``,
+``score`` and the money it was never priced at are missing (``None`` in records;
+``<NA>`` or ``NaN`` in a DataFrame); an eligible row's ``reasons`` is ``""``.
+
 The columns, one row per item:
 
 - budget, per line: ``service, stage, kind, bucket, description, basis, quantity,
@@ -22,6 +29,6 @@ The columns, one row per item:
 """
 
 from crokit._views import JsonValue, Numeric
-from crokit.presentation._dataframe import Tabular, to_dataframe, to_records
+from crokit.presentation._dataframe import RATIO_PLACES, Tabular, to_dataframe, to_records
 
-__all__ = ["JsonValue", "Numeric", "Tabular", "to_dataframe", "to_records"]
+__all__ = ["RATIO_PLACES", "JsonValue", "Numeric", "Tabular", "to_dataframe", "to_records"]

@@ -12,6 +12,7 @@ import attrs
 from crokit._views import JsonValue, Numeric
 from crokit.errors import MissingDependencyError, ValidationError
 from crokit.money import Money
+from crokit.presentation._precision import RATIO_PLACES, at_minor_units, rounded_ratio
 from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation
 from crokit.schedule.payments import PaymentSchedule
@@ -20,7 +21,7 @@ from crokit.selection.models import Ranking
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Tabular", "to_dataframe", "to_records"]
+__all__ = ["RATIO_PLACES", "Tabular", "to_dataframe", "to_records"]
 
 Tabular: TypeAlias = Budget | PaymentSchedule | Ranking | Evaluation
 """What :func:`to_records` and :func:`to_dataframe` accept."""
@@ -39,7 +40,11 @@ class _Table:
 
 
 def _amount(money: Money | None) -> Decimal | None:
-    return None if money is None else money.amount
+    return None if money is None else at_minor_units(money)
+
+
+def _ratio(value: Decimal | None) -> Decimal | None:
+    return None if value is None else rounded_ratio(value)
 
 
 def _value(member: enum.Enum | None) -> str | None:
@@ -69,8 +74,8 @@ def _budget(budget: Budget) -> _Table:
             "description": line.description,
             "basis": _value(line.basis),
             "quantity": line.quantity,
-            "unit_price": line.unit_price.amount,
-            "amount": line.amount.amount,
+            "unit_price": _amount(line.unit_price),
+            "amount": _amount(line.amount),
             "currency": line.amount.currency,
             "months": list(line.months),
         }
@@ -98,7 +103,7 @@ def _schedule(schedule: PaymentSchedule) -> _Table:
             "kind": payment.kind.value,
             "description": payment.description,
             "milestone": _value(payment.milestone),
-            "amount": payment.amount.amount,
+            "amount": _amount(payment.amount),
             "retained": _amount(payment.retained),
             "currency": payment.amount.currency,
             "lines": "; ".join(f"{service} / {description}" for service, description in payment.lines),
@@ -157,9 +162,9 @@ def _evaluation(evaluation: Evaluation) -> _Table:
             "eligible": result.eligible,
             "rank": result.rank,
             "score": result.score,
-            "total": None if result.budget is None else result.budget.total.amount,
+            "total": None if result.budget is None else _amount(result.budget.total),
             "cost_per_patient": _amount(result.cost_per_patient),
-            "benchmark_ratio": None if result.benchmark is None else result.benchmark.ratio,
+            "benchmark_ratio": None if result.benchmark is None else _ratio(result.benchmark.ratio),
             "currency": evaluation.currency,
             "reasons": "; ".join(result.reasons),
         }
@@ -193,9 +198,10 @@ def _json(cell: _Cell) -> JsonValue:
 def to_records(obj: Tabular) -> list[dict[str, JsonValue]]:
     """One JSON-safe dict per row of *obj* (see the module docstring for the columns).
 
-    Money amounts, quantities and ratios are exact decimal strings (``"54000.00"``),
-    dates ISO strings (``"2027-03-17"``); every row has every column, ``None`` where a
-    value is missing.
+    Money amounts, quantities and ratios are decimal strings (``"54000.00"``), money at
+    its currency's minor units and ratios rounded to :data:`RATIO_PLACES` places; dates
+    are ISO strings (``"2027-03-17"``); every row has every column, ``None`` where a value
+    is missing.
 
     Raises:
         ValidationError: If *obj* is not a Budget, PaymentSchedule, Ranking or Evaluation.
@@ -209,12 +215,15 @@ def to_dataframe(obj: Tabular, *, numeric: Numeric = "decimal") -> pd.DataFrame:
 
     Args:
         obj: A Budget, PaymentSchedule, Ranking or Evaluation.
-        numeric: ``"decimal"`` (the default) keeps money amounts, quantities and ratios
-            as exact :class:`~decimal.Decimal` objects, so ``df["amount"].sum()`` is
-            exact; ``"float"`` converts them to floats (missing values become NaN).
+        numeric: How money (and quantities and ratios) is held: ``"decimal"`` (the
+            default) keeps :class:`~decimal.Decimal` objects at the currency's minor
+            units, so ``df["amount"].sum()`` is exact; ``"float"`` converts them to
+            floats (missing values become NaN), for statistics and plotting.
 
     Date columns hold pandas timestamps, and ``rank`` is a nullable integer column
-    (``<NA>`` for an excluded candidate).
+    (``<NA>`` for an excluded candidate). A missing value in a Decimal or other object
+    column is ``<NA>`` (``pd.NA``), never ``None``; ``score`` is NaN for an excluded
+    candidate.
 
     Raises:
         MissingDependencyError: If pandas is not installed (extra ``pandas``).
@@ -239,4 +248,7 @@ def to_dataframe(obj: Tabular, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         frame[column] = pd.to_datetime(frame[column])
     if "rank" in table.columns:
         frame["rank"] = frame["rank"].astype("Int64")
+    for column in table.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].where(frame[column].notna(), pd.NA)
     return frame

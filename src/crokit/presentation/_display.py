@@ -10,6 +10,7 @@ import attrs
 
 from crokit.errors import ValidationError
 from crokit.money import Money
+from crokit.presentation._precision import at_minor_units
 from crokit.pricing.budget import Budget
 from crokit.schedule.payments import PaymentSchedule
 from crokit.selection.models import Ranking
@@ -44,7 +45,7 @@ def _number(value: Decimal) -> str:
 
 
 def _money(money: Money | None) -> str:
-    return "" if money is None else _number(money.amount)
+    return "" if money is None else _number(at_minor_units(money))
 
 
 def _more(hidden: int) -> str:
@@ -59,8 +60,8 @@ def _budget_sections(budget: Budget) -> list[_Section]:
             line.kind.value,
             line.description,
             _number(line.quantity),
-            _number(line.unit_price.amount),
-            _number(line.amount.amount),
+            _money(line.unit_price),
+            _money(line.amount),
         )
         for line in budget.lines
     )
