@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from crokit import _hypothesis_plugin, _views
+from crokit import _hypothesis_plugin, _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._migrations import SCENARIO_MIGRATIONS
@@ -171,7 +171,7 @@ class BenchmarkResult:
     source: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class CandidateResult:
     """Everything the evaluation found about one candidate.
 
@@ -201,8 +201,25 @@ class CandidateResult:
     benchmark: BenchmarkResult | None = None
     schedule: PaymentSchedule | None = None
 
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        if not self.eligible:
+            return _text.summary(
+                "CandidateResult", f"id={self.id!r}", "eligible=False", _text.count(len(self.reasons), "reason")
+            )
+        total = None if self.budget is None else self.budget.total
+        score = "None" if self.score is None else f"{self.score:.4f}"
+        return _text.summary(
+            "CandidateResult",
+            f"id={self.id!r}",
+            "eligible=True",
+            f"rank={self.rank!r}",
+            f"score={score}",
+            f"total={_text.money(total)}",
+        )
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Evaluation:
     """The answer to a scenario: eligibility, prices, payments, ranking and robustness.
 
@@ -254,6 +271,19 @@ class Evaluation:
     def _repr_markdown_(self) -> str:
         """The report as Markdown for notebooks (:func:`crokit.report.render`)."""
         return _views.markdown(self)
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        eligible = sum(result.eligible for result in self.candidates)
+        return _text.summary(
+            "Evaluation",
+            f"study={self.study.name!r}",
+            f"currency={self.currency!r}",
+            _text.count(len(self.candidates), "candidate"),
+            f"{eligible} eligible",
+            f"winner={self.winner!r}",
+            f"seed={self.seed!r}",
+        )
 
 
 def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:

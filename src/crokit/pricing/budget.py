@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from crokit import _views
+from crokit import _text, _views
 from crokit._convert import to_tuple
 from crokit._currencies import MINOR_UNITS
 from crokit._decimal import exact_add
@@ -80,7 +80,7 @@ def _lines(_instance: Budget, attribute: attrs.Attribute[Any], value: tuple[Line
         seen[line.key] = index
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Budget:
     """Priced lines in one currency, with exact roll-ups.
 
@@ -240,6 +240,15 @@ class Budget:
             new_total=other.total,
             lines=tuple(changes),
             services=_service_changes(self.by_service(), other.by_service(), changes, zero),
+        )
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        return _text.summary(
+            "Budget",
+            f"currency={self.currency!r}",
+            _text.count(len(self.lines), "line"),
+            f"total={_text.money(self.total)}",
         )
 
 

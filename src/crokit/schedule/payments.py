@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from crokit import _views
+from crokit import _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._typed import typed_fields
@@ -189,7 +189,7 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
         previous = payment
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class PaymentSchedule:
     """Every payment of a contract, in due-date order, in one currency.
 
@@ -303,3 +303,13 @@ class PaymentSchedule:
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.schedule_markdown`)."""
         return _views.markdown(self)
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        return _text.summary(
+            "PaymentSchedule",
+            f"currency={self.currency!r}",
+            f"contract_start={self.contract_start.isoformat()}",
+            _text.count(len(self.payments), "payment"),
+            f"total={_text.money(self.total)}",
+        )
