@@ -117,3 +117,24 @@ def test_the_hooks_refuse_a_type_without_a_renderer():
             hook(3)
     with pytest.raises(ValidationError, match="got str"):
         _views.dataframe("budget")
+
+
+def test_the_first_call_loads_the_renderers_by_name():
+    code = (
+        "import sys\n"
+        "from crokit.demo import demo_scenario\n"
+        "from crokit.scenario import evaluate\n"
+        "from crokit import Registry\n"
+        "evaluation = evaluate(demo_scenario(), registry=Registry.builtin())\n"
+        "budget = evaluation.candidates[0].budget\n"
+        "assert 'crokit.presentation' not in sys.modules\n"
+        "html = budget._repr_html_()\n"
+        "assert html.startswith('<div class=\"crokit\">'), html[:40]\n"
+        "assert budget.to_records()[0]['amount'] == '54000.00'\n"
+        "assert 'pandas' not in sys.modules\n"
+        f"assert {_views.PRESENTATION!r} in sys.modules\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

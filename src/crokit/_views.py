@@ -4,10 +4,10 @@ Budgets, payment schedules, rankings and evaluations show themselves as tables a
 without importing the presentation layer: their ``to_records``, ``to_dataframe``,
 ``_repr_html_`` and ``_repr_markdown_`` methods call the generic functions here, and
 :mod:`crokit.presentation` registers one renderer per type on them
-(:func:`functools.singledispatch`). The package is imported by its name, with
-:func:`importlib.import_module`, on the first call for a type that has no renderer yet, so
-the models never import it, and importing a model imports neither the presentation layer
-nor pandas.
+(:func:`functools.singledispatch`). Its registering module (:data:`PRESENTATION`) is
+imported by name, with :func:`importlib.import_module`, on the first call for a type
+that has no renderer yet, so the models never import it, and importing a model imports
+neither the presentation layer nor pandas.
 
 This module imports nothing of crokit but its errors: it sits below the models, and the
 presentation package sits above them.
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PRESENTATION", "JsonValue", "Numeric", "dataframe", "html", "markdown", "records"]
 
-PRESENTATION = "crokit.presentation"
-"""The package that registers the renderers, imported by name on first use."""
+PRESENTATION = "crokit.presentation._renderers"
+"""The module of the presentation package that registers the renderers, imported by name on first use."""
 
 JsonValue: TypeAlias = str | int | float | bool | list[int] | None
 """What a record's cell holds: something :func:`json.dumps` writes as it is."""

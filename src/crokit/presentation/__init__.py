@@ -3,16 +3,13 @@
 The models (:class:`~crokit.pricing.Budget`, :class:`~crokit.schedule.PaymentSchedule`,
 :class:`~crokit.selection.Ranking`, :class:`~crokit.scenario.Evaluation`) know nothing
 of this package. Their ``to_records``, ``to_dataframe``, ``_repr_html_`` and
-``_repr_markdown_`` methods call the generic functions of :mod:`crokit._views`, and
-importing this package registers the renderers on them; :mod:`crokit._views` imports it
-by name the first time one is needed.
+``_repr_markdown_`` methods call the generic functions of :mod:`crokit._views`, which
+import the private module ``crokit.presentation._renderers`` by name the first time one
+is needed; importing it registers the renderers. This ``__init__`` imports nothing, so a
+module of the package can be imported on its own without side effects.
 
 The public functions are in :mod:`crokit.display` (HTML and Markdown tables) and
 :mod:`crokit.dataframe` (records and DataFrames); the modules here are private.
 """
 
-from crokit.presentation import _renderers
-
 __all__: list[str] = []
-
-del _renderers
