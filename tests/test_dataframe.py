@@ -6,11 +6,15 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crokit import Registry
 from crokit.dataframe import to_dataframe, to_records
 from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.errors import MissingDependencyError, ValidationError
+from crokit.money import Money
+from crokit.presentation._dataframe import RATIO_PLACES, _amount
 from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation, evaluate
 from crokit.schedule.payments import PaymentSchedule
@@ -159,3 +163,86 @@ def test_missing_pandas(monkeypatch: pytest.MonkeyPatch, budget: Budget) -> None
     assert info.value.package == "pandas"
     assert info.value.extra == "pandas"
     assert to_records(budget)  # records need no pandas
+
+
+MONEY_COLUMNS = {
+    "budget": ("unit_price", "amount"),
+    "schedule": ("amount", "retained"),
+    "evaluation": ("total", "cost_per_patient"),
+}
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return -exponent
+
+
+def test_money_columns_have_the_currency_places(
+    evaluation: Evaluation, budget: Budget, schedule: PaymentSchedule
+) -> None:
+    frames = {
+        "budget": to_dataframe(budget),
+        "schedule": to_dataframe(schedule),
+        "evaluation": to_dataframe(evaluation),
+    }
+    for name, columns in MONEY_COLUMNS.items():
+        for column in columns:
+            values = [value for value in frames[name][column] if not pd.isna(value)]
+            assert values, (name, column)
+            assert all(isinstance(value, Decimal) and _places(value) == 2 for value in values), (name, column)
+    # a unit price written 14000.000 in the proposal is shown at the currency's places
+    assert any(_places(line.unit_price.amount) > 2 for line in budget.lines)
+    assert [str(record["unit_price"]) for record in to_records(budget)] == [
+        f"{line.unit_price.amount:.2f}" for line in budget.lines
+    ]
+
+
+@given(st.from_type(Money))
+def test_money_cells_keep_the_value_at_least_at_the_minor_units(money: Money) -> None:
+    cell = _amount(money)
+    assert cell == money.amount
+    assert cell is not None
+    assert _places(cell) >= (money.minor_unit or 0)
+    assert _places(cell) in {money.minor_unit or 0, _places(money.amount)}
+
+
+def test_a_zero_amount_is_written_at_the_currency_places() -> None:
+    assert str(_amount(Money(Decimal("0E-11"), "USD"))) == "0.00"
+    assert str(_amount(Money(Decimal("0E-11"), "JPY"))) == "0"
+    assert str(_amount(Money(Decimal("186.3333"), "USD"))) == "186.3333"
+
+
+def test_benchmark_ratio_is_rounded_to_four_places(evaluation: Evaluation) -> None:
+    records = to_records(evaluation)
+    frame = to_dataframe(evaluation)
+    for record, result, cell in zip(records, evaluation.candidates, frame["benchmark_ratio"], strict=True):
+        if result.benchmark is None or result.benchmark.ratio is None:
+            assert record["benchmark_ratio"] is None
+            assert pd.isna(cell)
+            continue
+        exact = result.benchmark.ratio
+        assert record["benchmark_ratio"] == str(exact.quantize(Decimal("0.0001")))
+        assert _places(cell) == RATIO_PLACES
+        assert abs(cell - exact) <= Decimal("0.00005")
+    assert records[0]["benchmark_ratio"] == "0.3691"
+
+
+def test_excluded_candidates_have_explicit_values(evaluation: Evaluation) -> None:
+    for frame in (to_dataframe(evaluation), to_dataframe(evaluation, numeric="float")):
+        excluded = frame[~frame["eligible"]]
+        assert len(excluded) == 1
+        row = excluded.iloc[0]
+        assert not row["eligible"]
+        assert row["rank"] is pd.NA
+        assert pd.isna(row["score"])
+        assert pd.isna(row["total"])
+        assert row["reasons"].startswith("does not offer required services")
+        assert row["currency"] == "USD"
+    decimals = to_dataframe(evaluation)
+    assert decimals["total"].iloc[-1] is pd.NA  # not None: missing money reads <NA>, like rank
+    assert decimals["total"].sum() == sum(r.budget.total.amount for r in evaluation.candidates if r.budget)
+    ranking = to_dataframe(evaluation.ranking)
+    assert ranking["rank"].iloc[-1] is pd.NA
+    assert ranking["reasons"].iloc[-1]
+    assert (ranking["reasons"].iloc[:-1] == "").all()

@@ -108,7 +108,7 @@ def test_schedule_tables(schedule: PaymentSchedule) -> None:
 
 def test_empty_schedule() -> None:
     empty = PaymentSchedule(currency="EUR", contract_start=date(2027, 1, 1))
-    assert "Total: 0 EUR" in schedule_html(empty)
+    assert "Total: 0.00 EUR" in schedule_html(empty)  # the currency's places, not "0"
     assert "0 payments" in schedule_markdown(empty)
 
 
@@ -158,3 +158,12 @@ def test_evaluation_reprs_use_the_report(evaluation: Evaluation) -> None:
 
     assert evaluation._repr_html_() == render(evaluation, "html", standalone=False)
     assert evaluation._repr_markdown_() == render(evaluation, "markdown")
+
+
+def test_money_cells_have_the_currency_places(evaluation: Evaluation) -> None:
+    budget = evaluation.candidates[0].budget
+    assert budget is not None
+    padded = next(line for line in budget.lines if str(line.unit_price.amount) == "14000.000")
+    markdown = budget_markdown(budget)
+    assert f"| {padded.description} | 5 | 14,000.00 | 70,000.00 |" in markdown
+    assert "14,000.000" not in markdown

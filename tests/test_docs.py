@@ -32,7 +32,7 @@ from crokit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PYTHON_PAGES = ("tutorial.md", "scenario.md", "import.md")
+PYTHON_PAGES = ("tutorial.md", "scenario.md", "import.md", "notebooks.md")
 COMMAND_PAGES = ("tutorial.md", "cli.md", "import.md")
 _FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _SHELL_SYNTAX = frozenset({"|", ">", ">>", "<", "&&", "||", ";", "&"})

@@ -38,7 +38,7 @@ from fractions import Fraction
 
 import attrs
 
-from crokit import _hypothesis_plugin
+from crokit import _hypothesis_plugin, _text
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._members import as_member
@@ -100,9 +100,12 @@ class DeltaLine:
     def explain(self) -> str:
         """The line's change in one line of text."""
         service, description = self.key
-        head = f"{service} / {description}: {self.change.value} {self.old_remainder} -> {self.new_remainder}"
+        money = _text.money
+        head = (
+            f"{service} / {description}: {self.change.value} {money(self.old_remainder)} -> {money(self.new_remainder)}"
+        )
         parts = [
-            f"{name} {amount}"
+            f"{name} {money(amount)}"
             for name, amount in (
                 ("scope", self.scope),
                 ("volume", self.volume),
@@ -112,7 +115,7 @@ class DeltaLine:
             )
             if not amount.is_zero()
         ]
-        return f"{head} ({self.delta}: {', '.join(parts)})" if parts else f"{head} ({self.delta})"
+        return f"{head} ({money(self.delta)}: {', '.join(parts)})" if parts else f"{head} ({money(self.delta)})"
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -151,13 +154,14 @@ class ContractVersion:
 
     def explain(self) -> str:
         """The version's delta and every changed line, one per line of text."""
+        money = _text.money
         if self.change_order is None:
-            return f"original: {self.value}"
+            return f"original: {money(self.value)}"
         head = (
             f"{self.change_order.id} (effective study month {self.effective_month}): "
-            f"{self.value - self.delta} -> {self.value} ({self.delta})"
+            f"{money(self.value - self.delta)} -> {money(self.value)} ({money(self.delta)})"
         )
-        tail = [] if self.conversion_rounding.is_zero() else [f"conversion rounding {self.conversion_rounding}"]
+        tail = [] if self.conversion_rounding.is_zero() else [f"conversion rounding {money(self.conversion_rounding)}"]
         return "\n".join([head, *(line.explain() for line in self.lines), *tail])
 
 

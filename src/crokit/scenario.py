@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from crokit import _hypothesis_plugin
+from crokit import _hypothesis_plugin, _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._migrations import SCENARIO_MIGRATIONS
@@ -57,7 +57,7 @@ from crokit.vocabulary.lifecycle import Milestone, Stage
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
 
 __all__ = [
     "BenchmarkResult",
@@ -171,7 +171,7 @@ class BenchmarkResult:
     source: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class CandidateResult:
     """Everything the evaluation found about one candidate.
 
@@ -201,8 +201,25 @@ class CandidateResult:
     benchmark: BenchmarkResult | None = None
     schedule: PaymentSchedule | None = None
 
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        if not self.eligible:
+            return _text.summary(
+                "CandidateResult", f"id={self.id!r}", "eligible=False", _text.count(len(self.reasons), "reason")
+            )
+        total = None if self.budget is None else self.budget.total
+        score = "None" if self.score is None else f"{self.score:.4f}"
+        return _text.summary(
+            "CandidateResult",
+            f"id={self.id!r}",
+            "eligible=True",
+            f"rank={self.rank!r}",
+            f"score={score}",
+            f"total={_text.money(total)}",
+        )
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Evaluation:
     """The answer to a scenario: eligibility, prices, payments, ranking and robustness.
 
@@ -241,27 +258,32 @@ class Evaluation:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per candidate (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, one row per candidate (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """The report as an HTML fragment for notebooks (:func:`crokit.report.render`)."""
-        from crokit.report import render
-
-        return render(self, "html", standalone=False)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """The report as Markdown for notebooks (:func:`crokit.report.render`)."""
-        from crokit.report import render
+        return _views.markdown(self)
 
-        return render(self, "markdown")
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        eligible = sum(result.eligible for result in self.candidates)
+        return _text.summary(
+            "Evaluation",
+            f"study={self.study.name!r}",
+            f"currency={self.currency!r}",
+            _text.count(len(self.candidates), "candidate"),
+            f"{eligible} eligible",
+            f"winner={self.winner!r}",
+            f"seed={self.seed!r}",
+        )
 
 
 _PROGRAMME_MILESTONES = frozenset({Milestone.SUBMISSION, Milestone.APPROVAL})

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import attrs
 
+from crokit import _text
 from crokit._convert import to_tuple
 from crokit._typed import typed_fields
 from crokit.bids.assumptions import AssumptionDifference, BidAssumptions
@@ -106,9 +107,11 @@ class Normalisation:
 
     def explain(self) -> str:
         """The gap in one sentence, then each changed line."""
+        money = _text.money
         head = (
-            f"{self.cro_id}: quoted {self.quoted.total}, normalised {self.normalised.total} "
-            f"(gap {self.gap}: volume {self.volume}, rate {self.rate}, scope {self.scope}, rounding {self.rounding})"
+            f"{self.cro_id}: quoted {money(self.quoted.total)}, normalised {money(self.normalised.total)} "
+            f"(gap {money(self.gap)}: volume {money(self.volume)}, rate {money(self.rate)}, "
+            f"scope {money(self.scope)}, rounding {money(self.rounding)})"
         )
         return "\n".join([head, *(change.explain() for change in self.diff.lines)])
 

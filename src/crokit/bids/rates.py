@@ -17,6 +17,7 @@ from typing import Final, Literal
 
 import attrs
 
+from crokit import _text
 from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._members import as_member
 from crokit._typed import typed_fields
@@ -64,8 +65,8 @@ class RateFlag:
     def explain(self) -> str:
         """The flag in one sentence."""
         return (
-            f"{self.candidate}: {self.service} at {self.unit_price} {self.basis.value} is "
-            f"{self.ratio.quantize(Decimal('0.01'))} times the other bids' median {self.median_of_others}"
+            f"{self.candidate}: {self.service} at {_text.money(self.unit_price)} {self.basis.value} is "
+            f"{self.ratio.quantize(Decimal('0.01'))} times the other bids' median {_text.money(self.median_of_others)}"
         )
 
 

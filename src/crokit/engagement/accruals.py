@@ -38,7 +38,7 @@ from typing import Final
 
 import attrs
 
-from crokit import _hypothesis_plugin
+from crokit import _hypothesis_plugin, _text
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context
 from crokit._members import as_member
@@ -148,7 +148,7 @@ class InvoiceFinding:
     message: str
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class EngagementStatus:
     """Plan, actuals and the estimate at completion of one contract as of a date.
 
@@ -195,6 +195,17 @@ class EngagementStatus:
     def accrued_not_invoiced(self) -> Money:
         """Earned to date less invoiced to date: the accrual liability."""
         return self.earned_to_date - self.invoiced_to_date
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        return _text.summary(
+            "EngagementStatus",
+            f"as_of={self.as_of.isoformat()}",
+            f"contract_value={_text.money(self.contract_value)}",
+            _text.count(len(self.lines), "line"),
+            f"eac_plan={_text.money(self.eac_plan)}",
+            _text.count(len(self.invoice_findings), "invoice finding"),
+        )
 
 
 def _zero(currency: str) -> Money:

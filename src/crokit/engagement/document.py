@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from crokit import _hypothesis_plugin
+from crokit import _hypothesis_plugin, _text
 from crokit._convert import to_tuple
 from crokit._members import as_member
 from crokit._typed import typed_fields
@@ -172,7 +172,7 @@ class Engagement:
         return ScopeMatrix(parties=(self.sponsor, *self.providers), assignments=self.scope)
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class ContractStatus:
     """One provider's contract as of the actuals' date.
 
@@ -187,8 +187,18 @@ class ContractStatus:
     versions: tuple[ContractVersion, ...] = attrs.field(converter=to_tuple)
     status: EngagementStatus | None
 
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        as_of = "None" if self.status is None else self.status.as_of.isoformat()
+        return _text.summary(
+            "ContractStatus",
+            f"provider={self.provider.id!r}",
+            _text.count(len(self.versions), "version"),
+            f"as_of={as_of}",
+        )
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class EngagementReport:
     """The engagement as of its actuals: contracts, scope findings, KPIs.
 
@@ -203,6 +213,16 @@ class EngagementReport:
     contracts: tuple[ContractStatus, ...] = attrs.field(converter=to_tuple)
     scope_findings: tuple[ScopeFinding, ...] = attrs.field(converter=to_tuple)
     kpis: tuple[KpiResult, ...] = attrs.field(converter=to_tuple)
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        return _text.summary(
+            "EngagementReport",
+            f"title={self.title!r}",
+            _text.count(len(self.contracts), "contract"),
+            _text.count(len(self.scope_findings), "scope finding"),
+            _text.count(len(self.kpis), "KPI"),
+        )
 
 
 def status(engagement: Engagement, *, registry: Registry) -> EngagementReport:

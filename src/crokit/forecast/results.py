@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import attrs
 
+from crokit import _text
 from crokit._members import as_member
 from crokit._typed import typed_fields
 from crokit._validators import is_date, whole_number
@@ -196,7 +197,7 @@ def _tuple_of(kind: type) -> Any:
     return check
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class EnrolmentForecast:
     """The forecast of a study's enrolment: milestones, curve and the chance of finishing by the horizon.
 
@@ -256,6 +257,18 @@ class EnrolmentForecast:
         """The forecast of the last patient randomised."""
         return self.milestone(Milestone.LAST_PATIENT_IN)
 
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        return _text.summary(
+            "EnrolmentForecast",
+            f"method={self.method!r}",
+            f"target={self.target}",
+            _text.count(len(self.milestones), "milestone"),
+            _text.count(len(self.curve), "curve point"),
+            f"probability_by_horizon={self.probability_by_horizon:.4f}",
+            f"seed={self.seed!r}",
+        )
+
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class SitePosterior:
@@ -281,7 +294,7 @@ class SitePosterior:
         return self.shape / self.rate
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Reprojection:
     """An interim re-projection: the posterior rate of each site and the predicted last patient in.
 
@@ -303,3 +316,14 @@ class Reprojection:
     posteriors: tuple[SitePosterior, ...] = attrs.field(validator=_tuple_of(SitePosterior))
     last_patient_in: MilestoneForecast = attrs.field(validator=attrs.validators.instance_of(MilestoneForecast))
     probability_by_horizon: float = attrs.field(converter=as_float, validator=_probability)
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        return _text.summary(
+            "Reprojection",
+            f"census_date={self.census_date.isoformat()}",
+            f"randomised={self.randomised}",
+            f"remaining={self.remaining}",
+            _text.count(len(self.posteriors), "site posterior"),
+            f"probability_by_horizon={self.probability_by_horizon:.4f}",
+        )

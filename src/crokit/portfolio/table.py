@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from crokit import _text
 from crokit._convert import to_tuple
 from crokit._typed import typed_fields
 from crokit.errors import ValidationError
@@ -16,7 +17,7 @@ from crokit.money import Money, total
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue
+    from crokit._views import JsonValue
     from crokit.scenario import Evaluation
 
 __all__ = ["COLUMNS", "Portfolio", "PortfolioRow", "row_from_evaluation", "scenario_seed"]
@@ -158,7 +159,7 @@ def row_from_evaluation(name: str, evaluation: Evaluation, *, seed: int | None) 
     )
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Portfolio:
     """The result of :func:`~crokit.portfolio.evaluate_portfolio`: one row per scenario, in input order.
 
@@ -173,6 +174,12 @@ class Portfolio:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)``)."""
+        return _text.summary(
+            "Portfolio", _text.count(len(self.rows), "row"), f"{len(self.failed)} failed", f"seed={self.seed!r}"
+        )
 
     def __iter__(self) -> Iterator[PortfolioRow]:
         return iter(self.rows)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from crokit import _text, _views
 from crokit._convert import to_tuple
 from crokit._currencies import MINOR_UNITS
 from crokit._decimal import exact_add
@@ -46,7 +47,7 @@ from crokit.vocabulary.lifecycle import Stage
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
     from crokit.registry import Registry
 
 __all__ = [
@@ -80,7 +81,7 @@ def _lines(_instance: Budget, attribute: attrs.Attribute[Any], value: tuple[Line
         seen[line.key] = index
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Budget:
     """Priced lines in one currency, with exact roll-ups.
 
@@ -181,27 +182,19 @@ class Budget:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per line (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, one row per line (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (see :func:`crokit.display.budget_html`)."""
-        from crokit.display import budget_html
-
-        return budget_html(self)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.budget_markdown`)."""
-        from crokit.display import budget_markdown
-
-        return budget_markdown(self)
+        return _views.markdown(self)
 
     def diff(self, other: Budget) -> BudgetDiff:
         """What changed from this budget (the old one) to *other* (the new one).
@@ -248,6 +241,15 @@ class Budget:
             new_total=other.total,
             lines=tuple(changes),
             services=_service_changes(self.by_service(), other.by_service(), changes, zero),
+        )
+
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        return _text.summary(
+            "Budget",
+            f"currency={self.currency!r}",
+            _text.count(len(self.lines), "line"),
+            f"total={_text.money(self.total)}",
         )
 
 

@@ -14,17 +14,13 @@ from decimal import Decimal
 
 import attrs
 
+from crokit import _text
 from crokit._decimal import CONTEXT
 from crokit._typed import typed_fields
 from crokit._validators import as_member, is_member
 from crokit.money import Money
 
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
-
-
-def _shown(money: Money) -> str:
-    """*money* for a sentence: in the currency's minor units when exact there (``0.00 USD``, not ``0E-11 USD``)."""
-    return str(money.rounded()) if money.is_rounded() else f"{money.amount.normalize():f} {money.currency}"
 
 
 class ChangeKind(enum.Enum):
@@ -98,13 +94,17 @@ class LineChange:
     def explain(self) -> str:
         """Say in one line what changed and why."""
         service, description = self.key
-        head = f"{service} / {description}: {self.change.value} {self.old_amount} -> {self.new_amount} ({self.delta})"
+        money, number = _text.money, _text.number
+        head = (
+            f"{service} / {description}: {self.change.value} {money(self.old_amount)} -> {money(self.new_amount)} "
+            f"({money(self.delta)})"
+        )
         if self.change is not ChangeKind.CHANGED:
             return head
         return (
-            f"{head}; quantity {self.old_quantity} -> {self.new_quantity}, unit price {self.old_unit_price} -> "
-            f"{self.new_unit_price}: volume {_shown(self.volume_effect)}, rate {_shown(self.rate_effect)}, "
-            f"rounding {_shown(self.rounding_effect)}"
+            f"{head}; quantity {number(self.old_quantity)} -> {number(self.new_quantity)}, unit price "
+            f"{money(self.old_unit_price)} -> {money(self.new_unit_price)}: volume {money(self.volume_effect)}, "
+            f"rate {money(self.rate_effect)}, rounding {money(self.rounding_effect)}"
         )
 
 
@@ -159,5 +159,5 @@ class BudgetDiff:
 
     def explain(self) -> str:
         """Every change, one per line, after the change in total."""
-        head = f"total {self.old_total} -> {self.new_total} ({self.delta})"
+        head = f"total {_text.money(self.old_total)} -> {_text.money(self.new_total)} ({_text.money(self.delta)})"
         return "\n".join([head, *(change.explain() for change in self.lines)])

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from crokit import _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
 from crokit._typed import typed_fields
@@ -35,7 +36,7 @@ from crokit.vocabulary.lifecycle import Milestone, _as_milestone
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
 
 __all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_index", "month_start"]
 
@@ -188,7 +189,7 @@ def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[o
         previous = payment
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class PaymentSchedule:
     """Every payment of a contract, in due-date order, in one currency.
 
@@ -289,24 +290,26 @@ class PaymentSchedule:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per payment (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, one row per payment (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (see :func:`crokit.display.schedule_html`)."""
-        from crokit.display import schedule_html
-
-        return schedule_html(self)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.schedule_markdown`)."""
-        from crokit.display import schedule_markdown
+        return _views.markdown(self)
 
-        return schedule_markdown(self)
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        return _text.summary(
+            "PaymentSchedule",
+            f"currency={self.currency!r}",
+            f"contract_start={self.contract_start.isoformat()}",
+            _text.count(len(self.payments), "payment"),
+            f"total={_text.money(self.total)}",
+        )

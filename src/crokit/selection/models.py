@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from crokit import _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import to_decimal
 from crokit._typed import typed_fields
@@ -31,7 +32,7 @@ from crokit.vocabulary.criteria import BUILTIN_CRITERIA, CriterionId
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crokit.dataframe import JsonValue, Numeric
+    from crokit._views import JsonValue, Numeric
 
 __all__ = [
     "AcceptabilityRow",
@@ -284,7 +285,7 @@ class Scorecard:
     unanswered: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@attrs.frozen(kw_only=True, field_transformer=typed_fields, repr=False)
 class Ranking:
     """The outcome of :func:`select`. Every number is a plain float; it serialises as data.
 
@@ -299,7 +300,8 @@ class Ranking:
         winner: The first candidate's id, or ``None`` if none is eligible.
         ties: Groups of candidates with equal scores, best group first.
         intervals: Weight intervals per criterion (empty with fewer than 2 eligible candidates).
-        acceptability: Rank acceptabilities per eligible candidate (empty without a seed).
+        acceptability: Rank acceptabilities per eligible candidate, best rank first (the
+            scorecards' order; empty without a seed).
         seed: The seed of the acceptability sampling, if any.
         samples: The number of weightings sampled (as asked, even if none were drawn).
         explanation: Why the winner won and how robust the win is, in a few sentences.
@@ -329,24 +331,28 @@ class Ranking:
 
     def to_records(self) -> list[dict[str, JsonValue]]:
         """One JSON-safe dict per candidate, eligible ones first (see :func:`crokit.dataframe.to_records`)."""
-        from crokit.dataframe import to_records
-
-        return to_records(self)
+        return _views.records(self)
 
     def to_dataframe(self, *, numeric: Numeric = "decimal") -> pd.DataFrame:
         """A pandas DataFrame, eligible candidates first (see :func:`crokit.dataframe.to_dataframe`)."""
-        from crokit.dataframe import to_dataframe
-
-        return to_dataframe(self, numeric=numeric)
+        return _views.dataframe(self, numeric=numeric)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (see :func:`crokit.display.ranking_html`)."""
-        from crokit.display import ranking_html
-
-        return ranking_html(self)
+        return _views.html(self)
 
     def _repr_markdown_(self) -> str:
         """A Markdown table for notebooks (see :func:`crokit.display.ranking_markdown`)."""
-        from crokit.display import ranking_markdown
+        return _views.markdown(self)
 
-        return ranking_markdown(self)
+    def __repr__(self) -> str:
+        """A one-line summary (the full content: ``attrs.asdict(self)`` or ``crokit.dumps(self)``)."""
+        return _text.summary(
+            "Ranking",
+            f"method={self.method!r}",
+            _text.count(len(self.criteria), "criterion", "criteria"),
+            f"{len(self.scorecards)} ranked",
+            f"{len(self.excluded)} excluded",
+            f"winner={self.winner!r}",
+            f"seed={self.seed!r}",
+        )

@@ -393,9 +393,15 @@ def _rank(
             warnings.append("no seed given: rank acceptability not computed (pass seed=... to sample the weights)")
         else:
             smaa = rank_acceptability(matrix, samples=settings.samples, seed=seed, method=name, normalisation=how)
+            place = {card.candidate: index for index, card in enumerate(cards)}  # best rank first
             acceptability = tuple(
-                AcceptabilityRow(candidate=c, by_rank=tuple(float(x) for x in row))
-                for c, row in zip(smaa.alternatives, smaa.acceptability, strict=True)
+                sorted(
+                    (
+                        AcceptabilityRow(candidate=c, by_rank=tuple(float(x) for x in row))
+                        for c, row in zip(smaa.alternatives, smaa.acceptability, strict=True)
+                    ),
+                    key=lambda row: place[row.candidate],
+                )
             )
             first = {row.candidate: row.by_rank[0] for row in acceptability}
     text = explain(
