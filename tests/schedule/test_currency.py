@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -18,9 +19,10 @@ from crokit.errors import MissingRateError, ValidationError
 from crokit.pricing import FxPurpose
 from crokit.pricing.line_item import POLICY
 from crokit.report import json_report, render
-from crokit.scenario import evaluate, planned_milestones
+from crokit.scenario import Scenario, evaluate, planned_milestones
 from crokit.schedule import MilestonePlan, PaymentKind, PaymentSchedule
 from crokit.schedule.currency import convert_schedule
+from crokit.serialization import dumps, loads
 from crokit.testing import payment_schedules
 from crokit.vocabulary.lifecycle import Milestone
 
@@ -154,3 +156,38 @@ def test_a_scenario_without_conversions_has_no_conversion_section() -> None:
     scenario = demo_scenario()
     single = attrs.evolve(scenario, candidates=scenario.candidates[:2])
     assert "Currency conversions" not in render(evaluate(single), "markdown")
+
+
+def test_a_scenario_file_with_an_item_in_an_unlisted_currency_is_refused_with_its_path() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "rare_disease_phase2.toml"
+    text = example.read_text(encoding="utf-8")
+    unlisted = text.replace('other_currencies = ["EUR"]', "other_currencies = []")
+    assert unlisted != text
+    with pytest.raises(ValidationError) as caught:
+        loads(unlisted, Scenario, "toml")
+    message = str(caught.value)
+    assert "candidates[2].proposal.items[6].estimate" in message
+    assert "list 'EUR' in other_currencies" in message
+
+
+def test_a_proposal_in_another_currency_is_converted_exactly_and_recorded() -> None:
+    scenario = demo_scenario()
+    helix = scenario.candidates[1]
+    assert helix.proposal is not None
+    in_euros = loads(
+        dumps(helix.proposal, indent=2).replace('"currency": "USD"', '"currency": "EUR"'), type(helix.proposal), "json"
+    )
+    rate = FxRate(base="EUR", quote="USD", rate="1.0850", as_of=date(2027, 1, 4), source="test")
+    evaluation = evaluate(
+        attrs.evolve(scenario, candidates=(attrs.evolve(helix, proposal=in_euros),), fx=FxTable(rates=(rate,)))
+    )
+    result = evaluation.candidate("helix-cro")
+    assert result.budget is not None
+    (record,) = [r for r in result.conversions if r.purpose is FxPurpose.COMPARISON]
+    assert (record.pair, record.on, record.rate) == ("EUR->USD", date(2027, 1, 4), Decimal("1.0850"))
+    assert result.budget.total == record.converted
+    assert record.converted == Money(MONEY.multiply(record.amount.amount, record.rate), "USD").rounded(POLICY)
+    assert result.cash_flow is not None
+    assert result.cash_flow.total.amount == sum(
+        r.converted.amount for r in result.conversions if r.purpose is FxPurpose.CASH_FLOW
+    )

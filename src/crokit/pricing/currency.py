@@ -197,13 +197,13 @@ def convert_amounts(
         return tuple(amounts), None
     used = rate_in_force(fx, base, to, on)
     unit = MINOR_UNITS[to] or 0
-    exact = [MONEY.multiply(amount.amount, used.rate).scaleb(unit) for amount in amounts]  # in minor units
+    exact = [MONEY.multiply(amount.amount, used.rate).scaleb(unit, context=MONEY) for amount in amounts]  # minor units
     floors = [value.to_integral_value(rounding=ROUND_FLOOR, context=MONEY) for value in exact]
     whole = exact_sum(exact).to_integral_value(rounding=POLICY.decimal_mode, context=MONEY)
-    left = int(whole - exact_sum(floors))
-    remainders = [exact_add(value, -floor) for value, floor in zip(exact, floors, strict=True)]
+    left = int(exact_add(whole, exact_sum(floors).copy_negate()))
+    remainders = [exact_add(value, floor.copy_negate()) for value, floor in zip(exact, floors, strict=True)]
     parts = [int(floor) for floor in floors]
-    for index in sorted(range(len(parts)), key=lambda i: -remainders[i])[:left]:
+    for index in sorted(range(len(parts)), key=lambda i: remainders[i].copy_negate())[:left]:
         parts[index] += 1
     converted = tuple(Money(units_decimal(part, unit), to) for part in parts)
     total = sum(amounts[1:], amounts[0])
@@ -221,11 +221,30 @@ def convert_amounts(
     return converted, record
 
 
+def _readable(value: Decimal, unit: int) -> Decimal:
+    """*value* without zeros below the minor unit (``43200.000000`` -> ``43200.00``), exactly."""
+    trimmed = value.quantize(Decimal(1).scaleb(-unit), context=MONEY)
+    return trimmed if trimmed == value else value.normalize(MONEY)
+
+
 def _converted_line(line: LineItem, amount: Money, record: Conversion) -> LineItem:
-    """*line* with *amount* in the record's currency; its unit price the exact converted one where it fits."""
-    unit_price = Money(MONEY.multiply(line.unit_price.amount, record.rate), record.quote)
-    if line.quantity and (unit_price * line.quantity).rounded(POLICY) != amount:
-        unit_price = Money(CONTEXT.divide(amount.amount, line.quantity), record.quote)
+    """*line* with *amount* in the record's currency, and a unit price that prices it.
+
+    The unit price is the first of these that gives ``quantity x unit price``, rounded,
+    equal to *amount*: the converted unit price rounded to the minor unit, the exact
+    converted unit price, the amount over the quantity (to 34 significant digits).
+    """
+    unit = MINOR_UNITS[record.quote] or 0
+    exact = MONEY.multiply(line.unit_price.amount, record.rate)
+    choices = [exact.quantize(Decimal(1).scaleb(-unit), rounding=POLICY.decimal_mode, context=MONEY), exact]
+    if line.quantity:
+        choices.append(CONTEXT.divide(amount.amount, line.quantity))
+    unit_price = Money(_readable(exact, unit), record.quote)
+    for choice in choices:
+        candidate = Money(_readable(choice, unit), record.quote)
+        if (candidate * line.quantity).rounded(POLICY) == amount:
+            unit_price = candidate
+            break
     how = (
         f"; converted {record.pair} at {record.rate} (rate of {record.rate_date}, {record.source}) "
         f"for {record.purpose.value} on {record.on}: {line.amount} -> {amount}, its share of the "

@@ -47,11 +47,12 @@ def _split(whole: Money, weights: Sequence[Decimal]) -> list[Money]:
     """*whole* split in proportion to *weights* (any signs, non-zero sum): floors, then the largest remainders."""
     unit = MINOR_UNITS[whole.currency] or 0
     weight = exact_sum(weights)
-    target = int(whole.amount.scaleb(unit))
-    exact = [MONEY.divide(MONEY.multiply(w, whole.amount.scaleb(unit)), weight) for w in weights]
+    scaled = whole.amount.scaleb(unit, context=MONEY)  # in minor units: a whole number, the amount is rounded
+    target = int(scaled)
+    exact = [MONEY.divide(MONEY.multiply(w, scaled), weight) for w in weights]
     floors = [int(value.to_integral_value(rounding=ROUND_FLOOR, context=MONEY)) for value in exact]
     remainders = [exact_add(value, Decimal(-floor)) for value, floor in zip(exact, floors, strict=True)]
-    order = sorted(range(len(floors)), key=lambda i: -remainders[i])
+    order = sorted(range(len(floors)), key=lambda i: remainders[i].copy_negate())
     left = target - sum(floors)
     for step in range(max(left, 0)):
         floors[order[step % len(order)]] += 1
