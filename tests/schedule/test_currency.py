@@ -16,7 +16,7 @@ from crokit import FxRate, FxTable, Money
 from crokit._decimal import MONEY
 from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.errors import MissingRateError, ValidationError
-from crokit.pricing import FxPurpose
+from crokit.pricing import FixedFee, FxPurpose, InvestigatorGrants
 from crokit.pricing.line_item import POLICY
 from crokit.report import json_report, render
 from crokit.scenario import Scenario, evaluate, planned_milestones
@@ -191,3 +191,43 @@ def test_a_proposal_in_another_currency_is_converted_exactly_and_recorded() -> N
     assert result.cash_flow.total.amount == sum(
         r.converted.amount for r in result.conversions if r.purpose is FxPurpose.CASH_FLOW
     )
+
+
+def test_a_fixed_fee_and_grants_with_a_holdback_in_another_currency_are_scheduled() -> None:
+    scenario = demo_scenario()
+    helix = scenario.candidates[1]
+    assert helix.proposal is not None
+    yen = [item for item in helix.proposal.items if item.currency == "USD"]
+    fee = next(item for item in yen if isinstance(item, FixedFee))
+    grants = next(item for item in yen if isinstance(item, InvestigatorGrants))
+    in_yen = (
+        attrs.evolve(fee, fee=Money("30000000", "JPY")),
+        attrs.evolve(
+            grants,
+            fee_per_visit=Money("180000", "JPY"),
+            screen_failure_fee=Money("60000", "JPY"),
+            early_termination_fee=Money("90000", "JPY"),
+            startup_fee_per_site=Money("700000", "JPY"),
+            visit_fees=(),
+        ),
+    )
+    items = tuple(item for item in helix.proposal.items if item not in (fee, grants)) + in_yen
+    proposal = attrs.evolve(helix.proposal, items=items, other_currencies=("JPY",))
+    rates = (
+        FxRate(base="JPY", quote="USD", rate="0.0067", as_of=date(2027, 1, 1), source="test"),
+        FxRate(base="JPY", quote="USD", rate="0.0070", as_of=date(2028, 1, 1), source="test"),
+    )
+    single = attrs.evolve(scenario, candidates=(attrs.evolve(helix, proposal=proposal),), fx=FxTable(rates=rates))
+    result = evaluate(single).candidate("helix-cro")
+    assert result.budget is not None
+    assert result.schedule is not None
+    assert result.cash_flow is not None
+    assert result.schedule.total == result.budget.total
+    cash = [r for r in result.conversions if r.purpose is FxPurpose.CASH_FLOW]
+    assert {r.rate for r in cash} == {Decimal("0.0067"), Decimal("0.0070")}
+    assert any(
+        p.kind is PaymentKind.MILESTONE and p.description.endswith("(paid in JPY)") for p in result.cash_flow.payments
+    )
+    released = [p for p in result.cash_flow.payments if p.kind is PaymentKind.HOLDBACK_RELEASE]
+    assert any("Investigator grants held back" in p.description for p in released)
+    assert result.cash_flow.holdback_retained.amount == sum(p.amount.amount for p in released)
