@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crokit import Money, Registry
+from crokit import FxTable, Money, Registry
 from crokit.cli import main
 from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.errors import InputFileError, MissingDependencyError, ValidationError
@@ -181,7 +181,7 @@ def test_without_a_seed_no_acceptability_is_sampled() -> None:
 
 def test_a_scenario_that_fails_to_evaluate_is_a_row_with_its_error() -> None:
     base = demo_scenario()
-    in_euros = attrs.evolve(base, study=attrs.evolve(base.study, currency="EUR"))  # no USD->EUR rate in base.fx
+    in_euros = attrs.evolve(base, study=attrs.evolve(base.study, currency="EUR"), fx=FxTable())  # no USD->EUR rate
     portfolio = evaluate_portfolio({"good": base, "bad": in_euros})
     assert portfolio.rows[0].ok
     assert portfolio.rows[1].error is not None

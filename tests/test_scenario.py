@@ -151,7 +151,7 @@ def test_a_proposal_in_another_currency_is_converted_with_the_fx_table(registry:
     scenario = demo_scenario()
     helix = scenario.candidates[1]
     proposal = Proposal(cro_id="helix-cro", currency="EUR", items=(_monitoring(Money("1700.00", "EUR")),))
-    no_rates = attrs.evolve(scenario, candidates=(attrs.evolve(helix, proposal=proposal),))
+    no_rates = attrs.evolve(scenario, candidates=(attrs.evolve(helix, proposal=proposal),), fx=FxTable())
     with pytest.raises(ValidationError, match=r"candidates\[0\]\.proposal\.currency"):
         evaluate(no_rates, registry=registry)
     rate = FxRate(base="EUR", quote="USD", rate="1.08", as_of=scenario.study.start_date, source="test rate")
@@ -199,7 +199,9 @@ def test_the_cdisc_pilot_study_is_priced_and_evaluated(registry: crokit.Registry
         required_services=scenario.study.required_services,
         visits=tuple(attrs.evolve(visit, crf_pages=10) for visit in study.visits),
     )
-    result = evaluate(attrs.evolve(scenario, study=pilot), registry=registry)
+    # The demo's one EUR line needs a rate in force when the pilot starts (2006).
+    rate = FxRate(base="EUR", quote="USD", rate="1.08", as_of=pilot.start_date, source="test rate")
+    result = evaluate(attrs.evolve(scenario, study=pilot, fx=FxTable(rates=(rate,))), registry=registry)
     assert result.study.name == "CDISC PILOT - LZZT"
     priced = [c for c in result.candidates if c.budget is not None]
     assert priced

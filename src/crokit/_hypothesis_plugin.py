@@ -72,6 +72,7 @@ _TYPES: Final = {
         "Contingency": "contingencies",
         "ManagementFee": "management_fees",
         "CurrencyConversion": "currency_conversions",
+        "Conversion": "conversions",
         "LineItem": "line_items",
         "Budget": "schedule_budgets",
         "BudgetDiff": "budget_diffs",

@@ -18,8 +18,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import attrs
+
 from crokit._decimal import CONTEXT
-from crokit.money import Money
+from crokit.money import FxRate, FxTable, Money
 from crokit.pricing import (
     Assumptions,
     DiscountTier,
@@ -343,6 +345,35 @@ def _candidates() -> tuple[Candidate, ...]:
     )
 
 
+def _with_a_line_in_euros(candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """Orphan Trials bills its EU couriers and lab kits in EUR inside its USD bid (ILLUSTRATIVE amount)."""
+    eur = PassThrough(
+        service="crokit:pass-through-expenses",
+        stage=_P2,
+        estimate=Money("40000.00", "EUR"),
+        description="EU couriers and lab kits (billed in EUR)",
+    )
+    return tuple(
+        attrs.evolve(c, proposal=attrs.evolve(c.proposal, items=(*c.proposal.items, eur), other_currencies=("EUR",)))
+        if c.id == "orphan-trials" and c.proposal is not None
+        else c
+        for c in candidates
+    )
+
+
+_DEMO_FX = FxTable(
+    rates=(
+        FxRate(
+            base="EUR",
+            quote="USD",
+            rate=Decimal("1.0800"),
+            as_of=date(2027, 1, 1),
+            source="ILLUSTRATIVE: invented for the demo, not a market rate",
+        ),
+    )
+)
+
+
 def demo_scenario() -> Scenario:
     """The brief's story: a rare-disease Phase II trial and four candidate providers (illustrative)."""
     return Scenario(
@@ -350,7 +381,8 @@ def demo_scenario() -> Scenario:
         sponsor="Lumen Bio (illustrative)",
         study=_study(),
         assumptions=_assumptions(),
-        candidates=_candidates(),
+        candidates=_with_a_line_in_euros(_candidates()),
+        fx=_DEMO_FX,
         selection=SelectionSettings(
             weights=(
                 ("crokit:therapeutic-expertise", Decimal(2)),

@@ -7,10 +7,14 @@ AHP judgements, constraints), billing terms, an optional milestone plan and an
 exchange-rate table. :func:`evaluate` does the whole job:
 
 1. derive the cost drivers of the study under the assumptions;
-2. price each candidate's proposal into a :class:`~crokit.pricing.Budget`, converted
-   into the study's currency with the scenario's exchange rates (on the study's start
-   date) when the proposal is in another currency;
+2. price each candidate's proposal into a :class:`~crokit.pricing.Budget`: items in
+   another currency converted into the proposal's, and the proposal into the study's
+   currency, with the scenario's exchange rates at the contract date (the planned
+   contract signature, else the study's start date), so every bid is compared at one
+   rate (see :mod:`crokit.pricing.currency`);
 3. lay each budget over real dates as a :class:`~crokit.schedule.PaymentSchedule`;
+   when a bid is paid partly in other currencies, also give its cash flow with each
+   payment converted at the rate of its due date, and list every conversion used;
 4. check each cost per patient against the published benchmark for the study's phase
    and area;
 5. apply the hard constraints, score and rank the eligible candidates, and measure how
@@ -33,16 +37,16 @@ from crokit import _hypothesis_plugin, _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._migrations import SCENARIO_MIGRATIONS
+from crokit._scenario_fx import cash_flow, comparison_date, price_bid
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import FxTable, Money
-from crokit.pricing.adjustments import CurrencyConversion
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
+from crokit.pricing.currency import Conversion
 from crokit.pricing.drivers import CostDrivers, derive_drivers
-from crokit.pricing.grants import InvestigatorGrants
-from crokit.pricing.models import FixedFee, Proposal
+from crokit.pricing.models import Proposal
 from crokit.provider import CroProfile
 from crokit.reference.check import BenchmarkCheck, check_cost_per_patient
 from crokit.registry import Registry, default_registry
@@ -187,6 +191,13 @@ class CandidateResult:
         cost_per_patient: The budget's total per planned patient.
         benchmark: The cost per patient against the published figure.
         schedule: The budget's payments over real dates.
+        conversions: Every currency conversion used for this candidate: its
+            other-currency items and its proposal into the study's currency at the
+            contract date (purpose ``comparison``), and its payments at their due dates
+            (purpose ``cash-flow``); see :mod:`crokit.pricing.currency`.
+        cash_flow: Its payments in the study's currency, each converted at the rate of
+            its due date, when some are paid in another currency (``None`` otherwise:
+            the schedule is then the cash flow).
     """
 
     id: str
@@ -200,6 +211,8 @@ class CandidateResult:
     cost_per_patient: Money | None = None
     benchmark: BenchmarkResult | None = None
     schedule: PaymentSchedule | None = None
+    conversions: tuple[Conversion, ...] = attrs.field(default=(), converter=to_tuple)
+    cash_flow: PaymentSchedule | None = None
 
     def __repr__(self) -> str:
         """A one-line summary (the full content: ``attrs.asdict(self)``)."""
@@ -313,20 +326,6 @@ def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:
     return MilestonePlan(dates=tuple(dates))
 
 
-def _in_study_currency(budget: Budget, scenario: Scenario, index: int) -> Budget:
-    if budget.currency == scenario.study.currency:
-        return budget
-    conversion = CurrencyConversion(to=scenario.study.currency, fx=scenario.fx, on=scenario.study.start_date)
-    try:
-        return conversion.apply(budget)
-    except CrokitError as exc:
-        raise ValidationError.at(
-            f"candidates[{index}].proposal.currency",
-            f"the proposal is in {budget.currency} and the study budgets in {scenario.study.currency}: {exc} "
-            "(add the rate to the scenario's fx table)",
-        ) from None
-
-
 def _benchmark(cost_per_patient: Money, scenario: Scenario, registry: Registry) -> BenchmarkResult:
     """Compare with the study's phase and area; with no figure for the area, with all areas, saying so."""
     study = scenario.study
@@ -349,13 +348,18 @@ def _benchmark(cost_per_patient: Money, scenario: Scenario, registry: Registry) 
     )
 
 
+_FxResults = dict[str, tuple[tuple[Conversion, ...], PaymentSchedule | None]]
+"""Each priced candidate's conversions used and its cash flow at due-date rates, by id."""
+
+
 def _priced(
     scenario: Scenario, drivers: CostDrivers, registry: Registry
-) -> tuple[list[Budget | None], list[PaymentSchedule | None], list[str]]:
+) -> tuple[list[Budget | None], list[PaymentSchedule | None], list[str], _FxResults]:
     budgets: list[Budget | None] = []
     schedules: list[PaymentSchedule | None] = []
     warnings: list[str] = []
     problems: list[Problem] = []
+    currencies: _FxResults = {}
     default_plan = scenario.milestones or planned_milestones(scenario.study, drivers)
     if scenario.milestones is None:
         warnings.append("milestone dates are planned from the assumptions' timeline (no milestone plan given)")
@@ -366,23 +370,24 @@ def _priced(
             schedules.append(None)
             warnings.append(f"{candidate.id} sent no proposal: it is not priced")
             continue
+        on = comparison_date(scenario.study, scenario.milestones)
         try:
-            budget = _in_study_currency(proposal.price(scenario.study, drivers, registry=registry), scenario, index)
+            priced = price_bid(proposal, scenario.study, drivers, registry=registry, fx=scenario.fx, on=on)
         except ValidationError as exc:
             problems.extend(exc.with_prefix(f"scenario.candidates[{index}].proposal").problems)
             continue
         except CrokitError as exc:
             problems.append(Problem(path=f"scenario.candidates[{index}].proposal", message=str(exc)))
             continue
-        fixed_fees = [item for item in proposal.items if isinstance(item, FixedFee)]
+        budget = priced.budget
         try:
             schedule = build_schedule(
                 budget,
                 contract_start=scenario.study.start_date,
                 milestones=candidate.milestones or default_plan,
                 terms=candidate.billing or scenario.billing,
-                fixed_fees=fixed_fees if budget.currency == proposal.currency else (),
-                grants=[item for item in proposal.items if isinstance(item, InvestigatorGrants)],
+                fixed_fees=priced.fixed_fees,
+                grants=priced.grants,
             )
         except CrokitError as exc:
             # The milestone plan and billing terms are the candidate's own, or the scenario's.
@@ -392,11 +397,26 @@ def _priced(
             else:
                 problems.append(Problem(path=owner, message=str(exc)))
             continue
+        try:
+            flow, used, stale = cash_flow(
+                priced,
+                scenario.study.currency,
+                fx=scenario.fx,
+                contract_start=scenario.study.start_date,
+                milestones=candidate.milestones or default_plan,
+                terms=candidate.billing or scenario.billing,
+                who=candidate.id,
+            )
+        except CrokitError as exc:
+            problems.append(Problem(path="scenario.fx", message=f"the cash flow of {candidate.id}: {exc}"))
+            continue
+        warnings.extend(stale)
+        currencies[candidate.id] = ((*priced.conversions, *used), flow)
         budgets.append(budget)
         schedules.append(schedule)
     if problems:
         raise ValidationError(problems)
-    return budgets, schedules, warnings
+    return budgets, schedules, warnings, currencies
 
 
 @in_crokit_context
@@ -414,7 +434,7 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
     """
     registry = registry if registry is not None else default_registry()
     drivers = derive_drivers(scenario.study, scenario.assumptions)
-    budgets, schedules, warnings = _priced(scenario, drivers, registry)
+    budgets, schedules, warnings, currencies = _priced(scenario, drivers, registry)
     inputs = [
         CandidateInput(
             profile=candidate.profile,
@@ -446,6 +466,8 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
                 cost_per_patient=cost,
                 benchmark=_benchmark(cost, scenario, registry) if cost is not None else None,
                 schedule=schedule,
+                conversions=currencies.get(candidate.id, ((), None))[0],
+                cash_flow=currencies.get(candidate.id, ((), None))[1],
             )
         )
     order = {card.candidate: index for index, card in enumerate(ranking.scorecards)}

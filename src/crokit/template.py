@@ -203,7 +203,7 @@ def _adapt(study: Study, base: Scenario, registry: Registry, adaptations: list[s
             f"not {study.start_date}; pass a template scenario of your own (--scenario TEMPLATE)",
         )
     data = unstructure(base, registry=registry)
-    for key in ("candidates", "milestones"):
+    for key in ("candidates", "milestones", "fx"):
         if data.get(key) is not None:
             data[key] = _shift(
                 data[key], days=days, years=years, old_stage=base.study.phase.value, new_stage=study.phase.value
@@ -215,8 +215,8 @@ def _adapt(study: Study, base: Scenario, registry: Registry, adaptations: list[s
         data["sponsor"] = study.sponsor
     scenario = structure(data, Scenario, registry=registry)
     adaptations.append(
-        f"the template's proposal dates moved by {days} days and rate-card years by {years} to follow the "
-        f"study's start date {study.start_date}; their stage set to the study's phase {study.phase.value}"
+        f"the template's proposal and exchange-rate dates moved by {days} days and rate-card years by {years} "
+        f"to follow the study's start date {study.start_date}; their stage set to the study's phase {study.phase.value}"
     )
     candidates = []
     for candidate in scenario.candidates:

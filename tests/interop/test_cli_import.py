@@ -204,7 +204,11 @@ def test_scenario_from_a_given_template_replaces_only_the_study(tmp_path: Path) 
     assert imported.candidates == original.candidates
     assert imported.selection == original.selection
     assert "kept as written" in (imported.notes or "")
-    assert run("evaluate", str(target))[0] == 0
+    # Kept as written, the template's one exchange rate (in force from 2027) cannot price the
+    # 2006 pilot's line in EUR: evaluating says which rate is missing, for which date.
+    code, _, err = run("evaluate", str(target))
+    assert code == 1
+    assert "no EUR->USD exchange rate in force on 2006-" in err
 
 
 def test_scenario_from_the_ctgov_sample_evaluates(tmp_path: Path) -> None:

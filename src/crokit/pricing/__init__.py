@@ -32,6 +32,7 @@ from crokit.pricing.budget import (
     PricingKind,
     ServiceChange,
 )
+from crokit.pricing.currency import Conversion, FxPurpose, convert_amounts, convert_budget, rate_in_force
 from crokit.pricing.drivers import Assumptions, CostDrivers, Driver, SiteActivation, derive_drivers
 from crokit.pricing.fte import (
     DEFAULT_HOURS_PER_FTE_MONTH,
@@ -60,6 +61,7 @@ __all__ = [
     "BudgetDiff",
     "ChangeKind",
     "Contingency",
+    "Conversion",
     "CostBucket",
     "CostDrivers",
     "CurrencyConversion",
@@ -70,6 +72,7 @@ __all__ = [
     "FixedFee",
     "FteAllocation",
     "FteTimeAndMaterials",
+    "FxPurpose",
     "InvestigatorGrants",
     "LineChange",
     "LineItem",
@@ -94,7 +97,10 @@ __all__ = [
     "VisitFee",
     "VolumeDiscount",
     "apply_adjustments",
+    "convert_amounts",
+    "convert_budget",
     "derive_drivers",
     "evaluate",
     "performance_outcome",
+    "rate_in_force",
 ]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from crokit._decimal import in_crokit_context
+from crokit.report._conversions import conversions_json
 
 if TYPE_CHECKING:
     from crokit.money import Money
@@ -87,6 +88,7 @@ def _candidate(
             "message": benchmark.message,
         },
         "schedule": _schedule(result.schedule),
+        **conversions_json(result),
     }
 
 

@@ -6,10 +6,13 @@ dates as a :class:`PaymentSchedule`: fixed fees on their milestones, service fee
 billing period, pass-through costs as incurred, and any holdback released on its
 milestone. The payments always sum exactly to the budget's total, none is due before
 the contract starts, and :func:`cash_flow` reads them month by month.
+:func:`convert_schedule` converts each payment at the rate of its due date, and
+:func:`schedule_in_currencies` schedules a bid paid in several currencies.
 """
 
 from crokit.schedule.build import billing_period, build_schedule
 from crokit.schedule.cashflow import CashFlowRow, cash_flow
+from crokit.schedule.currency import convert_schedule, fallback_warnings, schedule_in_currencies
 from crokit.schedule.payments import DAYS_PER_YEAR, Payment, PaymentKind, PaymentSchedule, month_start
 from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestoneDate, MilestonePlan
 
@@ -26,5 +29,8 @@ __all__ = [
     "billing_period",
     "build_schedule",
     "cash_flow",
+    "convert_schedule",
+    "fallback_warnings",
     "month_start",
+    "schedule_in_currencies",
 ]

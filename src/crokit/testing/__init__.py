@@ -59,6 +59,7 @@ from crokit.testing._core import (
     therapeutic_areas,
     visits,
 )
+from crokit.testing._currency import conversions
 from crokit.testing._decisions import (
     acceptability_rows,
     ahp_results,
@@ -247,6 +248,7 @@ __all__ = [
     "contract_statuses",
     "contract_version_values",
     "contracts",
+    "conversions",
     "cost_drivers",
     "countries",
     "coverage_rows",

@@ -77,7 +77,10 @@ def _demo() -> tuple[Study, Assumptions, tuple[Proposal, ...]]:
     from crokit.demo import demo_scenario
 
     scenario = demo_scenario()
-    proposals = tuple(c.proposal for c in scenario.candidates if c.proposal is not None)
+    # normalise() prices without exchange rates, so the demo's bid with a line in EUR is left out.
+    proposals = tuple(
+        c.proposal for c in scenario.candidates if c.proposal is not None and not c.proposal.other_currencies
+    )
     return scenario.study, scenario.assumptions, proposals
 
 

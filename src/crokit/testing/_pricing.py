@@ -495,6 +495,9 @@ def proposals(
             items=tuple(items),
             adjustments=draw(_adjustment_lists(code, max_adjustments)),
             performance_terms=tuple(draw(st.lists(performance_terms(currency=code), max_size=max_terms))),
+            other_currencies=tuple(
+                draw(st.lists(st.sampled_from([c for c in _CURRENCIES if c != code]), unique=True, max_size=2))
+            ),
         )
 
     return build()
