@@ -207,6 +207,14 @@ from crokit.testing._selection import (
     selection_settings,
     sponsor_preferences,
 )
+from crokit.testing._sensitivity import (
+    assumption_ranges,
+    assumption_sensitivities,
+    break_evens,
+    candidate_swings,
+    sensitivity_settings,
+    tornadoes,
+)
 
 __all__ = [
     "acceptability_rows",
@@ -223,6 +231,8 @@ __all__ = [
     "answers",
     "area_experiences",
     "assumption_differences",
+    "assumption_ranges",
+    "assumption_sensitivities",
     "assumptions",
     "benchmark_checks",
     "benchmark_results",
@@ -231,10 +241,12 @@ __all__ = [
     "bid_grids",
     "bids",
     "billing_terms",
+    "break_evens",
     "budget_diffs",
     "budgets",
     "candidate_inputs",
     "candidate_results",
+    "candidate_swings",
     "candidates",
     "cash_flow_items",
     "cash_flow_rows",
@@ -358,6 +370,7 @@ __all__ = [
     "scoring_contexts",
     "selection_criteria",
     "selection_settings",
+    "sensitivity_settings",
     "service_changes",
     "service_variances",
     "services",
@@ -374,6 +387,7 @@ __all__ = [
     "technologies",
     "therapeutic_areas",
     "tiered_discounts",
+    "tornadoes",
     "total_tiers",
     "transfer_tables",
     "transfers",
