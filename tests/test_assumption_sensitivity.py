@@ -387,3 +387,56 @@ def test_the_public_names_are_reachable_from_the_module() -> None:
 
     assert crokit.sensitivity.assumption_sensitivity is assumption_sensitivity
     assert "assumption_sensitivity" in dir(crokit.sensitivity)
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+def test_the_report_shows_the_tornado_with_names_and_break_evens(registry: Registry) -> None:
+    from crokit.report import render
+
+    text = render(evaluate(demo_scenario(), registry=registry), "markdown")
+    section = text[text.index("## Sensitivity to assumptions") :]
+    sites = next(line for line in section.splitlines() if line.startswith("| sites |"))
+    assert sites.split(" | ")[1:] == [
+        "8",
+        "12",
+        "18",
+        "413,948.00 USD",
+        "9 to 17",
+        "8: Orphan Trials (rare-disease specialty, illustrative); 18: no eligible candidate |",
+    ]
+    assert "| screen-failure rate | 15% | 25% | 40% |" in section
+    assert "illustrative defaults, not published figures" in section
+
+
+def test_a_scenario_without_the_section_has_no_tornado_anywhere(plain: Scenario, base: Evaluation) -> None:
+    from crokit.report import json_report, render
+
+    assert base.sensitivity is None
+    assert "Sensitivity to assumptions" not in render(base, "text")
+    assert json_report(base)["sensitivity"]["assumptions"] is None
+    assert plain.sensitivity is None
+
+
+def test_the_json_report_holds_the_tornado_exactly(tornado: Tornado, registry: Registry) -> None:
+    from crokit.report import json_report
+
+    found = json_report(evaluate(demo_scenario(), registry=registry))["sensitivity"]["assumptions"]
+    assert json.loads(json.dumps(found)) == found
+    assert found["winner"] == "helix-cro"
+    assert found["tolerance"] == "0.001"
+    first = found["rows"][0]
+    assert (first["assumption"], first["base"], first["low"], first["high"]) == ("sites", "12", "8", "18")
+    assert first["swing"] == {"amount": "413948.00", "currency": "USD"}
+    assert first["winner_changes"] is True
+    assert first["break_even_low"] == {
+        "before": "9",
+        "after": "8",
+        "winner_before": "helix-cro",
+        "winner_after": "orphan-trials",
+        "exact": True,
+    }
+    assert [row["assumption"] for row in found["rows"]] == [row.assumption.value for row in tornado.assumptions]
+    helix = next(item for item in first["candidates"] if item["id"] == "helix-cro")
+    assert helix["base"] == {"amount": "1298263.32", "currency": "USD"}

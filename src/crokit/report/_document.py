@@ -291,6 +291,9 @@ def _money_section(result: CandidateResult) -> list[Block]:
 def build(evaluation: Evaluation) -> list[Block]:
     """The report of *evaluation*, as blocks in reading order."""
     blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
+    from crokit.report._sensitivity import sensitivity_blocks
+
+    blocks += sensitivity_blocks(evaluation)
     winner = evaluation.winner
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
     for result in shown[:1]:
