@@ -440,3 +440,9 @@ def test_the_json_report_holds_the_tornado_exactly(tornado: Tornado, registry: R
     assert [row["assumption"] for row in found["rows"]] == [row.assumption.value for row in tornado.assumptions]
     helix = next(item for item in first["candidates"] if item["id"] == "helix-cro")
     assert helix["base"] == {"amount": "1298263.32", "currency": "USD"}
+
+
+def test_a_tornado_holds_totals_in_its_own_currency_only(tornado: Tornado) -> None:
+    with pytest.raises(ValidationError) as caught:
+        attrs.evolve(tornado, currency="EUR")
+    assert caught.value.problems[0].path == "assumptions[0].candidates[0].base"

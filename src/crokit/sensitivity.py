@@ -368,11 +368,21 @@ class Tornado:
         not_varied: Default assumptions left out, each with the reason.
     """
 
-    currency: str
+    currency: str = attrs.field(validator=lambda _i, _a, v: validate_currency(v))
     winner: str | None = None
     tolerance: Decimal = DEFAULT_TOLERANCE
     assumptions: tuple[AssumptionSensitivity, ...] = attrs.field(default=(), converter=to_tuple)
     not_varied: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        """Require every total in the tornado's currency."""
+        for index, row in enumerate(self.assumptions):
+            for place, swing in enumerate(row.candidates):
+                if swing.base.currency != self.currency:
+                    raise ValidationError.at(
+                        f"assumptions[{index}].candidates[{place}].base",
+                        f"expected an amount in {self.currency}, got {swing.base.currency}",
+                    )
 
 
 def default_range(
