@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from crokit.demo import demo_scenario
@@ -28,6 +28,7 @@ from crokit.sensitivity import (
     default_range,
 )
 from crokit.serialization import dumps, loads
+from crokit.testing import scenarios
 
 #: Each example evaluates the demo two or three times (about 30 ms each).
 FEW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -446,3 +447,26 @@ def test_a_tornado_holds_totals_in_its_own_currency_only(tornado: Tornado) -> No
     with pytest.raises(ValidationError) as caught:
         attrs.evolve(tornado, currency="EUR")
     assert caught.value.problems[0].path == "assumptions[0].candidates[0].base"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(scenario=scenarios(max_candidates=2), assumption=st.sampled_from(["dropout-rate", "enrolment-months"]))
+def test_on_drawn_scenarios_the_base_is_evaluates_and_a_point_range_does_not_swing(
+    scenario: Scenario, assumption: str
+) -> None:
+    registry = Registry.builtin()
+    plain = attrs.evolve(scenario, sensitivity=None)
+    try:
+        expected = evaluate(plain, registry=registry)
+    except CrokitError:
+        reject()
+    value = plain.study.dropout_rate if assumption == "dropout-rate" else plain.assumptions.enrolment_months
+    try:
+        row = _one(plain, registry, assumption, value, value)
+    except CrokitError:
+        reject()  # an explicit activation plan may not fit the drawn enrolment period
+    assert {swing.candidate: swing.base.amount for swing in row.candidates} == _totals(expected)
+    assert all(swing.swing.is_zero() and swing.low == swing.base for swing in row.candidates)
+    assert row.winner == row.winner_low == row.winner_high == expected.winner
+    assert row.break_even_low is None
+    assert row.break_even_high is None
