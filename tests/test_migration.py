@@ -36,7 +36,10 @@ def _v1() -> dict[str, Any]:
 
 
 def _as_in_version_1(scenario: Scenario) -> Scenario:
-    """*scenario* without what the demo gained after schema 1: Orphan Trials' line in EUR and its exchange rate."""
+    """*scenario* without what the demo gained after schema 1.
+
+    That is Orphan Trials' line in EUR, its exchange rate and the sensitivity section.
+    """
     candidates = tuple(
         attrs.evolve(
             candidate,
@@ -50,7 +53,7 @@ def _as_in_version_1(scenario: Scenario) -> Scenario:
         else candidate
         for candidate in scenario.candidates
     )
-    return attrs.evolve(scenario, candidates=candidates, fx=FxTable())
+    return attrs.evolve(scenario, candidates=candidates, fx=FxTable(), sensitivity=None)
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])

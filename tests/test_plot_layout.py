@@ -31,6 +31,7 @@ from crokit.plot import (
     plot_contributions,
     plot_scores,
     plot_timeline,
+    plot_tornado,
 )
 from crokit.scenario import Evaluation, Scenario, evaluate, planned_milestones
 
@@ -84,10 +85,21 @@ def _charts(evaluation: Evaluation) -> dict[str, Callable[[], Figure]]:
         "scores": lambda: plot_scores(evaluation.ranking),
         "acceptability": lambda: plot_acceptability(evaluation.ranking),
         "dashboard": lambda: dashboard(evaluation),
+        "tornado": lambda: plot_tornado(evaluation.sensitivity),  # type: ignore[arg-type]
     }
 
 
-CHARTS = ["budget", "budget-by-stage", "cash-flow", "timeline", "contributions", "scores", "acceptability", "dashboard"]
+CHARTS = [
+    "budget",
+    "budget-by-stage",
+    "cash-flow",
+    "timeline",
+    "contributions",
+    "scores",
+    "acceptability",
+    "dashboard",
+    "tornado",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,7 @@ def _variant(patients: int, sites: int, months: int) -> Scenario:
         title=f"{patients} patients, {sites} sites, {months} months",
         study=attrs.evolve(base.study, planned_patients=patients, sites=sites),
         assumptions=attrs.evolve(base.assumptions, enrolment_months=months),
+        sensitivity=None,  # the demo's ranges (up to 18 sites) need not fit a variant
     )
 
 

@@ -141,6 +141,14 @@ _TYPES: Final = {
         "CandidateResult": "candidate_results",
         "Evaluation": "evaluations",
     },
+    "crokit.sensitivity": {
+        "AssumptionRange": "assumption_ranges",
+        "SensitivitySettings": "sensitivity_settings",
+        "CandidateSwing": "candidate_swings",
+        "BreakEven": "break_evens",
+        "AssumptionSensitivity": "assumption_sensitivities",
+        "Tornado": "tornadoes",
+    },
     "crokit.contract_versions": {"ContractVersion": "contract_version_values", "DeltaLine": "delta_lines"},
     "crokit.portfolio": {"Portfolio": "portfolios", "PortfolioRow": "portfolio_rows"},
     "crokit.bids": {
@@ -245,6 +253,7 @@ _DEFERRED: Final = frozenset(
         "crokit.reference",
         "crokit.scenario",
         "crokit.selection",
+        "crokit.sensitivity",
     }
 )
 """Modules whose models are registered when the module is imported, not when Hypothesis starts."""

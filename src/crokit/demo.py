@@ -44,6 +44,7 @@ from crokit.provider import AreaExperience, CroProfile, SizeClass, TeamExperienc
 from crokit.scenario import Candidate, Scenario
 from crokit.schedule import BillingTerms
 from crokit.selection import Answer, Constraints, SelectionSettings, SponsorPreferences
+from crokit.sensitivity import AssumptionRange, SensitivitySettings
 from crokit.study import Complexity, Study, Visit, VisitKind
 from crokit.vocabulary.lifecycle import Milestone, Stage
 from crokit.vocabulary.terms import ProviderKind, UnitBasis
@@ -396,4 +397,14 @@ def demo_scenario() -> Scenario:
         ),
         billing=BillingTerms(payment_days=45, holdback_share=Decimal("0.05")),
         notes="Every company, rate and answer in this scenario is invented for illustration.",
+        sensitivity=SensitivitySettings(  # illustrative ranges, not published figures
+            ranges=(
+                AssumptionRange(assumption="screen-failure-rate", low="0.15", high="0.40"),
+                AssumptionRange(assumption="dropout-rate", low="0.05", high="0.25"),
+                AssumptionRange(assumption="enrolment-months", low=9, high=18),
+                AssumptionRange(assumption="sites", low=8, high=18),
+                AssumptionRange(assumption="monitoring-interval-weeks", low=4, high=8),
+                AssumptionRange(assumption="startup-months", low=3, high=6),
+            )
+        ),
     )

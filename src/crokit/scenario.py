@@ -54,6 +54,7 @@ from crokit.schedule import BillingTerms, MilestonePlan, PaymentSchedule, build_
 from crokit.selection.due_diligence import Answer, DueDiligence
 from crokit.selection.models import _decimal_pairs
 from crokit.selection.ranking import CandidateInput, Ranking, SelectionSettings, select
+from crokit.sensitivity import SensitivitySettings, Tornado
 from crokit.serialization import DocumentSpec
 from crokit.study import Study
 from crokit.vocabulary.lifecycle import Milestone, Stage
@@ -140,6 +141,8 @@ class Scenario:
         fx: Exchange rates for proposals in other currencies than the study's.
         title: A title for reports.
         notes: Free text kept with the scenario.
+        sensitivity: The one-way sensitivity (tornado) to run on the planning
+            assumptions, if any (see :mod:`crokit.sensitivity`).
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
@@ -156,6 +159,7 @@ class Scenario:
     fx: FxTable = attrs.field(factory=FxTable)
     title: str | None = None
     notes: str | None = None
+    sensitivity: SensitivitySettings | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -247,6 +251,7 @@ class Evaluation:
         warnings: Things to look at before relying on the answer.
         seed: The seed the rank acceptabilities were sampled with, if any.
         title: The scenario's title, if any.
+        sensitivity: The tornado of the scenario's ``sensitivity`` section, if it has one.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="evaluation", version=1)
@@ -261,6 +266,7 @@ class Evaluation:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     seed: int | None = None
     title: str | None = None
+    sensitivity: Tornado | None = None
 
     def candidate(self, id_: str) -> CandidateResult:
         """The result of candidate *id_*."""
@@ -472,6 +478,11 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         )
     order = {card.candidate: index for index, card in enumerate(ranking.scorecards)}
     results.sort(key=lambda r: order.get(r.id, len(order)))
+    tornado = None
+    if scenario.sensitivity is not None:  # the tornado's own evaluations run without the section
+        from crokit.sensitivity import assumption_sensitivity
+
+        tornado = assumption_sensitivity(scenario, registry=registry)
     return Evaluation(
         sponsor=scenario.sponsor,
         study=scenario.study,
@@ -483,6 +494,7 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         warnings=(*warnings, *ranking.warnings),
         seed=seed,
         title=scenario.title,
+        sensitivity=tornado,
     )
 
 

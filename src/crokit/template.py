@@ -56,6 +56,7 @@ _COMMENTS: Final = {
     "[selection]": "# How to choose: method, criteria and weights (or AHP `pairwise`), constraints, preferences.",
     "[billing]": "# Default billing terms: frequency, payment days (net 30/45/60), holdback.",
     "[fx]": "# Exchange rates for proposals in another currency than the study's (none needed here).",
+    "[sensitivity]": "# The tornado: no ranges varies the default assumptions over illustrative default ranges.",
 }
 
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,9 +70,15 @@ _CEILING_STEP: Final = Decimal(10_000)
 @functools.cache
 def _template() -> Scenario:
     from crokit.demo import demo_scenario
+    from crokit.sensitivity import SensitivitySettings
 
     demo = demo_scenario()
-    return attrs.evolve(demo, title="My CRO evaluation (illustrative starting point)", candidates=demo.candidates[1:3])
+    return attrs.evolve(
+        demo,
+        title="My CRO evaluation (illustrative starting point)",
+        candidates=demo.candidates[1:3],
+        sensitivity=SensitivitySettings(),  # default ranges fit any study; the demo's are the demo's
+    )
 
 
 def _drop_none(data: object) -> object:

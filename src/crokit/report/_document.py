@@ -296,6 +296,9 @@ def build(evaluation: Evaluation) -> list[Block]:
     from crokit.report import _conversions
 
     blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
+    from crokit.report._sensitivity import sensitivity_blocks
+
+    blocks += sensitivity_blocks(evaluation)
     winner = evaluation.winner
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
     for result in shown[:1]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from crokit._decimal import in_crokit_context
 from crokit.report._conversions import conversions_json
+from crokit.report._sensitivity import sensitivity_json
 
 if TYPE_CHECKING:
     from crokit.money import Money
@@ -149,6 +150,7 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
             "acceptability": {row.candidate: list(row.by_rank) for row in ranking.acceptability},
             "seed": ranking.seed,
             "samples": ranking.samples,
+            "assumptions": sensitivity_json(evaluation.sensitivity),
         },
         "warnings": list(evaluation.warnings),
     }

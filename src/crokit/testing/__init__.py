@@ -208,6 +208,14 @@ from crokit.testing._selection import (
     selection_settings,
     sponsor_preferences,
 )
+from crokit.testing._sensitivity import (
+    assumption_ranges,
+    assumption_sensitivities,
+    break_evens,
+    candidate_swings,
+    sensitivity_settings,
+    tornadoes,
+)
 
 __all__ = [
     "acceptability_rows",
@@ -224,6 +232,8 @@ __all__ = [
     "answers",
     "area_experiences",
     "assumption_differences",
+    "assumption_ranges",
+    "assumption_sensitivities",
     "assumptions",
     "benchmark_checks",
     "benchmark_results",
@@ -232,10 +242,12 @@ __all__ = [
     "bid_grids",
     "bids",
     "billing_terms",
+    "break_evens",
     "budget_diffs",
     "budgets",
     "candidate_inputs",
     "candidate_results",
+    "candidate_swings",
     "candidates",
     "cash_flow_items",
     "cash_flow_rows",
@@ -360,6 +372,7 @@ __all__ = [
     "scoring_contexts",
     "selection_criteria",
     "selection_settings",
+    "sensitivity_settings",
     "service_changes",
     "service_variances",
     "services",
@@ -376,6 +389,7 @@ __all__ = [
     "technologies",
     "therapeutic_areas",
     "tiered_discounts",
+    "tornadoes",
     "total_tiers",
     "transfer_tables",
     "transfers",

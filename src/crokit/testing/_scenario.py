@@ -21,6 +21,7 @@ from crokit.testing._core import cro_profiles, studies
 from crokit.testing._pricing import assumptions, proposals
 from crokit.testing._schedule import billing_terms
 from crokit.testing._selection import _manual, due_diligences, selection_settings
+from crokit.testing._sensitivity import sensitivity_settings
 
 __all__ = ["benchmark_results", "candidate_results", "candidates", "evaluations", "scenarios"]
 
@@ -73,6 +74,7 @@ def scenarios(*, registry: Registry | None = None, max_candidates: int = 3) -> s
             billing=draw(billing_terms()),
             title=draw(st.none() | _TEXT),
             notes=draw(st.none() | _TEXT),
+            sensitivity=draw(st.none() | sensitivity_settings()),
         )
 
     return build()
@@ -84,7 +86,8 @@ def evaluations(*, registry: Registry | None = None) -> st.SearchStrategy[Evalua
 
     @st.composite
     def build(draw: st.DrawFn) -> Evaluation:
-        scenario = draw(scenarios(registry=reg, max_candidates=2))
+        # drawn ranges rarely fit the drawn study; the tornado has its own strategies
+        scenario = attrs.evolve(draw(scenarios(registry=reg, max_candidates=2)), sensitivity=None)
         seed = draw(st.none() | st.integers(0, 2**32))
         try:
             return evaluate(scenario, registry=reg, seed=seed)
