@@ -290,9 +290,12 @@ def _money_section(result: CandidateResult) -> list[Block]:
 
 def build(evaluation: Evaluation) -> list[Block]:
     """The report of *evaluation*, as blocks in reading order."""
+    from crokit.report._bids import bid_blocks  # imports this module's blocks
+
     blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
     winner = evaluation.winner
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
+    blocks += bid_blocks(evaluation)
     for result in shown[:1]:
         blocks += _money_section(result)
     if evaluation.warnings:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from crokit._decimal import in_crokit_context
+from crokit.report._bids import bids_json
 
 if TYPE_CHECKING:
     from crokit.money import Money
@@ -87,6 +88,7 @@ def _candidate(
             "message": benchmark.message,
         },
         "schedule": _schedule(result.schedule),
+        **bids_json(result),
     }
 
 
@@ -121,6 +123,7 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
             "start_date": study.start_date.isoformat(),
         },
         "currency": evaluation.currency,
+        "ranking_price": evaluation.ranking_price,
         "winner": evaluation.winner,
         "winner_reasons": winner_reasons,
         "explanation": ranking.explanation,
