@@ -11,7 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from crokit._requires import check_requires
@@ -71,9 +71,37 @@ def _missing_warned(evaluation: Evaluation, registry: Registry) -> None:
             ), (result.name, name, evaluation.warnings)
 
 
+@st.composite
+def demo_variants(draw: st.DrawFn) -> Scenario:
+    """The demo with drawn scope assignments, bid assumptions, candidates and ranking price."""
+    scenario = demo_scenario()
+    required = list(scenario.study.required_services)
+    candidates = []
+    for candidate in scenario.candidates:
+        services = draw(st.lists(st.sampled_from(required), unique=True, max_size=3))
+        outside = []
+        for service in services:
+            by = draw(st.sampled_from([Coverage.SPONSOR, Coverage.OTHER_VENDOR]))
+            cost = Money(draw(st.decimals(min_value=0, max_value=500_000, places=2)), "USD")
+            vendor = "Another vendor" if by is Coverage.OTHER_VENDOR else None
+            outside.append(OutsideScope(service=service, by=by, cost=cost, vendor=vendor))
+        own = draw(
+            st.none()
+            | st.builds(
+                BidAssumptions,
+                planned_patients=st.none() | st.integers(30, 120),
+                screen_failure_rate=st.none() | st.decimals(min_value=0, max_value=Decimal("0.6"), places=2),
+                dropout_rate=st.none() | st.decimals(min_value=0, max_value=Decimal("0.4"), places=2),
+            )
+        )
+        candidates.append(attrs.evolve(candidate, outside_scope=outside, bid_assumptions=own))
+    kept = draw(st.lists(st.sampled_from(candidates), min_size=1, unique_by=lambda c: c.id))
+    return attrs.evolve(scenario, candidates=kept, ranking_price=draw(st.sampled_from(["normalised", "quoted"])))
+
+
 @FEW
 @given(evaluations())
-def test_every_evaluation_explains_its_totals(evaluation: Evaluation) -> None:
+def test_every_drawn_evaluation_explains_its_totals(evaluation: Evaluation) -> None:
     registry = Registry.builtin()
     _gap_parts_sum(evaluation)
     _tco(evaluation)
@@ -81,13 +109,21 @@ def test_every_evaluation_explains_its_totals(evaluation: Evaluation) -> None:
 
 
 @FEW
-@given(scenarios(max_candidates=3), st.data())
-def test_the_ranked_total_is_the_chosen_total_plus_the_scope_left_out(scenario: Scenario, data: st.DataObject) -> None:
-    scenario = attrs.evolve(scenario, ranking_price=data.draw(st.sampled_from(["normalised", "quoted"])))
-    try:
-        evaluation = evaluate(scenario, registry=Registry.builtin())
-    except CrokitError:
-        return
+@given(demo_variants())
+def test_every_demo_variant_explains_its_totals(scenario: Scenario) -> None:
+    registry = Registry.builtin()
+    evaluation = evaluate(scenario, registry=registry)
+    _gap_parts_sum(evaluation)
+    _tco(evaluation)
+    _missing_warned(evaluation, registry)
+    _ranked(scenario, evaluation)
+    for candidate in scenario.candidates:
+        result = evaluation.candidate(candidate.id)
+        if result.normalisation is not None and candidate.bid_assumptions is None:
+            assert result.normalisation.gap.is_zero()
+
+
+def _ranked(scenario: Scenario, evaluation: Evaluation) -> None:
     for result in evaluation.candidates:
         if result.coverage is None or result.normalisation is None:
             assert result.ranked_total is None
@@ -109,14 +145,14 @@ def _absolute(scenario: Scenario) -> Scenario:
 
 
 @FEW
-@given(scenarios(max_candidates=3), st.data())
+@given(st.one_of(scenarios(max_candidates=3), demo_variants()), st.data())
 def test_removing_a_candidate_leaves_the_others_scores_unchanged(scenario: Scenario, data: st.DataObject) -> None:
     scenario = _absolute(scenario)
     registry = Registry.builtin()
     try:
         whole = evaluate(scenario, registry=registry)
     except CrokitError:
-        return
+        reject()
     gone = data.draw(st.sampled_from(scenario.candidates)).id
     rest = evaluate(
         attrs.evolve(scenario, candidates=[c for c in scenario.candidates if c.id != gone]), registry=registry
