@@ -430,3 +430,34 @@ def test_the_scenario_example_in_the_bids_page_reads() -> None:
         ("crokit:data-management", Coverage.SPONSOR, None),
         ("crokit:biostatistics", Coverage.OTHER_VENDOR, "Numerus Statistics"),
     ]
+
+
+def test_a_lower_rate_factor_flags_rates_in_warnings_reports_and_json(registry: Registry) -> None:
+    found = evaluate(attrs.evolve(demo_scenario(), rate_factor="1.1"), registry=registry)
+    assert found.rate_factor == Decimal("1.1")
+    globalcro = found.candidate("globalcro")
+    flagged = {(flag.service, flag.direction) for flag in globalcro.rate_flags}
+    assert ("crokit:on-site-monitoring", "above") in flagged  # 2300 against the median of 1900 and 2200
+    assert any(
+        w.startswith("GlobalCRO (large full-service, illustrative): its rate for On-site monitoring (2300.00 USD")
+        and "the band of 1/1.1 to 1.1 times" in w
+        for w in found.warnings
+    )
+    page = render(found, "markdown")
+    assert "Unit rates more than 1.1 times above or below" in page
+    assert "| GlobalCRO (large full-service, illustrative) | on-site-monitoring | per-monitoring-visit |" in page
+    report = json_report(found)
+    assert report["rate_factor"] == "1.1"
+    flags = next(c for c in report["candidates"] if c["id"] == "globalcro")["rate_flags"]
+    assert {"service": "crokit:on-site-monitoring", "direction": "above"}.items() <= flags[0].items()
+
+
+def test_the_default_rate_factor_flags_nothing_in_the_demo(evaluation: Evaluation) -> None:
+    assert evaluation.rate_factor == Decimal("1.5")
+    assert all(result.rate_flags == () for result in evaluation.candidates)
+
+
+@pytest.mark.parametrize("bad", ["1", "0.5", "fast", 1.5])
+def test_a_rate_factor_not_above_one_is_refused(bad: object) -> None:
+    with pytest.raises(ValidationError, match="rate_factor"):
+        attrs.evolve(demo_scenario(), rate_factor=bad)

@@ -26,13 +26,16 @@ management kept by the sponsor, is not excluded for not offering data management
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from crokit._decimal import to_decimal
+from crokit.bids.assumptions import AssumptionDifference
 from crokit.bids.coverage import Coverage, ScopeCoverage, scope_coverage
 from crokit.bids.normalise import Normalisation
-from crokit.bids.rates import DEFAULT_FACTOR, RateFlag, compare_rates
+from crokit.bids.rates import RateFlag, compare_rates
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.pricing.adjustments import CurrencyConversion
 from crokit.pricing.budget import Budget
@@ -44,7 +47,7 @@ from crokit.registry import Registry
 if TYPE_CHECKING:
     from crokit.scenario import Candidate, Scenario
 
-__all__ = ["RANKING_PRICES", "BidsFound", "compare_bids", "ranking_price", "ranking_profile"]
+__all__ = ["RANKING_PRICES", "BidsFound", "compare_bids", "ranking_price", "ranking_profile", "rate_factor"]
 
 RANKING_PRICES: Final = ("normalised", "quoted")
 """What the ranking may read: each bid's normalised or quoted total (plus the scope it leaves out)."""
@@ -56,6 +59,21 @@ def ranking_price(_instance: object, attribute: attrs.Attribute[Any], value: obj
         raise ValidationError.at(
             attribute.name, f"expected one of {', '.join(repr(v) for v in RANKING_PRICES)}, got {value!r}"
         )
+
+
+def rate_factor(value: object) -> Decimal:
+    """A converter: a scenario's ``rate_factor`` to an exact Decimal above 1.
+
+    Raises:
+        ValidationError: For anything but an exact number above 1, with the path ``rate_factor``.
+    """
+    try:
+        factor = to_decimal(value, what="rate factor")
+    except CrokitError as exc:
+        raise ValidationError.at("rate_factor", str(exc)) from None
+    if not factor > 1:
+        raise ValidationError.at("rate_factor", f'expected a factor above 1 (such as "1.5"), got {factor}')
+    return factor
 
 
 @attrs.frozen(kw_only=True)
@@ -105,7 +123,7 @@ def _normalisation(
     proposal = candidate.proposal
     if own is None or own.is_sponsors or proposal is None:
         quoted = budget
-        differences: tuple[Any, ...] = ()
+        differences: tuple[AssumptionDifference, ...] = ()
     else:
         where = f"scenario.candidates[{index}].bid_assumptions"
         try:
@@ -184,11 +202,11 @@ def _outside_lines(coverage: ScopeCoverage, scenario: Scenario) -> list[LineItem
     return lines
 
 
-def _rate_warnings(flags: Sequence[RateFlag], names: dict[str, str], registry: Registry) -> list[str]:
+def _rate_warnings(flags: Sequence[RateFlag], names: dict[str, str], registry: Registry, factor: Decimal) -> list[str]:
     return [
         f"{names[flag.candidate]}: its rate for {_service_name(flag.service, registry)} "
         f"({flag.unit_price} {flag.basis.value}) is {flag.ratio:.2f} times the other bids' median "
-        f"{flag.median_of_others}: {flag.direction} the band of 1/{DEFAULT_FACTOR} to {DEFAULT_FACTOR} times"
+        f"{flag.median_of_others}: {flag.direction} the band of 1/{factor} to {factor} times"
         for flag in flags
     ]
 
@@ -233,9 +251,9 @@ def compare_bids(scenario: Scenario, budgets: Sequence[Budget | None], registry:
     if problems:
         raise ValidationError(problems)
     priced = {c.id: b for c, b in zip(scenario.candidates, budgets, strict=True) if b is not None}
-    flags = compare_rates(priced) if len(priced) > 1 else ()
+    flags = compare_rates(priced, factor=scenario.rate_factor) if len(priced) > 1 else ()
     names = {c.id: c.profile.name for c in scenario.candidates}
-    warnings.extend(_rate_warnings(flags, names, registry))
+    warnings.extend(_rate_warnings(flags, names, registry, scenario.rate_factor))
     return BidsFound(
         coverage=tuple(coverages),
         normalisation=tuple(normalisations),

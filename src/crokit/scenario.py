@@ -34,13 +34,13 @@ from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._migrations import SCENARIO_MIGRATIONS
 from crokit._requires import check_requires, normalise_requirements, precheck_scenario
-from crokit._scenario_bids import compare_bids, ranking_price, ranking_profile
+from crokit._scenario_bids import compare_bids, ranking_price, ranking_profile, rate_factor
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.bids.assumptions import BidAssumptions
 from crokit.bids.coverage import OutsideScope, ScopeCoverage
 from crokit.bids.normalise import Normalisation
-from crokit.bids.rates import RateFlag
+from crokit.bids.rates import DEFAULT_FACTOR, RateFlag
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import FxTable, Money
 from crokit.pricing.adjustments import CurrencyConversion
@@ -169,6 +169,9 @@ class Scenario:
             (default: each bid re-priced under the scenario's assumptions) or
             ``"quoted"`` (under the bid's own); either way plus the cost of the scope
             the bid leaves out (the total cost of outsourcing).
+        rate_factor: A bid's unit rate is flagged when it is more than this many
+            times the median of the other bids' rates for the same service and unit,
+            or less than that median divided by it (default ``"1.5"``, a convention).
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
@@ -187,6 +190,7 @@ class Scenario:
     notes: str | None = None
     requires: tuple[str, ...] = attrs.field(default=(), converter=normalise_requirements)
     ranking_price: str = attrs.field(default="normalised", validator=ranking_price)
+    rate_factor: Decimal = attrs.field(default=DEFAULT_FACTOR, converter=rate_factor)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -265,6 +269,7 @@ class Evaluation:
         title: The scenario's title, if any.
         ranking_price: What the ranking read of each bid: its ``"normalised"`` or
             ``"quoted"`` total, plus the cost of the scope it leaves out.
+        rate_factor: The factor the rate flags were found with.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="evaluation", version=1)
@@ -280,6 +285,7 @@ class Evaluation:
     seed: int | None = None
     title: str | None = None
     ranking_price: str = attrs.field(default="normalised", validator=ranking_price)
+    rate_factor: Decimal = attrs.field(default=DEFAULT_FACTOR, converter=rate_factor)
 
     def candidate(self, id_: str) -> CandidateResult:
         """The result of candidate *id_*."""
@@ -484,6 +490,7 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         seed=seed,
         title=scenario.title,
         ranking_price=scenario.ranking_price,
+        rate_factor=scenario.rate_factor,
     )
 
 

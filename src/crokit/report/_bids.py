@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from crokit.bids.coverage import Coverage
-from crokit.bids.rates import DEFAULT_FACTOR
 from crokit.money import Money
 from crokit.report._document import Block, Bullets, Heading, Paragraph, Table, format_money
 
@@ -164,21 +163,21 @@ def _normalised(results: list[CandidateResult]) -> list[Block]:
     return blocks
 
 
-def _rates(results: list[CandidateResult]) -> list[Block]:
+def _rates(results: list[CandidateResult], factor: Decimal) -> list[Block]:
     flags = [(result.name, flag) for result in results for flag in result.rate_flags]
     head: list[Block] = [Heading(text="Rates", level=3)]
     if not flags:
         return [
             *head,
             Paragraph(
-                text=f"No unit rate is more than {DEFAULT_FACTOR} times above or below the median of the other "
+                text=f"No unit rate is more than {factor} times above or below the median of the other "
                 "bids for the same service and unit."
             ),
         ]
     return [
         *head,
         Paragraph(
-            text=f"Unit rates more than {DEFAULT_FACTOR} times above or below the median of the other bids for the "
+            text=f"Unit rates more than {factor} times above or below the median of the other bids for the "
             "same service and unit."
         ),
         Table(
@@ -208,7 +207,7 @@ def bid_blocks(evaluation: Evaluation) -> list[Block]:
         *_cost_of_outsourcing(results, evaluation.ranking_price),
         *_scope(results),
         *_normalised(results),
-        *_rates(results),
+        *_rates(results, evaluation.rate_factor),
     ]
 
 

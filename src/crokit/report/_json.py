@@ -124,6 +124,7 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
         },
         "currency": evaluation.currency,
         "ranking_price": evaluation.ranking_price,
+        "rate_factor": str(evaluation.rate_factor),
         "winner": evaluation.winner,
         "winner_reasons": winner_reasons,
         "explanation": ranking.explanation,

@@ -80,6 +80,7 @@ def scenarios(*, registry: Registry | None = None, max_candidates: int = 3) -> s
             title=draw(st.none() | _TEXT),
             notes=draw(st.none() | _TEXT),
             ranking_price=draw(st.sampled_from(RANKING_PRICES)),
+            rate_factor=draw(st.decimals(min_value="1.05", max_value="5", places=2)),
         )
 
     return build()
