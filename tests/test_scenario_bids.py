@@ -461,3 +461,31 @@ def test_the_default_rate_factor_flags_nothing_in_the_demo(evaluation: Evaluatio
 def test_a_rate_factor_not_above_one_is_refused(bad: object) -> None:
     with pytest.raises(ValidationError, match="rate_factor"):
         attrs.evolve(demo_scenario(), rate_factor=bad)
+
+
+def test_a_service_priced_and_assigned_outside_is_warned_as_counted_twice(registry: Registry) -> None:
+    scenario = demo_scenario()
+    helix = next(c for c in scenario.candidates if c.id == "helix-cro")
+    item = OutsideScope(service="crokit:data-management", by="sponsor", cost=Money("1000.00", "USD"))
+    changed = attrs.evolve(helix, outside_scope=[item])
+    found = evaluate(
+        attrs.evolve(scenario, candidates=[changed if c.id == "helix-cro" else c for c in scenario.candidates]),
+        registry=registry,
+    )
+    assert (
+        "Helix CRO (mid-size, illustrative): Data management is priced by its bid and also assigned to the sponsor; "
+        "it is counted twice" in found.warnings
+    )
+    result = found.candidate("helix-cro")
+    assert result.coverage is not None
+    assert result.coverage.total_cost_of_outsourcing == result.coverage.cro_price + Money("1000.00", "USD")
+
+
+def test_a_scenario_file_requiring_a_loaded_extension_loads(registry: Registry) -> None:
+    info = ExtensionInfo(name="acme", value="acme_crokit:extend", distribution="acme-crokit", version="1.0.0")
+    grown = registry.with_extension(info)
+    text = dumps(attrs.evolve(demo_scenario(), requires=["acme-crokit"]), "toml", registry=registry)
+    assert text.index("requires = [") < text.index("[study]")
+    assert loads(text, Scenario, "toml", registry=grown).requires == ("acme-crokit",)
+    with pytest.raises(ValidationError, match=r"scenario\.requires\[0\]"):
+        loads(text, Scenario, "toml", registry=registry)
