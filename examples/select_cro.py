@@ -1,11 +1,14 @@
 """Choosing a CRO for a biotech's rare-disease Phase II trial: the brief's story, scored.
 
-A biotech with one rare-disease asset asks four providers to bid on a Phase II trial in
+A biotech with one rare-disease asset asks five providers to bid on a Phase II trial in
 the US, Germany and France: a large full-service CRO, a mid-size CRO, a rare-disease
-specialty CRO and a site-management organisation. The candidates, their proposals and
-their due-diligence answers come from ``crokit.demo``; this example prices each bid
-against the study with ``crokit.pricing`` and ranks the candidates with
-``crokit.selection`` directly, without the rest of the scenario pipeline.
+specialty CRO, a functional service provider and a site-management organisation. The
+candidates, their proposals and their due-diligence answers come from ``crokit.demo``;
+this example prices each bid against the study with ``crokit.pricing`` and ranks the
+candidates with ``crokit.selection`` directly, without the rest of the scenario
+pipeline. Without it, the FSP's scope assignments (the sponsor's data management,
+another vendor's biostatistics) are not read, so it is excluded here for not offering
+those services; ``crokit.evaluate`` compares it on its total cost of outsourcing.
 
 ILLUSTRATIVE ONLY: every profile, price and answer is invented; none describes a real
 company or a market rate.
@@ -36,7 +39,7 @@ CANDIDATES = tuple(
 
 
 def main() -> None:
-    """Rank the four candidates and print why the winner won and how robust that is."""
+    """Rank the five candidates and print why the winner won and how robust that is."""
     ranking = select(STUDY, CANDIDATES, SCENARIO.selection, registry=REGISTRY, seed=DEMO_SEED)
     print("Illustrative example: invented profiles, prices and answers, not data about real companies.")
     print(f"Study {STUDY.name}: {STUDY.indication}, {STUDY.phase.label}, {', '.join(STUDY.countries)}")

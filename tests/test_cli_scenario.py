@@ -58,7 +58,7 @@ def test_every_format_gives_the_same_result(suffix: str) -> None:
 def test_validate_ok() -> None:
     code, out, _ = run("validate", str(EXAMPLE))
     assert code == 0
-    assert "valid scenario document: 4 candidates (3 eligible)" in out
+    assert "valid scenario document: 5 candidates (4 eligible)" in out
 
 
 def test_template_validates_and_evaluates_as_written(tmp_path: Path) -> None:

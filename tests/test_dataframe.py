@@ -115,7 +115,7 @@ def test_methods_delegate(evaluation: Evaluation, budget: Budget, schedule: Paym
     assert evaluation.ranking.to_records() == to_records(evaluation.ranking)
     assert budget.to_dataframe().equals(to_dataframe(budget))
     assert len(schedule.to_dataframe(numeric="float")) == len(schedule.payments)
-    assert len(evaluation.ranking.to_dataframe()) == 4
+    assert len(evaluation.ranking.to_dataframe()) == 5
     assert len(evaluation.to_dataframe()) == len(evaluation.candidates)
 
 

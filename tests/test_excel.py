@@ -159,8 +159,8 @@ def test_ranking(book: openpyxl.Workbook, evaluation: Evaluation) -> None:
         total = row[6 + len(criteria)]
         if result.budget is not None:
             assert exact(total.value, total.number_format) == result.budget.total.amount
-    assert ws["B5"].value == "sitelink"
-    assert ws["A5"].value is None
+    assert ws["B6"].value == "sitelink"
+    assert ws["A6"].value is None
 
 
 def test_budget_by_service_amounts_are_exact_and_total_is_crokits(

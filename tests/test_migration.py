@@ -29,6 +29,18 @@ V1 = Path(__file__).resolve().parent / "data" / "schema_v1"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+def _without_issue_10(scenario: Scenario) -> Scenario:
+    """The example as it was before the bids of issue 10 (no FSP, no bid assumptions, price against the lowest bid)."""
+    candidates = [
+        attrs.evolve(candidate, bid_assumptions=None)
+        for candidate in scenario.candidates
+        if candidate.id != "clinpath-fsp"
+    ]
+    preferences = attrs.evolve(scenario.selection.preferences, price_against_lowest=True)
+    selection = attrs.evolve(scenario.selection, preferences=preferences)
+    return attrs.evolve(scenario, candidates=candidates, selection=selection)
+
+
 def _v1() -> dict[str, Any]:
     data: dict[str, Any] = json.loads((V1 / "rare_disease_phase2.json").read_text(encoding="utf-8"))
     assert data["schema_version"] == 1
@@ -38,8 +50,10 @@ def _v1() -> dict[str, Any]:
 def _as_in_version_1(scenario: Scenario) -> Scenario:
     """*scenario* without what the demo gained after schema 1.
 
-    That is Orphan Trials' line in EUR, its exchange rate and the sensitivity section.
+    That is Orphan Trials' line in EUR, its exchange rate, the sensitivity section and
+    the bids of issue 10 (the FSP, bid assumptions, pricing fit against the lowest bid).
     """
+    scenario = _without_issue_10(scenario)
     candidates = tuple(
         attrs.evolve(
             candidate,

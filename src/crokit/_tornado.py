@@ -190,7 +190,12 @@ class _Runner:
 
 
 def _point(evaluation: Evaluation) -> _Point:
-    totals = {result.id: result.budget.total for result in evaluation.candidates if result.budget is not None}
+    # The total the ranking reads: the normalised bid plus the scope it leaves out.
+    totals = {
+        result.id: result.ranked_total if result.ranked_total is not None else result.budget.total
+        for result in evaluation.candidates
+        if result.budget is not None
+    }
     return _Point(totals=totals, winner=evaluation.winner)
 
 

@@ -1,11 +1,20 @@
 """The brief's story as a built-in scenario, for ``crokit demo`` and the examples.
 
 A biotech with one rare-disease asset (Fabry disease) plans a Phase II trial in the US,
-Germany and France and asks four providers to bid: a large full-service CRO, a
-mid-size CRO, a rare-disease specialty CRO and a site-management organisation. Each
-proposal mixes pricing models the way real bids do: a fixed fee for start-up and
-regulatory work paid on milestones, unit-priced monitoring, FTE-priced biometrics,
-investigator grants passed through from the visit schedule, and annual escalation.
+Germany and France and asks five providers to bid: a large full-service CRO, a
+mid-size CRO, a rare-disease specialty CRO, a functional service provider (FSP) and a
+site-management organisation. Each full-service proposal mixes pricing models the way
+real bids do: a fixed fee for start-up and regulatory work paid on milestones,
+unit-priced monitoring, FTE-priced biometrics, investigator grants passed through from
+the visit schedule, and annual escalation.
+
+Two bids show why quoted totals are not comparable as they stand. The specialty CRO
+quoted under its own, lower screen-failure rate, so re-pricing it under the sponsor's
+assumptions (normalising it) moves its total. The FSP prices monitoring by FTE and
+leaves data management (kept by the sponsor, at an internal cost estimate) and
+biostatistics (to another vendor, at that vendor's price) out of its bid, so it is
+compared on its total cost of outsourcing. No bid prices patient recruitment, a
+required service: the evaluation warns about it for every candidate.
 
 ILLUSTRATIVE ONLY: every company, profile, rate, fee and answer here is invented to
 show how crokit works. None describes a real company, and none is a market rate or a
@@ -21,6 +30,7 @@ from decimal import Decimal
 import attrs
 
 from crokit._decimal import CONTEXT
+from crokit.bids import BidAssumptions, OutsideScope
 from crokit.money import FxRate, FxTable, Money
 from crokit.pricing import (
     Assumptions,
@@ -210,6 +220,107 @@ def _proposal(cro_id: str, *, setup: str, monitoring: str, biostat_month: str, d
     )
 
 
+def _fsp_proposal() -> Proposal:
+    """The FSP's bid: monitoring by FTE, start-up at a fixed fee, grants and expenses passed through."""
+    rate_card = RateCard(
+        entries=(
+            RateCardEntry(role="cra", region="us", rate=_usd("12500.00"), per=RatePer.FTE_MONTH, year=2027),
+            RateCardEntry(role="cra", region="eu", rate=_usd("11000.00"), per=RatePer.FTE_MONTH, year=2027),
+            RateCardEntry(role="lead-cra", region="us", rate=_usd("15000.00"), per=RatePer.FTE_MONTH, year=2027),
+        )
+    )
+    return Proposal(
+        cro_id="clinpath-fsp",
+        currency="USD",
+        items=(
+            FixedFee(
+                service="crokit:regulatory-submissions",
+                stage=_P2,
+                fee=_usd("165000.00"),
+                description="Study start-up and regulatory submissions (fixed fee)",
+                milestones=(
+                    MilestonePayment(milestone=Milestone.CONTRACT_SIGNED, share=Decimal("0.50")),
+                    MilestonePayment(milestone=Milestone.FIRST_PATIENT_IN, share=Decimal("0.50")),
+                ),
+            ),
+            FteTimeAndMaterials(
+                service="crokit:on-site-monitoring",
+                stage=_P2,
+                rate_card=rate_card,
+                year=2027,
+                allocations=(
+                    FteAllocation(role="lead-cra", region="us", fte=Decimal("0.3"), start_month=4, duration_months=16),
+                    FteAllocation(role="cra", region="us", fte=Decimal("0.8"), start_month=4, duration_months=16),
+                    FteAllocation(role="cra", region="eu", fte=Decimal("0.8"), start_month=4, duration_months=16),
+                ),
+                description="Dedicated monitoring team (FTE)",
+            ),
+            InvestigatorGrants(
+                stage=_P2,
+                fee_per_visit=_usd("1250.00"),
+                screen_failure_fee=_usd("400.00"),
+                early_termination_fee=_usd("600.00"),
+                startup_fee_per_site=_usd("5000.00"),
+                holdback_share=Decimal("0.10"),
+                description="Investigator grants",
+            ),
+            PassThrough(
+                service="crokit:pass-through-expenses",
+                stage=_P2,
+                estimate=_usd("85000.00"),
+                management_fee=Decimal("0.04"),
+                description="Travel, lab kits and couriers",
+            ),
+        ),
+    )
+
+
+def _fsp() -> Candidate:
+    """A functional service provider bidding monitoring only; the sponsor arranges the rest of the scope."""
+    return Candidate(
+        profile=CroProfile(
+            id="clinpath-fsp",
+            name="ClinPath FSP (functional service provider, illustrative)",
+            kind=ProviderKind.CRO,
+            categories=("crokit:clinical-operations",),
+            size=SizeClass.MID_SIZE,
+            services=(
+                "crokit:regulatory-submissions",
+                "crokit:patient-recruitment",
+                "crokit:on-site-monitoring",
+                "crokit:investigator-grants",
+                "crokit:pass-through-expenses",
+            ),
+            countries=("US", "DE", "FR", "ES"),
+            experience=(AreaExperience(area=_RARE, phase=_P2, studies=3),),
+            team=TeamExperience(average_years=Decimal(6), turnover_rate=Decimal("0.15"), named_staff=True),
+        ),
+        proposal=_fsp_proposal(),
+        answers=(
+            _number("indication-phase-studies", "3"),
+            _yes("named-team"),
+            _number("team-turnover", "0.15"),
+            _number("inspection-findings", "0"),
+            _yes("local-regulatory"),
+        ),
+        outside_scope=(
+            OutsideScope(
+                service="crokit:data-management",
+                by="sponsor",
+                cost=_usd("95000.00"),
+                note="the sponsor's data-management team and EDC licence (internal estimate, illustrative)",
+            ),
+            OutsideScope(
+                service="crokit:biostatistics",
+                by="other-vendor",
+                vendor="Numerus Statistics (illustrative)",
+                cost=_usd("138000.00"),
+                note="that vendor's fixed quote for the SAP, analysis and TLFs (illustrative)",
+            ),
+        ),
+    )
+
+
 def _yes(question: str) -> Answer:
     return Answer(question=f"crokit:dd-{question}", yes=True)
 
@@ -329,7 +440,9 @@ def _candidates() -> tuple[Candidate, ...]:
                 _yes("subcontracting"),
                 _number("recruitment-track-record", "0.90"),
             ),
+            bid_assumptions=BidAssumptions(screen_failure_rate="0.15"),
         ),
+        _fsp(),
         Candidate(
             profile=CroProfile(
                 id="sitelink",
@@ -376,7 +489,7 @@ _DEMO_FX = FxTable(
 
 
 def demo_scenario() -> Scenario:
-    """The brief's story: a rare-disease Phase II trial and four candidate providers (illustrative)."""
+    """The brief's story: a rare-disease Phase II trial and five candidate providers (illustrative)."""
     return Scenario(
         title="Choosing a CRO for RD-201 (illustrative demo: invented companies and prices)",
         sponsor="Lumen Bio (illustrative)",
@@ -393,7 +506,7 @@ def demo_scenario() -> Scenario:
                 ("crokit:pricing-fit", Decimal(3)),
             ),
             constraints=Constraints(min_area_studies=2, within_budget_ceiling=True),
-            preferences=SponsorPreferences(budget_ceiling=_usd("1500000.00")),
+            preferences=SponsorPreferences(budget_ceiling=_usd("1500000.00"), price_against_lowest=False),
         ),
         billing=BillingTerms(payment_days=45, holdback_share=Decimal("0.05")),
         notes="Every company, rate and answer in this scenario is invented for illustration.",

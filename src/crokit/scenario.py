@@ -37,9 +37,15 @@ from crokit import _hypothesis_plugin, _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._migrations import SCENARIO_MIGRATIONS
+from crokit._requires import check_requires, normalise_requirements, precheck_scenario
+from crokit._scenario_bids import compare_bids, ranking_price, ranking_profile, rate_factor
 from crokit._scenario_fx import cash_flow, comparison_date, price_bid
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
+from crokit.bids.assumptions import BidAssumptions
+from crokit.bids.coverage import OutsideScope, ScopeCoverage
+from crokit.bids.normalise import Normalisation
+from crokit.bids.rates import DEFAULT_FACTOR, RateFlag
 from crokit.errors import CrokitError, Problem, ValidationError
 from crokit.money import FxTable, Money
 from crokit.pricing.assumptions import Assumptions
@@ -88,6 +94,19 @@ def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value
         seen[candidate.id] = index
 
 
+def _outside_once(_instance: object, attribute: attrs.Attribute[Any], value: tuple[OutsideScope, ...]) -> None:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, OutsideScope):
+            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected an OutsideScope, got {item!r}")
+        if item.service in seen:
+            raise ValidationError.at(
+                f"{attribute.name}[{index}].service",
+                f"{item.service} is already assigned at {attribute.name}[{seen[item.service]}]",
+            )
+        seen[item.service] = index
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Candidate:
     """One candidate CRO in a scenario.
@@ -101,6 +120,12 @@ class Candidate:
             or a mapping ``{criterion id: score}`` (a table in files).
         billing: Its billing terms, if they differ from the scenario's.
         milestones: Its planned milestone dates, if they differ from the scenario's.
+        outside_scope: Required services its bid leaves out, each done by the sponsor
+            (at an internal cost estimate) or another vendor (at that vendor's price);
+            see :mod:`crokit.bids.coverage`.
+        bid_assumptions: What its bid assumed where it differs from the scenario's
+            study and planning assumptions; ``None`` when it quoted under the sponsor's
+            (see :mod:`crokit.bids.normalise`).
     """
 
     profile: CroProfile = attrs.field(validator=attrs.validators.instance_of(CroProfile))
@@ -109,6 +134,8 @@ class Candidate:
     manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_decimal_pairs)
     billing: BillingTerms | None = None
     milestones: MilestonePlan | None = None
+    outside_scope: tuple[OutsideScope, ...] = attrs.field(default=(), converter=to_tuple, validator=_outside_once)
+    bid_assumptions: BidAssumptions | None = None
 
     def __attrs_post_init__(self) -> None:
         """Check that the proposal is this candidate's."""
@@ -143,10 +170,19 @@ class Scenario:
         notes: Free text kept with the scenario.
         sensitivity: The one-way sensitivity (tornado) to run on the planning
             assumptions, if any (see :mod:`crokit.sensitivity`).
+        requires: The extension packages the scenario needs (``["acme-crokit"]``); a
+            missing one is one clear error naming it (see :mod:`crokit._requires`).
+        ranking_price: What pricing fit and the budget ceiling read: ``"normalised"``
+            (default: each bid re-priced under the scenario's assumptions) or
+            ``"quoted"`` (under the bid's own); either way plus the cost of the scope
+            the bid leaves out (the total cost of outsourcing).
+        rate_factor: A bid's unit rate is flagged when it is more than this many
+            times the median of the other bids' rates for the same service and unit,
+            or less than that median divided by it (default ``"1.5"``, a convention).
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
-        name="scenario", version=2, migrations=SCENARIO_MIGRATIONS
+        name="scenario", version=2, migrations=SCENARIO_MIGRATIONS, precheck=precheck_scenario
     )
 
     sponsor: str = attrs.field(validator=non_empty_text)
@@ -160,6 +196,9 @@ class Scenario:
     title: str | None = None
     notes: str | None = None
     sensitivity: SensitivitySettings | None = None
+    requires: tuple[str, ...] = attrs.field(default=(), converter=normalise_requirements)
+    ranking_price: str = attrs.field(default="normalised", validator=ranking_price)
+    rate_factor: Decimal = attrs.field(default=DEFAULT_FACTOR, converter=rate_factor)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -202,6 +241,13 @@ class CandidateResult:
         cash_flow: Its payments in the study's currency, each converted at the rate of
             its due date, when some are paid in another currency (``None`` otherwise:
             the schedule is then the cash flow).
+        coverage: Who covers each required service, and the total cost of
+            outsourcing over the budget (see :mod:`crokit.bids.coverage`).
+        normalisation: The bid quoted under its own assumptions against ``budget``
+            (under the scenario's), the gap explained (see :mod:`crokit.bids.normalise`).
+        rate_flags: Its unit rates far from the other bids' median.
+        ranked_total: The total pricing fit and the budget ceiling read: the
+            normalised (or quoted) total plus the cost of the scope left out.
     """
 
     id: str
@@ -217,6 +263,11 @@ class CandidateResult:
     schedule: PaymentSchedule | None = None
     conversions: tuple[Conversion, ...] = attrs.field(default=(), converter=to_tuple)
     cash_flow: PaymentSchedule | None = None
+
+    coverage: ScopeCoverage | None = None
+    normalisation: Normalisation | None = None
+    rate_flags: tuple[RateFlag, ...] = attrs.field(default=(), converter=to_tuple)
+    ranked_total: Money | None = None
 
     def __repr__(self) -> str:
         """A one-line summary (the full content: ``attrs.asdict(self)``)."""
@@ -252,6 +303,9 @@ class Evaluation:
         seed: The seed the rank acceptabilities were sampled with, if any.
         title: The scenario's title, if any.
         sensitivity: The tornado of the scenario's ``sensitivity`` section, if it has one.
+        ranking_price: What the ranking read of each bid: its ``"normalised"`` or
+            ``"quoted"`` total, plus the cost of the scope it leaves out.
+        rate_factor: The factor the rate flags were found with.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="evaluation", version=1)
@@ -267,6 +321,8 @@ class Evaluation:
     seed: int | None = None
     title: str | None = None
     sensitivity: Tornado | None = None
+    ranking_price: str = attrs.field(default="normalised", validator=ranking_price)
+    rate_factor: Decimal = attrs.field(default=DEFAULT_FACTOR, converter=rate_factor)
 
     def candidate(self, id_: str) -> CandidateResult:
         """The result of candidate *id_*."""
@@ -439,25 +495,28 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
             each with its path in the scenario (``candidates[1].proposal.items[0]...``).
     """
     registry = registry if registry is not None else default_registry()
+    check_requires(scenario.requires, registry, path="scenario.requires")
     drivers = derive_drivers(scenario.study, scenario.assumptions)
     budgets, schedules, warnings, currencies = _priced(scenario, drivers, registry)
+    bids = compare_bids(scenario, budgets, registry)
     inputs = [
         CandidateInput(
-            profile=candidate.profile,
+            profile=ranking_profile(candidate),
             budget=budget,
             due_diligence=DueDiligence(candidate=candidate.id, answers=candidate.answers)
             if candidate.answers
             else None,
             manual_scores=candidate.manual_scores,
         )
-        for candidate, budget in zip(scenario.candidates, budgets, strict=True)
+        for candidate, budget in zip(scenario.candidates, bids.ranking_budgets, strict=True)
     ]
     ranking = select(scenario.study, inputs, scenario.selection, registry=registry, seed=seed)
     cards = {card.candidate: card for card in ranking.scorecards}
     excluded = {exclusion.candidate: exclusion for exclusion in ranking.excluded}
     results = []
-    for candidate, budget, schedule in zip(scenario.candidates, budgets, schedules, strict=True):
+    for index, (candidate, budget, schedule) in enumerate(zip(scenario.candidates, budgets, schedules, strict=True)):
         card = cards.get(candidate.id)
+        ranked = bids.ranking_budgets[index]
         cost = budget.cost_per_patient(scenario.study.planned_patients) if budget is not None else None
         results.append(
             CandidateResult(
@@ -474,6 +533,10 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
                 schedule=schedule,
                 conversions=currencies.get(candidate.id, ((), None))[0],
                 cash_flow=currencies.get(candidate.id, ((), None))[1],
+                coverage=bids.coverage[index],
+                normalisation=bids.normalisation[index],
+                rate_flags=bids.rate_flags[index],
+                ranked_total=None if ranked is None else ranked.total,
             )
         )
     order = {card.candidate: index for index, card in enumerate(ranking.scorecards)}
@@ -491,10 +554,12 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         candidates=tuple(results),
         ranking=ranking,
         winner=ranking.winner,
-        warnings=(*warnings, *ranking.warnings),
+        warnings=(*warnings, *bids.warnings, *ranking.warnings),
         seed=seed,
         title=scenario.title,
         sensitivity=tornado,
+        ranking_price=scenario.ranking_price,
+        rate_factor=scenario.rate_factor,
     )
 
 

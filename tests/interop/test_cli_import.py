@@ -273,7 +273,7 @@ def test_validate_a_broken_study_reports_its_fields_not_unknown_keys(tmp_path: P
 @pytest.mark.parametrize(
     ("kind", "document", "expected"),
     [
-        ("scenario", lambda s: s, "valid scenario document: 4 candidates"),
+        ("scenario", lambda s: s, "valid scenario document: 5 candidates"),
         ("proposal", lambda s: s.candidates[0].proposal, "valid proposal document: from 'globalcro'"),
         ("cro-profile", lambda s: s.candidates[0].profile, "valid CRO profile document: 'GlobalCRO"),
     ],
@@ -295,7 +295,7 @@ def test_validate_recognises_an_evaluation(tmp_path: Path) -> None:
     target.write_text(dumps(evaluate(demo_scenario()), "json"), encoding="utf-8")
     code, out, err = run("validate", str(target))
     assert code == 0, err
-    assert "valid evaluation document: 4 candidates, winner helix-cro" in out
+    assert "valid evaluation document: 5 candidates, winner helix-cro" in out
 
 
 def test_validate_refuses_a_file_of_no_known_type(tmp_path: Path) -> None:

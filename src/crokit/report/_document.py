@@ -293,17 +293,19 @@ def _money_section(result: CandidateResult) -> list[Block]:
 
 def build(evaluation: Evaluation) -> list[Block]:
     """The report of *evaluation*, as blocks in reading order."""
-    from crokit.report import _conversions
-
-    blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
+    # These modules build on this one's blocks, so they are imported here.
+    from crokit.report._bids import bid_blocks
+    from crokit.report._conversions import conversion_blocks
     from crokit.report._sensitivity import sensitivity_blocks
 
+    blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
     blocks += sensitivity_blocks(evaluation)
+    blocks += bid_blocks(evaluation)
     winner = evaluation.winner
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
     for result in shown[:1]:
         blocks += _money_section(result)
-    blocks += _conversions.conversion_blocks(evaluation)
+    blocks += conversion_blocks(evaluation)
     if evaluation.warnings:
         blocks += [Heading(text="Warnings"), Bullets(items=evaluation.warnings)]
     blocks.append(

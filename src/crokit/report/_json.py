@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from crokit._decimal import in_crokit_context
+from crokit.report._bids import bids_json
 from crokit.report._conversions import conversions_json
 from crokit.report._sensitivity import sensitivity_json
 
@@ -90,6 +91,7 @@ def _candidate(
         },
         "schedule": _schedule(result.schedule),
         **conversions_json(result),
+        **bids_json(result),
     }
 
 
@@ -124,6 +126,8 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
             "start_date": study.start_date.isoformat(),
         },
         "currency": evaluation.currency,
+        "ranking_price": evaluation.ranking_price,
+        "rate_factor": str(evaluation.rate_factor),
         "winner": evaluation.winner,
         "winner_reasons": winner_reasons,
         "explanation": ranking.explanation,

@@ -28,7 +28,8 @@ for crokit, not a published figure):
   is left out; with neither L, a ceiling nor preferred kinds, 0.5 (cannot be judged);
   without a budget, 0 (no quote, no credit). With the share fixed, a lower total
   never scores lower. Pricing fit is the one relative criterion: L depends on which
-  other candidates are compared.
+  other candidates are compared, unless ``SponsorPreferences.price_against_lowest`` is
+  off, which leaves the ratio out (every score then absolute).
 
 Due diligence: when the candidate answered at least one scored question of the
 criterion, the value is ``0.5 x profile part + 0.5 x questionnaire score`` (see
@@ -152,6 +153,10 @@ class SponsorPreferences:
             (``"edc"``); empty means "derive them from the study's required services".
         min_team_years: Average years of experience at which the years part of team
             experience scores 1. The default, 5, is an illustrative choice, not a standard.
+        price_against_lowest: Whether pricing fit compares each total with the lowest
+            eligible one (``L / T``, the default). ``False`` leaves that ratio out, so
+            pricing fit reads the ceiling (and preferred kinds) alone and no
+            candidate's score depends on which other candidates are compared.
     """
 
     budget_ceiling: Money | None = attrs.field(default=None, validator=_optional_money)
@@ -162,6 +167,7 @@ class SponsorPreferences:
         default=(), converter=_as_technology_kinds, validator=_members(TechnologyKind)
     )
     min_team_years: Decimal = attrs.field(default=Decimal(5), converter=_years, validator=_positive_years)
+    price_against_lowest: bool = True
 
 
 def _unit_value(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -364,7 +370,7 @@ def _ceiling_part(budget: Budget, ceiling: Money) -> tuple[float, str]:
 def _price_part(ctx: ScoringContext, budget: Budget, inputs: list[tuple[str, str]]) -> tuple[float, str] | None:
     """The price part of pricing fit: ``L / T``, blended 50/50 with the ceiling position when a ceiling is set."""
     ceiling = ctx.preferences.budget_ceiling
-    lowest = ctx.lowest_total
+    lowest = ctx.lowest_total if ctx.preferences.price_against_lowest else None
     parts: list[tuple[float, str]] = []
     if lowest is not None:
         if lowest.currency != budget.currency:

@@ -60,6 +60,8 @@ def structure(data: object, cls: type[T], *, registry: Registry | None = None, r
         if not isinstance(data, dict):
             raise ValidationError.at(prefix, f"expected a table, got {_describe(data)}")
         data = spec.upgrade(data)
+        if spec.precheck is not None:
+            spec.precheck(data, registry if registry is not None else default_registry())
     try:
         return _converter(registry).structure(data, cls)
     except CrokitError as exc:

@@ -30,11 +30,15 @@ class DocumentSpec:
         version: The current ``schema_version``.
         migrations: ``{n: upgrade}`` where ``upgrade`` turns a version-*n* mapping
             into a version-*n+1* mapping.
+        precheck: Called with the upgraded mapping and the registry before the document
+            is structured; raises one clear error for a problem that would otherwise
+            show as many (a scenario's ``requires`` naming a missing extension).
     """
 
     name: str
     version: int
     migrations: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = attrs.field(factory=dict)
+    precheck: Callable[[Mapping[str, Any], Any], None] | None = None
 
     def upgrade(self, data: dict[str, Any]) -> dict[str, Any]:
         """Check ``schema_version`` in *data*, upgrade it to :attr:`version`, and drop the key.

@@ -11,12 +11,14 @@ import attrs
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from crokit._scenario_bids import RANKING_PRICES
 from crokit.errors import CrokitError
 from crokit.money import Money
 from crokit.registry import Registry
 from crokit.scenario import BenchmarkResult, Candidate, CandidateResult, Evaluation, Scenario, evaluate
 from crokit.selection.models import DEFAULT_CRITERIA
 from crokit.study import Study
+from crokit.testing._bids import bid_assumptions, outside_scopes
 from crokit.testing._core import cro_profiles, studies
 from crokit.testing._pricing import assumptions, proposals
 from crokit.testing._schedule import billing_terms
@@ -48,6 +50,10 @@ def candidates(*, study: Study | None = None, registry: Registry | None = None) 
             answers=() if answers is None else answers.answers,
             manual_scores=draw(_manual(DEFAULT_CRITERIA)),
             billing=draw(st.none() | billing_terms()),
+            outside_scope=draw(
+                st.lists(outside_scopes(currency=target.currency), max_size=2, unique_by=lambda item: item.service)
+            ),
+            bid_assumptions=draw(st.none() | bid_assumptions()),
         )
 
     return build()
@@ -75,6 +81,8 @@ def scenarios(*, registry: Registry | None = None, max_candidates: int = 3) -> s
             title=draw(st.none() | _TEXT),
             notes=draw(st.none() | _TEXT),
             sensitivity=draw(st.none() | sensitivity_settings()),
+            ranking_price=draw(st.sampled_from(RANKING_PRICES)),
+            rate_factor=draw(st.decimals(min_value="1.05", max_value="5", places=2)),
         )
 
     return build()

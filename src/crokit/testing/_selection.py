@@ -186,6 +186,7 @@ def sponsor_preferences(*, currency: str | None = None) -> st.SearchStrategy[Spo
         preferred_pricing=st.lists(st.sampled_from(PricingKind), unique=True, max_size=3).map(tuple),
         required_technologies=st.lists(st.sampled_from(TechnologyKind), unique=True, max_size=4).map(tuple),
         min_team_years=st.decimals(min_value=1, max_value=20, places=1),
+        price_against_lowest=st.booleans(),
     )
 
 
