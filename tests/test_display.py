@@ -108,7 +108,7 @@ def test_schedule_tables(schedule: PaymentSchedule) -> None:
 
 def test_empty_schedule() -> None:
     empty = PaymentSchedule(currency="EUR", contract_start=date(2027, 1, 1))
-    assert "Total: 0 EUR" in schedule_html(empty)
+    assert "Total: 0.00 EUR" in schedule_html(empty)
     assert "0 payments" in schedule_markdown(empty)
 
 

@@ -22,6 +22,7 @@ import attrs
 
 from crokit.errors import ValidationError
 from crokit.money import Money
+from crokit.presentation import _format as fmt
 from crokit.pricing.budget import Budget
 from crokit.schedule.payments import PaymentSchedule
 from crokit.selection.models import Ranking
@@ -52,11 +53,11 @@ class _Section:
 
 
 def _number(value: Decimal) -> str:
-    return f"{value:,}"
+    return fmt.number(value)
 
 
 def _money(money: Money | None) -> str:
-    return "" if money is None else _number(money.amount)
+    return fmt.money_number(money, missing="")
 
 
 def _more(hidden: int) -> str:
@@ -79,7 +80,7 @@ def _budget_sections(budget: Budget) -> list[_Section]:
     count = len(budget.lines)
     return [
         _Section(
-            title=f"Budget in {budget.currency}: {count} line{'' if count == 1 else 's'}",
+            title=f"Budget in {budget.currency}: {fmt.plural(count, 'line')}",
             headers=(
                 "Service",
                 "Stage",
@@ -115,8 +116,8 @@ def _schedule_sections(schedule: PaymentSchedule) -> list[_Section]:
         notes.append(f"Held back and released on its milestone: {_money(schedule.holdback_retained)} {currency}")
     return [
         _Section(
-            title=f"Payment schedule in {currency} from {schedule.contract_start.isoformat()}: "
-            f"{count} payment{'' if count == 1 else 's'}",
+            title=f"Payment schedule in {currency} from {fmt.date(schedule.contract_start)}: "
+            f"{fmt.plural(count, 'payment')}",
             headers=("Due", "Invoiced", "Kind", "Description", f"Amount ({currency})", f"Retained ({currency})"),
             rows=rows,
             right=frozenset({4, 5}),

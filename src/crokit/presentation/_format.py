@@ -25,10 +25,10 @@ import datetime as dt
 import math
 import os
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TextIO
 
-from crokit._decimal import CONTEXT
+from crokit._decimal import few_decimals
 from crokit.errors import ValidationError
 from crokit.money import Money
 
@@ -43,7 +43,10 @@ __all__ = [
     "date",
     "decimal",
     "distinct_names",
+    "is_terminal",
+    "method",
     "money",
+    "money_number",
     "name",
     "names",
     "number",
@@ -60,6 +63,8 @@ MISSING: Final = "-"
 """What a table cell shows for a value that does not exist (an excluded candidate's total)."""
 DEFAULT_WIDTH: Final = 120
 """The width of text written to something that is not a terminal, when ``COLUMNS`` is unset."""
+_ALL_DECIMALS: Final = 100
+"""More decimals than any number crokit holds: :func:`number` never cuts."""
 MIN_WIDTH: Final = 60
 """The narrowest text crokit writes: a narrower terminal still gets 60 columns."""
 
@@ -72,6 +77,15 @@ def money(value: Money | None) -> str:
     notation.
     """
     return MISSING if value is None else format(value, ",")
+
+
+def money_number(value: Money | None, *, missing: str = MISSING) -> str:
+    """*value*'s number as :func:`money` shows it, without the code, for a column whose header names the currency.
+
+    >>> money_number(Money("1298263.3", "USD"))
+    '1,298,263.30'
+    """
+    return missing if value is None else money(value).rpartition(" ")[0]
 
 
 def amount(value: Decimal, currency: str) -> str:
@@ -95,41 +109,20 @@ def number(value: int | Decimal) -> str:
         raise ValidationError.at("value", f"expected a whole number or a finite Decimal, got {value!r}")
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{_plain(value):,}"
+    return f"{Decimal(few_decimals(value, places=_ALL_DECIMALS)):,}"
 
 
-def _plain(value: Decimal) -> Decimal:
-    """*value* without trailing zeros after the point and without an exponent."""
-    if not value:
-        return Decimal(0)
-    _sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int) or exponent >= 0:
-        return value.quantize(Decimal(1))
-    decimals = -exponent
-    significant = list(digits)
-    while decimals and significant and significant[-1] == 0:
-        significant.pop()
-        decimals -= 1
-    return value.quantize(Decimal(1).scaleb(-decimals))
-
-
-def decimal(value: Decimal | float, places: int = 4) -> str:
+def decimal(value: Decimal, places: int = 4) -> str:
     """A computed number to at most *places* decimals, with ``…`` where more digits were cut.
 
     For quotients that do not terminate (``186.3333…``); the digits are cut, not
-    rounded, so a ``ceil`` or a comparison read off the text stays right.
+    rounded, so a ``ceil`` or a comparison read off the text stays right (the rule of
+    the formulas the models write, :func:`crokit._decimal.few_decimals`).
 
     >>> decimal(Decimal(559) / Decimal(3)), decimal(Decimal("186.25")), decimal(Decimal(60))
     ('186.3333…', '186.25', '60')
     """
-    if isinstance(value, float):
-        value = Decimal(repr(value)) if math.isfinite(value) else Decimal(0)
-    exact = _plain(value)
-    _sign, _digits, exponent = exact.as_tuple()
-    if isinstance(exponent, int) and -exponent <= places:
-        return str(exact)
-    cut = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN, context=CONTEXT)
-    return f"{cut}…"
+    return few_decimals(value, places)
 
 
 def percent(value: float | Decimal | None, places: int = 0) -> str:
@@ -170,6 +163,14 @@ def plural(count: int, noun: str, plural_form: str | None = None) -> str:
 def sentence(text: str) -> str:
     """*text* as the start of a sentence: its first letter upper case, the rest untouched."""
     return text[:1].upper() + text[1:]
+
+
+_METHODS: Final = {"weighted-sum": "weighted sum", "weighted-product": "weighted product", "topsis": "TOPSIS"}
+
+
+def method(value: str) -> str:
+    """A scoring method's name for people: ``'weighted-sum'`` is ``'weighted sum'``; others as given."""
+    return _METHODS.get(value, value)
 
 
 def name(registry: Registry, id_: str, kind: str | None = None) -> str:
@@ -222,11 +223,19 @@ def terminal_width(stream: TextIO | None = None, *, environ: Mapping[str, str] |
     return DEFAULT_WIDTH if columns is None else max(MIN_WIDTH, columns)
 
 
+def is_terminal(stream: TextIO | None) -> bool:
+    """Whether *stream* writes to a terminal (text for a person: box-drawn tables are welcome)."""
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
 def _columns_of(stream: TextIO | None) -> int | None:
     """The width of the terminal *stream* writes to, or ``None`` if it is not a terminal."""
+    if not is_terminal(stream):
+        return None
     try:
-        if stream is None or not stream.isatty():
-            return None
-        return os.get_terminal_size(stream.fileno()).columns
+        return os.get_terminal_size(stream.fileno()).columns  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):  # no fileno, a closed stream, not a terminal after all
         return None

@@ -22,9 +22,9 @@ from crokit.money import Money
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
 
 
-def _shown(money: Money) -> str:
-    """*money* for a sentence: in the currency's minor units when exact there (``0.00 USD``, not ``0E-11 USD``)."""
-    return str(money.rounded()) if money.is_rounded() else f"{money.amount.normalize():f} {money.currency}"
+def _shown(money: Money | None) -> str:
+    """*money* for a sentence: ``1,234.50 USD``, at least the minor units, ``0.00 USD`` rather than ``0E-11 USD``."""
+    return "none" if money is None else format(money, ",")
 
 
 class ChangeKind(enum.Enum):
@@ -98,12 +98,15 @@ class LineChange:
     def explain(self) -> str:
         """Say in one line what changed and why."""
         service, description = self.key
-        head = f"{service} / {description}: {self.change.value} {self.old_amount} -> {self.new_amount} ({self.delta})"
+        head = (
+            f"{service} / {description}: {self.change.value} {_shown(self.old_amount)} -> {_shown(self.new_amount)} "
+            f"({_shown(self.delta)})"
+        )
         if self.change is not ChangeKind.CHANGED:
             return head
         return (
-            f"{head}; quantity {self.old_quantity} -> {self.new_quantity}, unit price {self.old_unit_price} -> "
-            f"{self.new_unit_price}: volume {_shown(self.volume_effect)}, rate {_shown(self.rate_effect)}, "
+            f"{head}; quantity {self.old_quantity} -> {self.new_quantity}, unit price {_shown(self.old_unit_price)} -> "
+            f"{_shown(self.new_unit_price)}: volume {_shown(self.volume_effect)}, rate {_shown(self.rate_effect)}, "
             f"rounding {_shown(self.rounding_effect)}"
         )
 
@@ -159,5 +162,5 @@ class BudgetDiff:
 
     def explain(self) -> str:
         """Every change, one per line, after the change in total."""
-        head = f"total {self.old_total} -> {self.new_total} ({self.delta})"
+        head = f"total {_shown(self.old_total)} -> {_shown(self.new_total)} ({_shown(self.delta)})"
         return "\n".join([head, *(change.explain() for change in self.lines)])

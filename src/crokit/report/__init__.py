@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from crokit._decimal import in_crokit_context
 from crokit.errors import ValidationError
+from crokit.presentation._format import terminal_width
 from crokit.report._document import build, format_money
 from crokit.report._json import REPORT_SCHEMA_VERSION, json_report, money_json
 from crokit.report._render import rich_available, to_html, to_markdown, to_rich_text, to_text
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from crokit.engagement.document import EngagementReport
     from crokit.engagement.ledger import TransferTable
+    from crokit.registry import Registry
     from crokit.report._document import Block
     from crokit.scenario import Evaluation
 
@@ -55,6 +57,8 @@ def render(
     *,
     rich: bool | None = None,
     standalone: bool = True,
+    registry: Registry | None = None,
+    width: int | None = None,
 ) -> str:
     """*evaluation* as a report in *format*.
 
@@ -63,9 +67,18 @@ def render(
         format: ``"text"``, ``"markdown"``, ``"html"`` or ``"json"``.
         rich: For text, draw tables with rich (default: when rich is installed).
         standalone: For HTML, a complete page (default) or a fragment for notebooks.
+        registry: Where the names shown for ids come from (default:
+            :func:`~crokit.default_registry`); JSON keeps the ids.
+        width: For text, the most columns a line may take (default:
+            :func:`~crokit.presentation._format.terminal_width`: ``COLUMNS``, else 120).
     """
     return _render_blocks(
-        lambda: build(evaluation), lambda: json_report(evaluation), format, rich=rich, standalone=standalone
+        lambda: build(evaluation, registry),
+        lambda: json_report(evaluation),
+        format,
+        rich=rich,
+        standalone=standalone,
+        width=width,
     )
 
 
@@ -76,13 +89,15 @@ def _render_blocks(
     *,
     rich: bool | None,
     standalone: bool = True,
+    width: int | None = None,
 ) -> str:
     """One report in *format*: *data* for JSON, *blocks* for the rest (each built only when needed)."""
     if format == "json":
         return json.dumps(data(), indent=2, ensure_ascii=False) + "\n"
     if format == "text":
         use_rich = rich_available() if rich is None else rich
-        return to_rich_text(blocks()) if use_rich else to_text(blocks())
+        columns = terminal_width() if width is None else width
+        return to_rich_text(blocks(), width=columns) if use_rich else to_text(blocks(), width=columns)
     if format == "markdown":
         return to_markdown(blocks())
     if format == "html":
@@ -96,11 +111,22 @@ def render_engagement(
     format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
     *,
     rich: bool | None = None,
+    registry: Registry | None = None,
+    width: int | None = None,
 ) -> str:
-    """An engagement's status (versions, accruals, variance, estimates, KPIs) in *format*."""
+    """An engagement's status (versions, accruals, variance, estimates, KPIs) in *format*.
+
+    *registry*, *rich* and *width* as for :func:`render`.
+    """
     from crokit.report._engagement import engagement_blocks, engagement_json
 
-    return _render_blocks(lambda: engagement_blocks(report), lambda: engagement_json(report), format, rich=rich)
+    return _render_blocks(
+        lambda: engagement_blocks(report, registry),
+        lambda: engagement_json(report),
+        format,
+        rich=rich,
+        width=width,
+    )
 
 
 @in_crokit_context
@@ -109,8 +135,14 @@ def render_obligations(
     format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
     *,
     rich: bool | None = None,
+    width: int | None = None,
 ) -> str:
-    """A transfer-of-obligations table (Form FDA 1571; eCTD Module 1.3.1.4) in *format*."""
+    """A transfer-of-obligations table (Form FDA 1571; eCTD Module 1.3.1.4) in *format*.
+
+    *rich* and *width* as for :func:`render`.
+    """
     from crokit.report._engagement import obligations_blocks, obligations_json
 
-    return _render_blocks(lambda: obligations_blocks(table), lambda: obligations_json(table), format, rich=rich)
+    return _render_blocks(
+        lambda: obligations_blocks(table), lambda: obligations_json(table), format, rich=rich, width=width
+    )
