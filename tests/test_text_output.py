@@ -223,3 +223,18 @@ class TestNumbersForPeople:
         assert _show(Fraction(559, 3)) == "186.3333…"
         assert _show(Fraction(745, 4)) == "186.25"
         assert Decimal(_show(Fraction(745, 4))) == Decimal("186.25")
+
+
+@pytest.mark.parametrize("command", ["status", "obligations"])
+def test_engagement_reports_fit_and_name_services(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    assert main(["engagement", command, "examples/rare_disease_engagement.toml"], out=out) == 0
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "crokit:" not in text
+    assert not re.search(r"\dE-\d", text)  # never 0E-11 USD
+    if command == "status":
+        assert "On-site monitoring / On-site monitoring visits: changed 216,269.53 USD" in " ".join(text.split())

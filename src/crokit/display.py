@@ -137,10 +137,11 @@ def _ranking_sections(ranking: Ranking) -> list[_Section]:
         if first:
             row = (*row, f"{first[card.candidate]:.1%}" if card.candidate in first else "")
         rows.append(row)
-    winner = ranking.winner if ranking.winner is not None else "none (no candidate is eligible)"
+    named = {card.candidate: card.name for card in ranking.scorecards}
+    winner = named.get(ranking.winner, ranking.winner) if ranking.winner is not None else None
     sections = [
         _Section(
-            title=f"Ranking by {ranking.method}: winner {winner}",
+            title=f"Ranking by {fmt.method(ranking.method)}: winner {winner or 'none (no candidate is eligible)'}",
             headers=headers,
             rows=tuple(rows),
             right=frozenset({0, 3, 4}),

@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-__all__ = ["explain"]
+__all__ = ["display_names", "explain"]
 
 _SHOWN = 2
 
@@ -53,7 +53,7 @@ def _advantages(method: str, winner: _Card, runner_up: _Card) -> list[tuple[str,
     return result
 
 
-def _shown(cards: Sequence[_Card]) -> dict[str, str]:
+def display_names(cards: Sequence[_Card]) -> dict[str, str]:
     """Each candidate's name, with its id in brackets only where two candidates share the name."""
     counts: dict[str, int] = {}
     for card in cards:
@@ -93,7 +93,7 @@ def explain(
     if not cards:
         return "No candidate met the constraints, so there is no winner; see the exclusions for the reasons."
     winner = cards[0]
-    shown = _shown(cards)
+    shown = display_names(cards)
     if len(cards) == 1:
         return f"{shown[winner.candidate]} is the only candidate that met the constraints."
     runner_up = cards[1]

@@ -33,7 +33,7 @@ from crokit._decimal import in_crokit_context
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
 from crokit.registry import Registry
-from crokit.selection._narrative import explain
+from crokit.selection._narrative import display_names, explain
 from crokit.selection.acceptability import rank_acceptability
 from crokit.selection.ahp import ahp_weights
 from crokit.selection.constraints import check_constraints
@@ -395,7 +395,13 @@ def _rank(
                 above=w.above,
                 explanation=w.explanation,
             )
-            for w in weight_intervals(matrix, normalised, name, normalisation=how)
+            for w in weight_intervals(
+                matrix,
+                normalised,
+                name,
+                normalisation=how,
+                names={**names, **display_names(cards)},
+            )
         )
         if seed is None:
             warnings.append("no seed given: rank acceptability not computed (pass seed=... to sample the weights)")
