@@ -227,7 +227,7 @@ class Money:
         (``58,618 JPY``, ``0.00 USD``, never ``0E-11``); digits below the minor unit are
         shown only when they are not zero, so the number shown is always the number held.
         Messages built inside the models use it; the presentation package's
-        :func:`crokit.presentation._format.money` is the same rule.
+        ``crokit.presentation._format.money`` is the same rule.
 
         >>> f"{Money('1500000', 'USD'):,}", f"{Money('0E-11', 'USD'):,}", f"{Money('0.125', 'USD'):,}"
         ('1,500,000.00 USD', '0.00 USD', '0.125 USD')

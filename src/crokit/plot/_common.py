@@ -47,7 +47,7 @@ def wrap(text: str, width: int = NAME_WIDTH) -> str:
 
 
 def money_text(amount: Decimal, currency: str) -> str:
-    """An exact amount as every output shows it: ``'1,298,263.32 USD'`` (:func:`crokit.presentation._format.amount`)."""
+    """An exact amount as every output shows it: ``'1,298,263.32 USD'`` (``crokit.presentation._format.amount``)."""
     return fmt.amount(amount, currency)
 
 

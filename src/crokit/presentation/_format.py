@@ -117,7 +117,7 @@ def decimal(value: Decimal, places: int = 4) -> str:
 
     For quotients that do not terminate (``186.3333…``); the digits are cut, not
     rounded, so a ``ceil`` or a comparison read off the text stays right (the rule of
-    the formulas the models write, :func:`crokit._decimal.few_decimals`).
+    the formulas the models write, ``crokit._decimal.few_decimals``).
 
     >>> decimal(Decimal(559) / Decimal(3)), decimal(Decimal("186.25")), decimal(Decimal(60))
     ('186.3333…', '186.25', '60')

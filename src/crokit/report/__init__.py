@@ -15,6 +15,7 @@ the same document blocks, so they say the same thing. The JSON report
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Literal
 
 from crokit._decimal import in_crokit_context
@@ -70,7 +71,8 @@ def render(
         registry: Where the names shown for ids come from (default:
             :func:`~crokit.default_registry`); JSON keeps the ids.
         width: For text, the most columns a line may take (default:
-            :func:`~crokit.presentation._format.terminal_width`: ``COLUMNS``, else 120).
+            ``COLUMNS``, else the width of the terminal standard output writes to,
+            else 120; at least 60).
     """
     return _render_blocks(
         lambda: build(evaluation, registry),
@@ -96,7 +98,7 @@ def _render_blocks(
         return json.dumps(data(), indent=2, ensure_ascii=False) + "\n"
     if format == "text":
         use_rich = rich_available() if rich is None else rich
-        columns = terminal_width() if width is None else width
+        columns = terminal_width(sys.stdout) if width is None else width
         return to_rich_text(blocks(), width=columns) if use_rich else to_text(blocks(), width=columns)
     if format == "markdown":
         return to_markdown(blocks())

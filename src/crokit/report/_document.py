@@ -59,7 +59,7 @@ Block = Heading | Paragraph | Bullets | Table
 
 
 def format_money(money: Money | None) -> str:
-    """``1,298,263.32 USD``: :func:`crokit.presentation._format.money` (kept for the report blocks that call it)."""
+    """``1,298,263.32 USD``: ``crokit.presentation._format.money`` (kept for the report blocks that call it)."""
     return fmt.money(money)
 
 
