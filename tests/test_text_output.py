@@ -238,3 +238,15 @@ def test_engagement_reports_fit_and_name_services(command: str, monkeypatch: pyt
     assert not re.search(r"\dE-\d", text)  # never 0E-11 USD
     if command == "status":
         assert "On-site monitoring / On-site monitoring visits: changed 216,269.53 USD" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("section", [None, "questions", "criteria", "areas"])
+def test_the_catalogue_fits_the_terminal(section: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    assert main(["catalogue", *([section] if section else [])], out=out) == 0
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "crokit:biostatistics" in text or section is not None  # the catalogue lists ids, whole

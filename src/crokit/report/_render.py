@@ -16,7 +16,7 @@ from crokit.errors import MissingDependencyError
 from crokit.presentation._format import DEFAULT_WIDTH, MIN_WIDTH
 from crokit.report._document import Block, Bullets, Heading, Paragraph
 
-__all__ = ["to_html", "to_markdown", "to_rich_text", "to_text"]
+__all__ = ["table_lines", "to_html", "to_markdown", "to_rich_text", "to_text"]
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}"
@@ -77,7 +77,7 @@ def _column_widths(cells: Sequence[Sequence[str]], numeric: frozenset[int], budg
     return widths
 
 
-def _table_lines(
+def table_lines(
     headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: frozenset[int], width: int
 ) -> list[str]:
     """A table as text lines no wider than *width*, cells wrapped onto several lines where needed."""
@@ -122,7 +122,7 @@ def to_text(blocks: Sequence[Block], *, width: int = DEFAULT_WIDTH) -> str:
             for item in block.items:
                 out += _fill(item, width, first="- ", rest="  ")
         else:
-            out += ["", *_table_lines(block.headers, block.rows, block.numeric, width)]
+            out += ["", *table_lines(block.headers, block.rows, block.numeric, width)]
     return "\n".join(out).lstrip("\n") + "\n"
 
 
