@@ -8,6 +8,7 @@ import re
 import struct
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from crokit import Registry, Service, Stage
 from crokit.errors import CrokitError, ValidationError
 from crokit.money import CURRENCIES, Money
 from crokit.presentation import _format as fmt
-from crokit.testing import money
+from crokit.testing import money, services
 
 _GROUPED = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)? [A-Z]{3}")
 
@@ -146,6 +147,18 @@ class TestNames:
         assert fmt.name(Registry.builtin(), "acme:nothing") == "acme:nothing"
         assert fmt.name(Registry.builtin(), "crokit:biostatistics", "criterion") == "crokit:biostatistics"
 
+    @given(st.lists(services(namespace="acme"), min_size=1, max_size=6, unique_by=lambda s: s.id), st.data())
+    def test_registry_names_tell_entries_apart(self, entries: list[Service], data: st.DataObject) -> None:
+        # Give some entries the same name, so that the ids have to tell them apart.
+        names = [data.draw(st.sampled_from(["Shedding", "shedding", "Imaging", entry.name])) for entry in entries]
+        renamed = [attrs.evolve(entry, name=name) for entry, name in zip(entries, names, strict=True)]
+        registry = Registry.empty().with_entries(*renamed)
+        shown = [registry.name_of(entry.id, "service") for entry in renamed]
+        assert len(set(shown)) == len(shown)
+        for entry, text in zip(renamed, shown, strict=True):
+            clash = sum(other.name.casefold() == entry.name.casefold() for other in renamed) > 1
+            assert text == (f"{entry.name} ({entry.id})" if clash else entry.name)
+
     @given(st.dictionaries(st.text(min_size=1, max_size=5), st.sampled_from(["Acme", "acme", "Beta", "Gamma"])))
     def test_distinct_names_are_distinct(self, named: dict[str, str]) -> None:
         shown = fmt.distinct_names(named)
@@ -155,6 +168,10 @@ class TestNames:
 
 
 class TestWidth:
+    @given(st.integers(min_value=1, max_value=10_000))
+    def test_columns_is_obeyed_above_the_minimum(self, columns: int) -> None:
+        assert fmt.terminal_width(environ={"COLUMNS": str(columns)}) == max(fmt.MIN_WIDTH, columns)
+
     def test_columns_wins_with_a_minimum(self) -> None:
         assert fmt.terminal_width(environ={"COLUMNS": "100"}) == 100
         assert fmt.terminal_width(environ={"COLUMNS": "10"}) == fmt.MIN_WIDTH
