@@ -36,6 +36,7 @@ class TestMoney:
             (Money("0.125", "USD"), "0.125 USD"),
             (Money("1E+3", "KWD"), "1,000.000 KWD"),
             (Money("-1234.5", "USD"), "-1,234.50 USD"),
+            (Money("1E-8", "USD"), "0.00000001 USD"),  # never in exponent notation
             (None, "-"),
         ],
     )
@@ -89,6 +90,8 @@ class TestNumbers:
     def test_number_groups_and_refuses_floats(self) -> None:
         assert fmt.number(1234567) == "1,234,567"
         assert fmt.number(Decimal("1234.500")) == "1,234.5"
+        assert fmt.number(Decimal("1E-8")) == "0.00000001"
+        assert fmt.number(Decimal("1E+3")) == "1,000"
         with pytest.raises(ValidationError):
             fmt.number(1.5)  # type: ignore[arg-type]
 

@@ -239,7 +239,9 @@ class Money:
             return str(self)
         if spec != ",":
             raise ValidationError.at("format", f"expected '' or ',' as the format of Money, got {spec!r}")
-        return f"{_shown_amount(self.amount, self.minor_unit):,} {self.currency}"
+        shown = _shown_amount(self.amount, self.minor_unit)
+        places = -shown.as_tuple().exponent  # type: ignore[operator]  # finite: never 'n', 'N' or 'F'
+        return f"{shown:,.{max(places, 0)}f} {self.currency}"
 
     def is_zero(self) -> bool:
         """Whether the amount is zero."""

@@ -109,7 +109,9 @@ def number(value: int | Decimal) -> str:
         raise ValidationError.at("value", f"expected a whole number or a finite Decimal, got {value!r}")
     if isinstance(value, int):
         return f"{value:,}"
-    return f"{Decimal(few_decimals(value, places=_ALL_DECIMALS)):,}"
+    shown = Decimal(few_decimals(value, places=_ALL_DECIMALS))
+    places = -shown.as_tuple().exponent  # type: ignore[operator]  # finite: never 'n', 'N' or 'F'
+    return f"{shown:,.{max(places, 0)}f}"
 
 
 def decimal(value: Decimal, places: int = 4) -> str:
