@@ -60,6 +60,8 @@ def _column_widths(cells: Sequence[Sequence[str]], numeric: frozenset[int], budg
     stages = (
         # Text columns down to their longest word; numbers keep their width.
         [natural[i] if i in numeric else min(natural[i], words[i]) for i in range(count)],
+        # Numbers too, down to their longest word (a header wraps at its spaces).
+        [min(natural[i], words[i]) for i in range(count)],
         # Every column down to its longest word below the header: headers wrap inside words.
         [min(natural[i], body_words[i]) for i in range(count)],
         # Everything down to a few characters: long words break.
