@@ -112,7 +112,7 @@ def test_an_output_over_any_file_read_is_refused_when_written(scenario: Path, mo
     # The check at write time covers inputs the early check does not know of (an option's file).
     other = scenario.with_name("other.toml")
     other.write_bytes(scenario.read_bytes())
-    monkeypatch.setattr(crokit._cli_scenario, "_report", lambda _evaluation, _fmt: "report\n")
+    monkeypatch.setattr(crokit._cli_scenario, "_report", lambda *_args: "report\n")
 
     def load_both(path: str) -> object:
         _files.read_bytes(other)

@@ -15,7 +15,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 import crokit
-from crokit import InputFileError, MissingDependencyError, Money, ValidationError
+from crokit import InputFileError, MissingDependencyError, Money, Registry, ValidationError
 from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.excel import (
     COLUMNS,
@@ -108,10 +108,12 @@ def test_sheets_in_order_with_frozen_bold_headers(book: openpyxl.Workbook) -> No
 
 
 def test_headers(book: openpyxl.Workbook, evaluation: Evaluation) -> None:
-    priced = [f"{r.id} (USD)" for r in evaluation.candidates if r.budget is not None]
+    # Headers show names, not ids.
+    priced = [f"{r.name} (USD)" for r in evaluation.candidates if r.budget is not None]
+    registry = Registry.builtin()
     assert header(sheet(book, "Summary")) == ["Item", "Value"]
     assert header(sheet(book, "Ranking"))[:4] == ["Rank", "Candidate", "Name", "Score"]
-    assert header(sheet(book, "Ranking"))[4:-5] == list(evaluation.ranking.criteria)
+    assert header(sheet(book, "Ranking"))[4:-5] == [registry.criterion(c).name for c in evaluation.ranking.criteria]
     assert header(sheet(book, "Ranking"))[-5:-3] == ["Eligible", "Reasons"]
     assert header(sheet(book, "Budget by service")) == ["Service", *priced]
     assert header(sheet(book, "Budget by month")) == ["Study month", "Month", *priced]
@@ -136,7 +138,9 @@ def test_summary(book: openpyxl.Workbook, evaluation: Evaluation) -> None:
     start = found["Start date"]
     assert isinstance(start, datetime)
     assert start.date() == date(2027, 1, 4)
-    assert str(found["Winner"]).startswith("helix-cro: ")
+    assert found["Winner"] == evaluation.candidate("helix-cro").name
+    assert found["Therapeutic area"] == "Rare disease"
+    assert "crokit:" not in str(found["Weights"])
     assert found["Explanation"] == evaluation.ranking.explanation
     assert [value for label, value in items if label == "Warning"] == list(evaluation.warnings)
     notes = [str(value) for label, value in items if label == "Notes"]
@@ -175,9 +179,10 @@ def test_budget_by_service_amounts_are_exact_and_total_is_crokits(
     for column, result in enumerate(priced, start=1):
         assert result.budget is not None
         by_service = result.budget.by_service()
+        named = {Registry.builtin().service(service).name: service for service in by_service}
         for row in lines:
             cell = row[column]
-            service = str(row[0].value)
+            service = named.get(str(row[0].value), str(row[0].value))
             if service in by_service:
                 assert cell.number_format == USD
                 assert exact(cell.value, cell.number_format) == by_service[service].amount

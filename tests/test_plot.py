@@ -230,7 +230,7 @@ def test_dashboard(evaluation: Evaluation) -> None:
     figure = dashboard(evaluation)
     assert len(figure.axes) == 4
     titles = [axes.get_title() for axes in figure.axes]
-    assert titles[0].startswith("Ranking by weighted-sum")
+    assert titles[0].startswith("Ranking by weighted sum")
     assert titles[1] == "Budget by service: total 1,298,263.32 USD"
     assert titles[2] == "Cumulative payments: total 1,298,263.32 USD"
     assert titles[3] == "Milestone plan"
@@ -243,7 +243,7 @@ def test_dashboard_under_weighted_product_shows_plain_scores(evaluation: Evaluat
 
     product = attrs.evolve(evaluation, ranking=_unranked(evaluation, method="weighted-product"))
     figure = dashboard(product)
-    assert figure.axes[0].get_title() == "Ranking by weighted-product"
+    assert figure.axes[0].get_title() == "Ranking by weighted product"
     assert len(_bars(figure.axes[0])) == len(evaluation.ranking.scorecards)
 
 

@@ -297,7 +297,7 @@ def test_text_and_markdown_show_each_row_on_one_line(folder: Path) -> None:
     portfolio = evaluate_portfolio(folder)
     text = render_portfolio(portfolio, "text")
     assert text.count("\n") == 3 + len(portfolio) + 2
-    assert "5 scenarios, 4 evaluated, 1 failed; winners' totals: 5965927.25 USD" in text
+    assert "5 scenarios, 4 evaluated, 1 failed; winners' totals: 5,965,927.25 USD" in text
     markdown = render_portfolio(portfolio, "markdown")
     assert markdown.count("\n| ") == len(portfolio) + 1
     assert "rd-201-large.toml | RD-201 (large" in markdown

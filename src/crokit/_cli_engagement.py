@@ -70,15 +70,23 @@ def _status(args: argparse.Namespace, out: TextIO) -> int:
         refuse_output_over(args.output, args.file)
         export_engagement(report, args.output)
         return 0
-    emit(render_engagement(report, args.format), args.output, out)
+    from crokit._cli_scenario import text_options
+
+    options = text_options(out, args.output)
+    emit(render_engagement(report, args.format, registry=default_registry(), **options), args.output, out)
     return 0
 
 
 def _obligations(args: argparse.Namespace, out: TextIO) -> int:
+    from crokit._cli_scenario import text_options
     from crokit.engagement.document import obligations
     from crokit.report import render_obligations
 
-    emit(render_obligations(obligations(_load(args.file)), args.format), args.output, out)
+    emit(
+        render_obligations(obligations(_load(args.file)), args.format, **text_options(out, args.output)),
+        args.output,
+        out,
+    )
     return 0
 
 

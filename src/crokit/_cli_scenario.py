@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from crokit._cli_engagement import add_engagement_command
 from crokit._cli_import import add_import_command
@@ -45,10 +45,23 @@ def _evaluate(scenario: Scenario, seed: int | None) -> Evaluation:
     return evaluate(scenario, registry=default_registry(), seed=seed)
 
 
-def _report(evaluation: Evaluation, fmt: str) -> str:
+def text_options(out: TextIO, output: str | None) -> dict[str, Any]:
+    """How text reports are drawn: rich's tables on a terminal, plain text elsewhere, as wide as allowed.
+
+    Written to a file (*output*) or a pipe, text is plain and ``COLUMNS`` (else 120)
+    wide; on a terminal it is the terminal's width, with rich's tables when rich is
+    installed (see docs/cli.md).
+    """
+    from crokit.presentation._format import is_terminal, terminal_width
+
+    terminal = not output and is_terminal(out)
+    return {"rich": None if terminal else False, "width": terminal_width(out if terminal else None)}
+
+
+def _report(evaluation: Evaluation, fmt: str, out: TextIO, output: str | None) -> str:
     from crokit.report import render
 
-    return render(evaluation, fmt, registry=default_registry())  # type: ignore[arg-type]
+    return render(evaluation, fmt, registry=default_registry(), **text_options(out, output))  # type: ignore[arg-type]
 
 
 def _workbook_output(args: argparse.Namespace) -> str | None:
@@ -68,7 +81,7 @@ def _workbook_output(args: argparse.Namespace) -> str | None:
 
 def _write(evaluation: Evaluation, args: argparse.Namespace, workbook: str | None, out: TextIO) -> None:
     if workbook is None:
-        _emit(_report(evaluation, args.format), args.output, out)
+        _emit(_report(evaluation, args.format, out, args.output), args.output, out)
         return
     from crokit.excel._evaluation import report_workbook
 

@@ -28,6 +28,7 @@ __all__ = [
     "MONEY_DIGITS",
     "exact_add",
     "exact_sum",
+    "few_decimals",
     "in_crokit_context",
     "to_decimal",
 ]
@@ -175,6 +176,33 @@ def exact_sum(values: Iterable[Decimal]) -> Decimal:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def few_decimals(value: Decimal, places: int = 4) -> str:
+    """*value* for people, to at most *places* decimals, ending in ``…`` where digits were cut.
+
+    For computed quotients that do not terminate (``186.3333…`` rather than 34 digits).
+    The extra digits are cut, not rounded, so a ``ceil`` or a comparison read off the
+    text stays right; a value with few enough decimals is shown exactly, without
+    trailing zeros and never in exponent notation.
+
+    >>> few_decimals(Decimal(559) / Decimal(3)), few_decimals(Decimal("186.250")), few_decimals(Decimal("8E+1"))
+    ('186.3333…', '186.25', '80')
+    """
+    if not value:
+        return "0"
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        return str(value)
+    decimals = max(-exponent, 0)
+    significant = list(digits)
+    while decimals and significant and significant[-1] == 0:
+        significant.pop()
+        decimals -= 1
+    if decimals <= places:
+        return f"{value.quantize(Decimal(1).scaleb(-decimals), context=EXACT):f}"
+    cut = value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_DOWN, context=CONTEXT)
+    return f"{cut:f}…"
 
 
 def in_crokit_context(function: Callable[P, R]) -> Callable[P, R]:

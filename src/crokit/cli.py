@@ -141,12 +141,13 @@ def _cell(value: object) -> str:
 
 
 def _table(title: str, rows: list[Row], columns: tuple[str, ...], out: TextIO) -> None:
-    cells = [[_cell(row[c]) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    widths[-1] = 0  # the last column is not padded
+    """A titled table as wide as the terminal allows (see docs/cli.md), long cells wrapped."""
+    from crokit.presentation._format import terminal_width
+    from crokit.report._render import table_lines
+
+    cells = [tuple(_cell(row[c]) for c in columns) for row in rows]
     out.write(f"{title} ({len(rows)})\n")
-    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
-    out.writelines("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in cells)
+    out.writelines(line + "\n" for line in table_lines(columns, cells, frozenset(), terminal_width(out)))
 
 
 def _catalogue(args: argparse.Namespace, out: TextIO) -> int:

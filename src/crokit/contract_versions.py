@@ -38,7 +38,7 @@ from fractions import Fraction
 
 import attrs
 
-from crokit import _hypothesis_plugin, _text
+from crokit import _hypothesis_plugin
 from crokit._convert import to_tuple
 from crokit._decimal import in_crokit_context
 from crokit._members import as_member
@@ -97,15 +97,14 @@ class DeltaLine:
         """New remainder less old remainder."""
         return self.new_remainder - self.old_remainder
 
-    def explain(self) -> str:
-        """The line's change in one line of text."""
+    def explain(self, registry: Registry | None = None) -> str:
+        """The line's change in one line of text; the service named from *registry* when one is given."""
         service, description = self.key
-        money = _text.money
-        head = (
-            f"{service} / {description}: {self.change.value} {money(self.old_remainder)} -> {money(self.new_remainder)}"
-        )
+        if registry is not None:
+            service = registry.name_of(service, "service")
+        head = f"{service} / {description}: {self.change.value} {self.old_remainder:,} -> {self.new_remainder:,}"
         parts = [
-            f"{name} {money(amount)}"
+            f"{name} {amount:,}"
             for name, amount in (
                 ("scope", self.scope),
                 ("volume", self.volume),
@@ -115,7 +114,7 @@ class DeltaLine:
             )
             if not amount.is_zero()
         ]
-        return f"{head} ({money(self.delta)}: {', '.join(parts)})" if parts else f"{head} ({money(self.delta)})"
+        return f"{head} ({self.delta:,}: {', '.join(parts)})" if parts else f"{head} ({self.delta:,})"
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -152,17 +151,16 @@ class ContractVersion:
     lines: tuple[DeltaLine, ...] = attrs.field(converter=to_tuple)
     conversion_rounding: Money
 
-    def explain(self) -> str:
-        """The version's delta and every changed line, one per line of text."""
-        money = _text.money
+    def explain(self, registry: Registry | None = None) -> str:
+        """The version's delta and every changed line, one per line of text (services named from *registry*)."""
         if self.change_order is None:
-            return f"original: {money(self.value)}"
+            return f"original: {self.value:,}"
         head = (
             f"{self.change_order.id} (effective study month {self.effective_month}): "
-            f"{money(self.value - self.delta)} -> {money(self.value)} ({money(self.delta)})"
+            f"{self.value - self.delta:,} -> {self.value:,} ({self.delta:,})"
         )
-        tail = [] if self.conversion_rounding.is_zero() else [f"conversion rounding {money(self.conversion_rounding)}"]
-        return "\n".join([head, *(line.explain() for line in self.lines), *tail])
+        tail = [] if self.conversion_rounding.is_zero() else [f"conversion rounding {self.conversion_rounding:,}"]
+        return "\n".join([head, *(line.explain(registry) for line in self.lines), *tail])
 
 
 def _share(line: LineItem, first: int) -> Fraction:

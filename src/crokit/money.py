@@ -221,6 +221,29 @@ class Money:
         """Render as ``'1234.50 USD'``."""
         return f"{self.amount} {self.currency}"
 
+    def __format__(self, spec: str) -> str:
+        """``format(money, ",")``: for people, ``'1,500,000.00 USD'``; an empty spec gives :func:`str`.
+
+        The amount shows thousands separators and at least the currency's minor units
+        (``58,618 JPY``, ``0.00 USD``, never ``0E-11``); digits below the minor unit are
+        shown only when they are not zero, so the number shown is always the number held.
+        Messages built inside the models use it; the presentation package's
+        ``crokit.presentation._format.money`` is the same rule.
+
+        >>> f"{Money('1500000', 'USD'):,}", f"{Money('0E-11', 'USD'):,}", f"{Money('0.125', 'USD'):,}"
+        ('1,500,000.00 USD', '0.00 USD', '0.125 USD')
+
+        Raises:
+            ValidationError: For any other spec.
+        """
+        if not spec:
+            return str(self)
+        if spec != ",":
+            raise ValidationError.at("format", f"expected '' or ',' as the format of Money, got {spec!r}")
+        shown = _shown_amount(self.amount, self.minor_unit)
+        places = -shown.as_tuple().exponent  # type: ignore[operator]  # finite: never 'n', 'N' or 'F'
+        return f"{shown:,.{max(places, 0)}f} {self.currency}"
+
     def is_zero(self) -> bool:
         """Whether the amount is zero."""
         return not self.amount
@@ -325,6 +348,28 @@ def allocate_units(units: int, weights: Sequence[int]) -> list[int]:
     for i in sorted(range(count), key=lambda i: -remainders[i])[:left]:
         parts[i] += 1
     return parts
+
+
+def _shown_amount(amount: Decimal, minor_unit: int | None) -> Decimal:
+    """*amount* as shown to people: at least *minor_unit* decimals, more only where they are not zero.
+
+    The value is unchanged (only trailing zeros are added or dropped), a zero of any
+    exponent or sign is ``0`` with the minor unit's decimals, and the result is never in
+    exponent notation.
+
+    >>> _shown_amount(Decimal("58618"), 2), _shown_amount(Decimal("1.50000"), 2), _shown_amount(Decimal("-0E-11"), 0)
+    (Decimal('58618.00'), Decimal('1.50'), Decimal('0'))
+    """
+    places = minor_unit or 0
+    if not amount:
+        return Decimal(0).quantize(Decimal(1).scaleb(-places))
+    _sign, digits, exponent = amount.as_tuple()
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    significant = list(digits)
+    while decimals > places and significant and significant[-1] == 0:
+        significant.pop()
+        decimals -= 1
+    return amount.quantize(Decimal(1).scaleb(-max(decimals, places)), context=EXACT)
 
 
 def _scaled(value: Decimal, places: int) -> int:

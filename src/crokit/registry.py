@@ -239,6 +239,34 @@ class Registry:
         except (KeyError, TypeError):
             raise UnknownIdError(kind, str(id_), choices=items, path=path) from None
 
+    def name_of(self, id_: str, kind: str | None = None) -> str:
+        """The name people read for *id_*: the entry's ``name`` (a question's ``text``).
+
+        The id follows in brackets where the name alone is ambiguous (another entry of
+        the same kind has the same name); an id the registry does not hold comes back
+        as it is, so a message can always be written. Look in *kind* only, or in every
+        kind when it is ``None``. The messages the models write use this; the
+        presentation package's ``name`` function is the same lookup.
+
+        >>> registry = Registry.builtin()
+        >>> registry.name_of("crokit:biostatistics"), registry.name_of("acme:unknown")
+        ('Biostatistics', 'acme:unknown')
+        """
+        kinds = (kind,) if kind is not None else tuple(self.entries)
+        for each in kinds:
+            items = self.entries.get(each, {})
+            entry = items.get(id_)
+            if entry is None:
+                continue
+            name = _readable(entry)
+            if name is None:
+                return id_
+            folded = name.casefold()
+            if any(other is not entry and (_readable(other) or "").casefold() == folded for other in items.values()):
+                return f"{name} ({id_})"
+            return name
+        return str(id_)
+
     def _typed(self, kind: str, id_: str, cls: type[E], path: str) -> E:
         entry = self.get(kind, id_, path=path)
         if not isinstance(entry, cls):
@@ -372,6 +400,15 @@ class Registry:
             need(SelectionCriterion.registry_kind, question.criterion, f"question {question.id}.criterion")
         if problems:
             raise ValidationError(problems)
+
+
+def _readable(entry: Entry) -> str | None:
+    """An entry's name, or its text when it has no name (a due-diligence question)."""
+    for field in ("name", "text"):
+        value = getattr(entry, field, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
 
 
 def combine(*registries: Registry, replace: bool = False) -> Registry:

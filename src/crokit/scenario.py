@@ -401,7 +401,8 @@ def _benchmark(cost_per_patient: Money, scenario: Scenario, registry: Registry) 
         )
         if not isinstance(overall, BenchmarkCheck):
             return BenchmarkResult(message=found.reason)
-        prefix = f"No published figure for {study.therapeutic_area}; compared with all therapeutic areas instead. "
+        area = registry.name_of(study.therapeutic_area, "area")
+        prefix = f"No published figure for {area}; compared with all therapeutic areas instead. "
         found = overall
     figure = found.benchmark
     published = Money(figure.value, figure.unit) if figure.value is not None else None
@@ -430,7 +431,7 @@ def _priced(
         if proposal is None:
             budgets.append(None)
             schedules.append(None)
-            warnings.append(f"{candidate.id} sent no proposal: it is not priced")
+            warnings.append(f"{candidate.profile.name} sent no proposal: it is not priced")
             continue
         on = comparison_date(scenario.study, scenario.milestones)
         try:

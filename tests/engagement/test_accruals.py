@@ -147,11 +147,11 @@ def test_invoices_are_checked_line_by_line() -> None:
             "HX-0001",
             0,
             (
-                "crokit:on-site-monitoring charged at 1950.00 USD per-monitoring-visit; "
-                "the contract says 1900.00 USD, 1957.00 USD"
+                "crokit:on-site-monitoring charged at 1,950.00 USD per-monitoring-visit; "
+                "the contract says 1,900.00 USD, 1,957.00 USD"
             ),
         ),
-        ("HX-0002", 0, "amount 4321.01 USD is not 1 x 4321.10 USD = 4321.10 USD"),
+        ("HX-0002", 0, "amount 4,321.01 USD is not 1 x 4,321.10 USD = 4,321.10 USD"),
         ("HX-0002", 1, "crokit:medical-writing is not in the contract"),
     ]
     assert status.invoiced_to_date == usd("74021.01")

@@ -384,7 +384,7 @@ def test_non_usd_with_fx_is_converted_before_comparing():
     assert isinstance(check, BenchmarkCheck)
     assert check.cost_per_patient == Money("78753.00", "USD")
     assert check.ratio == Decimal(1)
-    assert "converted from 71593.64 EUR" in check.message
+    assert "converted from 71,593.64 EUR" in check.message
 
 
 def test_no_benchmark_names_what_exists():

@@ -75,7 +75,7 @@ def test_cdmo_is_excluded_with_every_other_reason():
     reasons = check_constraints(ctx(kind=ProviderKind.CDMO, services=(), countries=("US",)), Constraints())
     assert len(reasons) == 3
     assert "does not conduct research" in reasons[0]
-    assert reasons[1] == "does not offer required services: crokit:biostatistics, crokit:patient-recruitment"
+    assert reasons[1] == "does not offer required services: Biostatistics, Patient recruitment"
     assert reasons[2] == "does not cover study countries: DE, FR"
 
 
@@ -89,7 +89,7 @@ def test_min_area_studies_and_budget_ceiling():
     experience = (AreaExperience(area="crokit:rare-disease", phase=Stage.PHASE_3, studies=2),)
     reasons = check_constraints(ctx(experience=experience, ceiling=Money("100.00", "USD")), constraints)
     assert reasons == (
-        "2 studies in crokit:rare-disease, fewer than the 3 required",
+        "2 studies in Rare disease, fewer than the 3 required",
         "no budget quoted, so the ceiling 100.00 USD cannot be checked",
     )
     within = Constraints(within_budget_ceiling=True)

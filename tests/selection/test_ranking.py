@@ -83,7 +83,8 @@ class TestSelect:
         assert [i.criterion for i in ranking.intervals] == list(MANUAL)
         assert len(ranking.acceptability) == 3
         assert ranking.seed == 3
-        assert "Acme (acme) ranks first" in ranking.explanation
+        assert "Acme ranks first" in ranking.explanation  # names, not ids
+        assert "(acme)" not in ranking.explanation
         assert "random weightings (seed 3)" in ranking.explanation
         assert ranking.scorecards[0].criterion_scores[0].basis.startswith("scored by hand")
 
@@ -143,7 +144,8 @@ class TestSelect:
         assert exclusion.candidate == "make"
         assert len(exclusion.reasons) == 3
         assert "does not conduct research" in exclusion.reasons[0]
-        assert "crokit:biostatistics" in exclusion.reasons[1]
+        assert "Biostatistics" in exclusion.reasons[1]
+        assert "crokit:" not in exclusion.reasons[1]
         assert exclusion.reasons[2] == "does not cover study countries: DE"
         assert ranking.winner == "acme"
         assert any("fewer than 2 eligible" in w for w in ranking.warnings)
@@ -167,8 +169,9 @@ class TestSelect:
         acme = next(c for c in ranking.scorecards if c.candidate == "acme")
         assert "crokit:dd-named-team" not in acme.unanswered
         assert len(acme.unanswered) == len(REGISTRY.questions) - 1
-        assert any(w.startswith("acme: 17 due-diligence questions unanswered") for w in ranking.warnings)
-        assert any(w.startswith("bolt: no due-diligence answers") for w in ranking.warnings)
+        assert any(w.startswith("Acme: 17 due-diligence questions unanswered: ") for w in ranking.warnings)
+        assert any(w.startswith("Bolt: no due-diligence answers") for w in ranking.warnings)
+        assert not any("crokit:" in w for w in ranking.warnings)
 
     def test_ahp_weights_and_inconsistency_warning(self):
         consistent = settings(pairwise=((1, 2, 4), ("1/2", 1, 2), ("1/4", "1/2", 1)))
@@ -186,7 +189,7 @@ class TestSelect:
         candidates = (manual("acme", "0", "0.5", "0.5"), manual("bolt", "0.5", "0.5", "0.4"))
         ranking = select(STUDY, candidates, settings(method="weighted-product"), registry=REGISTRY)
         assert ranking.winner == "bolt"
-        assert any("raised to 0.01 for acme on test:quality" in w for w in ranking.warnings)
+        assert any("raised to 0.01 for Acme on Quality" in w for w in ranking.warnings)
 
     def test_tie_for_first_is_reported(self):
         candidates = (manual("acme", "0.5", "0.5", "0.5"), manual("bolt", "0.5", "0.5", "0.5"))

@@ -96,7 +96,7 @@ class TestTherapeuticExpertise:
         )
         score = therapeutic_expertise(ctx(profile=profile(experience=experience)))
         assert score.value == pytest.approx((2 + 0.5 * 2) / 5)  # 0.6
-        assert "2 studies in crokit:rare-disease phase-2" in score.basis
+        assert "2 studies in Rare disease at Phase 2" in score.basis
         assert len(score.unanswered) == 3  # no answers at all: all three questions unanswered
 
     def test_saturates_at_five(self):
@@ -187,7 +187,7 @@ class TestPricingFit:
         lowest = Money("720000.00", "USD")
         score = pricing_fit(ctx(budget=BUDGET, lowest_total=lowest))
         assert score.value == pytest.approx(0.8)
-        assert "lowest eligible total 720000.00 USD / this total 900000.00 USD = 0.8" in score.basis
+        assert "lowest eligible total 720,000.00 USD / this total 900,000.00 USD = 0.8" in score.basis
         assert ("lowest total", "720000.00 USD") in score.inputs
         assert pricing_fit(ctx(budget=BUDGET, lowest_total=BUDGET.total)).value == 1.0
 

@@ -286,7 +286,8 @@ def _invoice_findings(budget: Budget, actuals: Actuals) -> tuple[InvoiceFinding,
                     InvoiceFinding(
                         invoice=invoice.number,
                         line=index,
-                        message=f"amount {billed.amount} is not {billed.quantity} x {billed.unit_price} = {expected}",
+                        message=f"amount {billed.amount:,} is not "
+                        f"{billed.quantity} x {billed.unit_price:,} = {expected:,}",
                     )
                 )
             if billed.service not in services:
@@ -306,12 +307,12 @@ def _invoice_findings(budget: Budget, actuals: Actuals) -> tuple[InvoiceFinding,
                         )
                     )
                 elif billed.unit_price not in contracted:
-                    listed = ", ".join(str(price) for price in sorted(contracted, key=lambda m: m.amount))
+                    listed = ", ".join(f"{price:,}" for price in sorted(contracted, key=lambda m: m.amount))
                     findings.append(
                         InvoiceFinding(
                             invoice=invoice.number,
                             line=index,
-                            message=f"{billed.service} charged at {billed.unit_price} {billed.basis.value}; "
+                            message=f"{billed.service} charged at {billed.unit_price:,} {billed.basis.value}; "
                             f"the contract says {listed}",
                         )
                     )

@@ -194,7 +194,7 @@ def check_scope(
             ]
             responsible = sorted({a.party for a in applicable if Raci.RESPONSIBLE in a.roles})
             accountable = sorted({a.party for a in applicable if Raci.ACCOUNTABLE in a.roles})
-            where = f"{service.name} at {stage.value}"
+            where = f"{service.name} at {stage.label}"
             if not responsible:
                 findings.append(
                     ScopeFinding(

@@ -13,6 +13,8 @@ from dateutil.relativedelta import relativedelta
 from crokit.excel._book import DATE_FORMAT, cell_at, finish_sheet, require_openpyxl, save_atomic, write_header
 from crokit.excel._numbers import display_decimals, fits_excel, money_format, plain
 from crokit.money import Money
+from crokit.presentation import _format as fmt
+from crokit.registry import Registry, default_registry
 from crokit.scenario import CandidateResult, Evaluation
 from crokit.schedule.payments import month_start
 
@@ -79,7 +81,22 @@ def _illustrative(evaluation: Evaluation) -> bool:
     return any("illustrative" in text.lower() for text in texts if text)
 
 
-def _summary(sheet: Worksheet, evaluation: Evaluation, notes: str | None) -> None:
+class _Names:
+    """Registry names for ids and display names for candidates, for headers and labels."""
+
+    def __init__(self, registry: Registry, candidates: dict[str, str]) -> None:
+        self.registry = registry
+        self.candidates = candidates
+
+    @classmethod
+    def of(cls, evaluation: Evaluation, registry: Registry) -> _Names:
+        return cls(registry, fmt.distinct_names({result.id: result.name for result in evaluation.candidates}))
+
+    def candidate(self, id_: str) -> str:
+        return self.candidates.get(id_, id_)
+
+
+def _summary(sheet: Worksheet, evaluation: Evaluation, notes: str | None, names: _Names) -> None:
     study = evaluation.study
     ranking = evaluation.ranking
     winner = next((r for r in evaluation.candidates if r.id == evaluation.winner), None)
@@ -88,8 +105,8 @@ def _summary(sheet: Worksheet, evaluation: Evaluation, notes: str | None) -> Non
         ("Sponsor", evaluation.sponsor),
         ("Study", study.name),
         ("Protocol", study.protocol_id),
-        ("Phase", study.phase.value),
-        ("Therapeutic area", study.therapeutic_area),
+        ("Phase", study.phase.label),
+        ("Therapeutic area", fmt.name(names.registry, study.therapeutic_area, "area")),
         ("Indication", study.indication),
         ("Planned patients", study.planned_patients),
         ("Sites", study.sites),
@@ -97,9 +114,15 @@ def _summary(sheet: Worksheet, evaluation: Evaluation, notes: str | None) -> Non
         ("Start date", study.start_date),
         ("End date", study.end_date),
         ("Currency", evaluation.currency),
-        ("Winner", f"{winner.id}: {winner.name}" if winner else "none: no candidate is eligible"),
-        ("Method", ranking.method),
-        ("Weights", ", ".join(f"{c} {w:.4g}" for c, w in zip(ranking.criteria, ranking.weights, strict=False))),
+        ("Winner", names.candidate(winner.id) if winner else "none: no candidate is eligible"),
+        ("Method", fmt.method(ranking.method)),
+        (
+            "Weights",
+            ", ".join(
+                f"{fmt.name(names.registry, c, 'criterion')} {w:.4g}"
+                for c, w in zip(ranking.criteria, ranking.weights, strict=False)
+            ),
+        ),
         ("Explanation", ranking.explanation),
         ("Seed", evaluation.seed),
     ]
@@ -129,7 +152,7 @@ def _summary(sheet: Worksheet, evaluation: Evaluation, notes: str | None) -> Non
     finish_sheet(sheet, widths={2: 100})
 
 
-def _ranking(sheet: Worksheet, evaluation: Evaluation) -> None:
+def _ranking(sheet: Worksheet, evaluation: Evaluation, names: _Names) -> None:
     criteria = evaluation.ranking.criteria
     currency = evaluation.currency
     header = [
@@ -137,7 +160,7 @@ def _ranking(sheet: Worksheet, evaluation: Evaluation) -> None:
         "Candidate",
         "Name",
         "Score",
-        *criteria,
+        *(fmt.name(names.registry, criterion, "criterion") for criterion in criteria),
         "Eligible",
         "Reasons",
         f"Total budget ({currency})",
@@ -173,13 +196,13 @@ def _bold_row(sheet: Worksheet, row: int) -> None:
         cell.font = Font(bold=True)
 
 
-def _by_service(sheet: Worksheet, evaluation: Evaluation) -> None:
+def _by_service(sheet: Worksheet, evaluation: Evaluation, names: _Names) -> None:
     priced = _priced(evaluation)
-    write_header(sheet, ["Service", *(f"{result.id} ({evaluation.currency})" for result in priced)])
+    write_header(sheet, ["Service", *(f"{names.candidate(result.id)} ({evaluation.currency})" for result in priced)])
     sums = [result.budget.by_service() if result.budget else {} for result in priced]
     services = sorted({service for totals in sums for service in totals})
     for row, service in enumerate(services, start=2):
-        sheet.cell(row=row, column=1, value=service)
+        sheet.cell(row=row, column=1, value=fmt.name(names.registry, service, "service"))
         for column, totals in enumerate(sums, start=2):
             put_money(cell_at(sheet, row, column), totals.get(service))
     total_row = len(services) + 2
@@ -195,9 +218,12 @@ def calendar_month(start: date, index: int) -> date:
     return month_start(start + relativedelta(months=index))
 
 
-def _by_month(sheet: Worksheet, evaluation: Evaluation) -> None:
+def _by_month(sheet: Worksheet, evaluation: Evaluation, names: _Names) -> None:
     priced = _priced(evaluation)
-    write_header(sheet, ["Study month", "Month", *(f"{result.id} ({evaluation.currency})" for result in priced)])
+    write_header(
+        sheet,
+        ["Study month", "Month", *(f"{names.candidate(result.id)} ({evaluation.currency})" for result in priced)],
+    )
     sums = [result.budget.by_month() if result.budget else {} for result in priced]
     last = max((month for totals in sums for month in totals), default=-1)
     zero = Money.zero(evaluation.currency)
@@ -267,7 +293,13 @@ def _lines(sheet: Worksheet, evaluation: Evaluation) -> None:
     finish_sheet(sheet)
 
 
-def export_workbook(evaluation: Evaluation, path: str | os.PathLike[str], *, notes: str | None = None) -> None:
+def export_workbook(
+    evaluation: Evaluation,
+    path: str | os.PathLike[str],
+    *,
+    notes: str | None = None,
+    registry: Registry | None = None,
+) -> None:
     """Write *evaluation* to an Excel workbook at *path*, atomically.
 
     Sheets: ``Summary``, ``Ranking``, ``Budget by service``, ``Budget by month``,
@@ -278,6 +310,8 @@ def export_workbook(evaluation: Evaluation, path: str | os.PathLike[str], *, not
         evaluation: What :func:`crokit.scenario.evaluate` returned.
         path: The ``.xlsx`` file to write (replaced if it exists).
         notes: Free text shown as a ``Notes`` line of the summary, such as the scenario's notes.
+        registry: Where the names in headers and labels come from (default:
+            :func:`~crokit.default_registry`); the data columns keep the ids.
 
     Raises:
         MissingDependencyError: If openpyxl is not installed.
@@ -288,9 +322,11 @@ def export_workbook(evaluation: Evaluation, path: str | os.PathLike[str], *, not
 
     book = Workbook()
     book.remove(book.worksheets[0])
-    writers = (_by_service, _by_month, _payments, _lines)
-    _summary(book.create_sheet(SHEETS[0]), evaluation, notes)
-    _ranking(book.create_sheet(SHEETS[1]), evaluation)
-    for title, writer in zip(SHEETS[2:], writers, strict=True):
-        writer(book.create_sheet(title), evaluation)
+    names = _Names.of(evaluation, default_registry() if registry is None else registry)
+    _summary(book.create_sheet(SHEETS[0]), evaluation, notes, names)
+    _ranking(book.create_sheet(SHEETS[1]), evaluation, names)
+    _by_service(book.create_sheet(SHEETS[2]), evaluation, names)
+    _by_month(book.create_sheet(SHEETS[3]), evaluation, names)
+    _payments(book.create_sheet(SHEETS[4]), evaluation)
+    _lines(book.create_sheet(SHEETS[5]), evaluation)
     save_atomic(book, path)

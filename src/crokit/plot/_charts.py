@@ -20,6 +20,7 @@ from crokit.plot._common import (
     service_name,
     wrap,
 )
+from crokit.presentation import _format as fmt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -121,7 +122,7 @@ def _milestone_strip(axes: Axes, planned: list[MilestoneDate], top: float) -> No
             fontsize="small",
             bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": "grey", "linewidth": 0.6},
         )
-        label = f"{number}  {item.milestone.label}, {item.date.isoformat()}"
+        label = f"{number}  {item.milestone.label}, {fmt.date(item.date)}"
         handles.append(Line2D([], [], linestyle="none", label=label))
     axes.legend(
         handles=handles,
@@ -260,7 +261,7 @@ def plot_contributions(ranking: Ranking, *, ax: Axes | None = None, registry: Re
     axes.set_yticks(positions, [wrap(f"{card.rank}. {card.name}") for card in cards])
     axes.set_ylim(len(cards) - 0.5, -0.5)
     axes.set_xlabel("Score (sum of weighted criterion scores)")
-    axes.set_title(f"Ranking by {ranking.method}: contributions by criterion")
+    axes.set_title(f"Ranking by {fmt.method(ranking.method)}: contributions by criterion")
     _legend_beside(axes)
     return figure_of(axes)
 

@@ -7,7 +7,8 @@ import textwrap
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from crokit.errors import CrokitError, MissingDependencyError, ValidationError
+from crokit.errors import MissingDependencyError, ValidationError
+from crokit.presentation import _format as fmt
 from crokit.registry import Registry
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ def wrap(text: str, width: int = NAME_WIDTH) -> str:
 
 
 def money_text(amount: Decimal, currency: str) -> str:
-    """An exact amount with thousands separators: ``'1,298,263.32 USD'``."""
-    return f"{amount:,} {currency}"
+    """An exact amount as every output shows it: ``'1,298,263.32 USD'`` (``crokit.presentation._format.amount``)."""
+    return fmt.amount(amount, currency)
 
 
 def compact_money(value: float, currency: str) -> str:
@@ -135,15 +136,9 @@ def registry_or_builtin(registry: Registry | None) -> Registry:
 
 def service_name(registry: Registry, id_: str) -> str:
     """The registry name of service *id_*, or the id itself when the registry does not know it."""
-    try:
-        return registry.service(id_).name
-    except CrokitError:
-        return id_
+    return fmt.name(registry, id_, "service")
 
 
 def criterion_name(registry: Registry, id_: str) -> str:
     """The registry name of criterion *id_*, or the id itself when the registry does not know it."""
-    try:
-        return registry.criterion(id_).name
-    except CrokitError:
-        return id_
+    return fmt.name(registry, id_, "criterion")

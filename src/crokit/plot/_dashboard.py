@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from crokit.errors import ValidationError
 from crokit.plot._charts import plot_budget, plot_cash_flow, plot_contributions, plot_timeline
 from crokit.plot._common import axes_for, bars_height, colour, figure_of, new_figure, wrap
+from crokit.presentation import _format as fmt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,7 +47,7 @@ def plot_scores(ranking: Ranking, *, ax: Axes | None = None) -> Figure:
     axes.set_yticks(positions, [wrap(f"{card.rank}. {card.name}") for card in cards])
     axes.set_ylim(len(cards) - 0.5, -0.5)
     axes.set_xlabel("Score")
-    axes.set_title(f"Ranking by {ranking.method}")
+    axes.set_title(f"Ranking by {fmt.method(ranking.method)}")
     return figure_of(axes)
 
 

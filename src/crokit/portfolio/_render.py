@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from crokit.errors import MissingDependencyError, ValidationError
 from crokit.portfolio.table import COLUMNS, Portfolio, PortfolioRow
+from crokit.presentation import _format as fmt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,9 +28,9 @@ def _cells(row: PortfolioRow) -> tuple[str, ...]:
     return (
         row.name,
         row.study or "",
-        row.winner or ("(none eligible)" if row.ok else ""),
-        "" if row.winner_total is None else str(row.winner_total),
-        "" if row.cost_per_patient is None else str(row.cost_per_patient),
+        (row.winner_name or row.winner) or ("(none eligible)" if row.ok else ""),
+        "" if row.winner_total is None else fmt.money(row.winner_total),
+        "" if row.cost_per_patient is None else fmt.money(row.cost_per_patient),
         f"{row.eligible}/{row.candidates}" if row.ok else "",
         str(row.warnings) if row.ok else "",
         error,
@@ -41,7 +42,7 @@ def _summary(portfolio: Portfolio) -> str:
     text = f"{len(portfolio)} scenarios, {len(portfolio) - failed} evaluated, {failed} failed"
     totals = portfolio.totals()
     if totals:
-        text += "; winners' totals: " + ", ".join(str(amount) for amount in totals)
+        text += "; winners' totals: " + ", ".join(fmt.money(amount) for amount in totals)
     return text
 
 

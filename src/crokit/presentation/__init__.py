@@ -10,6 +10,9 @@ module of the package can be imported on its own without side effects.
 
 The public functions are in :mod:`crokit.display` (HTML and Markdown tables) and
 :mod:`crokit.dataframe` (records and DataFrames); the modules here are private.
+
+Every human-facing output formats its numbers, dates and names through
+:mod:`crokit.presentation._format`.
 """
 
 __all__: list[str] = []

@@ -10,7 +10,7 @@ import attrs
 
 from crokit.errors import ValidationError
 from crokit.money import Money
-from crokit.presentation._precision import at_minor_units
+from crokit.presentation import _format as fmt
 from crokit.pricing.budget import Budget
 from crokit.schedule.payments import PaymentSchedule
 from crokit.selection.models import Ranking
@@ -41,11 +41,11 @@ class _Section:
 
 
 def _number(value: Decimal) -> str:
-    return f"{value:,}"
+    return fmt.number(value)
 
 
 def _money(money: Money | None) -> str:
-    return "" if money is None else _number(at_minor_units(money))
+    return fmt.money_number(money, missing="")
 
 
 def _more(hidden: int) -> str:
@@ -68,7 +68,7 @@ def _budget_sections(budget: Budget) -> list[_Section]:
     count = len(budget.lines)
     return [
         _Section(
-            title=f"Budget in {budget.currency}: {count} line{'' if count == 1 else 's'}",
+            title=f"Budget in {budget.currency}: {fmt.plural(count, 'line')}",
             headers=(
                 "Service",
                 "Stage",
@@ -104,8 +104,8 @@ def _schedule_sections(schedule: PaymentSchedule) -> list[_Section]:
         notes.append(f"Held back and released on its milestone: {_money(schedule.holdback_retained)} {currency}")
     return [
         _Section(
-            title=f"Payment schedule in {currency} from {schedule.contract_start.isoformat()}: "
-            f"{count} payment{'' if count == 1 else 's'}",
+            title=f"Payment schedule in {currency} from {fmt.date(schedule.contract_start)}: "
+            f"{fmt.plural(count, 'payment')}",
             headers=("Due", "Invoiced", "Kind", "Description", f"Amount ({currency})", f"Retained ({currency})"),
             rows=rows,
             right=frozenset({4, 5}),
@@ -125,10 +125,11 @@ def _ranking_sections(ranking: Ranking) -> list[_Section]:
         if first:
             row = (*row, f"{first[card.candidate]:.1%}" if card.candidate in first else "")
         rows.append(row)
-    winner = ranking.winner if ranking.winner is not None else "none (no candidate is eligible)"
+    named = {card.candidate: card.name for card in ranking.scorecards}
+    winner = named.get(ranking.winner, ranking.winner) if ranking.winner is not None else None
     sections = [
         _Section(
-            title=f"Ranking by {ranking.method}: winner {winner}",
+            title=f"Ranking by {fmt.method(ranking.method)}: winner {winner or 'none (no candidate is eligible)'}",
             headers=headers,
             rows=tuple(rows),
             right=frozenset({0, 3, 4}),

@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
-from crokit._decimal import CONTEXT, in_crokit_context
+from crokit._decimal import CONTEXT, few_decimals, in_crokit_context
 from crokit.errors import ValidationError
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.cost_drivers import _EXACT, CostDrivers, Driver
@@ -29,10 +29,10 @@ per site-month: 52 weeks a year over 12 months (a convention, not data)."""
 
 
 def _show(value: Fraction) -> str:
-    """Exact rational as decimal text (34 significant digits if it does not terminate)."""
+    """A rational as decimal text for a formula: exact, or cut to four decimals with ``…``."""
     if value.denominator == 1:
         return str(value.numerator)
-    return str(CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator)))
+    return few_decimals(CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator)))
 
 
 def _activation(study: Study, assumptions: Assumptions) -> tuple[int, ...]:

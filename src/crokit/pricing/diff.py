@@ -23,6 +23,11 @@ from crokit.money import Money
 __all__ = ["BudgetDiff", "ChangeKind", "LineChange", "ServiceChange"]
 
 
+def _shown(money: Money | None) -> str:
+    """*money* for a sentence: ``1,234.50 USD``, at least the minor units, ``0.00 USD`` rather than ``0E-11 USD``."""
+    return "none" if money is None else format(money, ",")
+
+
 class ChangeKind(enum.Enum):
     """How a line or a service differs between two budgets."""
 
@@ -94,17 +99,17 @@ class LineChange:
     def explain(self) -> str:
         """Say in one line what changed and why."""
         service, description = self.key
-        money, number = _text.money, _text.number
         head = (
-            f"{service} / {description}: {self.change.value} {money(self.old_amount)} -> {money(self.new_amount)} "
-            f"({money(self.delta)})"
+            f"{service} / {description}: {self.change.value} {_shown(self.old_amount)} -> {_shown(self.new_amount)} "
+            f"({_shown(self.delta)})"
         )
         if self.change is not ChangeKind.CHANGED:
             return head
         return (
-            f"{head}; quantity {number(self.old_quantity)} -> {number(self.new_quantity)}, unit price "
-            f"{money(self.old_unit_price)} -> {money(self.new_unit_price)}: volume {money(self.volume_effect)}, "
-            f"rate {money(self.rate_effect)}, rounding {money(self.rounding_effect)}"
+            f"{head}; quantity {_text.number(self.old_quantity)} -> {_text.number(self.new_quantity)}, "
+            f"unit price {_shown(self.old_unit_price)} -> {_shown(self.new_unit_price)}: "
+            f"volume {_shown(self.volume_effect)}, rate {_shown(self.rate_effect)}, "
+            f"rounding {_shown(self.rounding_effect)}"
         )
 
 
@@ -159,5 +164,5 @@ class BudgetDiff:
 
     def explain(self) -> str:
         """Every change, one per line, after the change in total."""
-        head = f"total {_text.money(self.old_total)} -> {_text.money(self.new_total)} ({_text.money(self.delta)})"
+        head = f"total {_shown(self.old_total)} -> {_shown(self.new_total)} ({_shown(self.delta)})"
         return "\n".join([head, *(change.explain() for change in self.lines)])

@@ -136,13 +136,13 @@ def check_cost_per_patient(
                 "compare amounts in different currencies",
             )
         compared = fx.convert(cost_per_patient, currency, on)
-        conversion = f" (converted from {cost_per_patient} at the rate in force on {on})"
+        conversion = f" (converted from {cost_per_patient:,} at the rate in force on {on})"
     ratio = CONTEXT.divide(compared.amount, value)
     shown = ratio.quantize(Decimal("0.01"), context=CONTEXT)
     year = f" in {benchmark.dollar_year} dollars" if benchmark.dollar_year else ""
     message = (
-        f"{compared}{conversion} per patient is {shown} times the published {benchmark.phase_label} cost per "
-        f"patient for {benchmark.area_label}, {value} {currency}{year} ({benchmark.source.short}). "
+        f"{compared:,}{conversion} per patient is {shown} times the published {benchmark.phase_label} cost per "
+        f"patient for {benchmark.area_label}, {Money(value, currency):,}{year} ({benchmark.source.short}). "
         "No inflation adjustment is applied: the cost is compared as given with a figure in "
         + (f"{benchmark.dollar_year} dollars." if benchmark.dollar_year else "dollars of an unstated year.")
     )

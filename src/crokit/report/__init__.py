@@ -15,10 +15,12 @@ the same document blocks, so they say the same thing. The JSON report
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Literal
 
 from crokit._decimal import in_crokit_context
 from crokit.errors import ValidationError
+from crokit.presentation._format import terminal_width
 from crokit.report._document import build, format_money
 from crokit.report._json import REPORT_SCHEMA_VERSION, json_report, money_json
 from crokit.report._render import rich_available, to_html, to_markdown, to_rich_text, to_text
@@ -58,6 +60,7 @@ def render(
     standalone: bool = True,
     charts: bool | None = None,
     registry: Registry | None = None,
+    width: int | None = None,
 ) -> str:
     """*evaluation* as a report in *format*.
 
@@ -69,7 +72,11 @@ def render(
         charts: For HTML, inline SVG charts after the ranking (default: on a
             complete page, not in a fragment); without matplotlib, a note says they
             are left out.
-        registry: Names the charts' services and criteria (crokit's built-in vocabulary when ``None``).
+        registry: Where the names shown for ids come from (default:
+            :func:`~crokit.default_registry`); JSON keeps the ids.
+        width: For text, the most columns a line may take (default:
+            ``COLUMNS``, else the width of the terminal standard output writes to,
+            else 120; at least 60).
     """
     if format == "html" and (standalone if charts is None else charts):
         from crokit.report._html_charts import evaluation_charts
@@ -78,7 +85,12 @@ def render(
             build(evaluation), standalone=standalone, charts=evaluation_charts(evaluation, registry=registry)
         )
     return _render_blocks(
-        lambda: build(evaluation), lambda: json_report(evaluation), format, rich=rich, standalone=standalone
+        lambda: build(evaluation, registry),
+        lambda: json_report(evaluation),
+        format,
+        rich=rich,
+        standalone=standalone,
+        width=width,
     )
 
 
@@ -89,13 +101,15 @@ def _render_blocks(
     *,
     rich: bool | None,
     standalone: bool = True,
+    width: int | None = None,
 ) -> str:
     """One report in *format*: *data* for JSON, *blocks* for the rest (each built only when needed)."""
     if format == "json":
         return json.dumps(data(), indent=2, ensure_ascii=False) + "\n"
     if format == "text":
         use_rich = rich_available() if rich is None else rich
-        return to_rich_text(blocks()) if use_rich else to_text(blocks())
+        columns = terminal_width(sys.stdout) if width is None else width
+        return to_rich_text(blocks(), width=columns) if use_rich else to_text(blocks(), width=columns)
     if format == "markdown":
         return to_markdown(blocks())
     if format == "html":
@@ -109,11 +123,22 @@ def render_engagement(
     format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
     *,
     rich: bool | None = None,
+    registry: Registry | None = None,
+    width: int | None = None,
 ) -> str:
-    """An engagement's status (versions, accruals, variance, estimates, KPIs) in *format*."""
+    """An engagement's status (versions, accruals, variance, estimates, KPIs) in *format*.
+
+    *registry*, *rich* and *width* as for :func:`render`.
+    """
     from crokit.report._engagement import engagement_blocks, engagement_json
 
-    return _render_blocks(lambda: engagement_blocks(report), lambda: engagement_json(report), format, rich=rich)
+    return _render_blocks(
+        lambda: engagement_blocks(report, registry),
+        lambda: engagement_json(report),
+        format,
+        rich=rich,
+        width=width,
+    )
 
 
 @in_crokit_context
@@ -122,8 +147,14 @@ def render_obligations(
     format: ReportFormat = "text",  # noqa: A002 - "format" reads best here
     *,
     rich: bool | None = None,
+    width: int | None = None,
 ) -> str:
-    """A transfer-of-obligations table (Form FDA 1571; eCTD Module 1.3.1.4) in *format*."""
+    """A transfer-of-obligations table (Form FDA 1571; eCTD Module 1.3.1.4) in *format*.
+
+    *rich* and *width* as for :func:`render`.
+    """
     from crokit.report._engagement import obligations_blocks, obligations_json
 
-    return _render_blocks(lambda: obligations_blocks(table), lambda: obligations_json(table), format, rich=rich)
+    return _render_blocks(
+        lambda: obligations_blocks(table), lambda: obligations_json(table), format, rich=rich, width=width
+    )

@@ -7,12 +7,14 @@ text, Markdown or HTML, so every format says the same thing.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
 from crokit.money import Money
+from crokit.presentation import _format as fmt
+from crokit.registry import Registry, default_registry
 
 if TYPE_CHECKING:
     from crokit.scenario import CandidateResult, Evaluation
@@ -59,45 +61,43 @@ Block = Heading | Paragraph | Bullets | Table
 
 
 def format_money(money: Money | None) -> str:
-    """``1,298,263.32 USD``: grouped digits, the amount exactly as held, then the currency."""
-    if money is None:
-        return "-"
-    return f"{money.amount:,} {money.currency}"
+    """``1,298,263.32 USD``: ``crokit.presentation._format.money`` (kept for the report blocks that call it)."""
+    return fmt.money(money)
 
 
-def _ratio(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value.quantize(Decimal('0.01'))}x"
+@attrs.frozen(kw_only=True)
+class _Names:
+    """How the report names things: registry names for ids, candidates by name."""
+
+    registry: Registry
+    candidates: Mapping[str, str]
+
+    def candidate(self, id_: str | None) -> str:
+        return fmt.MISSING if id_ is None else self.candidates.get(id_, id_)
+
+    def criterion(self, id_: str) -> str:
+        return fmt.name(self.registry, id_, "criterion")
+
+    def service(self, id_: str) -> str:
+        return fmt.name(self.registry, id_, "service")
 
 
-def _count(number: int, noun: str) -> str:
-    """``1 site``, ``12 sites``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _names(evaluation: Evaluation, registry: Registry) -> _Names:
+    named = {result.id: result.name for result in evaluation.candidates}
+    named.update({card.candidate: card.name for card in evaluation.ranking.scorecards if card.candidate not in named})
+    return _Names(registry=registry, candidates=fmt.distinct_names(named))
 
 
-def _sentence(text: str) -> str:
-    """*text* as a sentence: its first letter upper case."""
-    return text[:1].upper() + text[1:]
-
-
-def _local(criterion: str) -> str:
-    """``crokit:pricing-fit`` -> ``pricing-fit``; other namespaces keep theirs."""
-    namespace, _, name = criterion.partition(":")
-    return name if namespace == "crokit" else criterion
-
-
-def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
-
-
-def _summary(evaluation: Evaluation) -> list[Block]:
+def _summary(evaluation: Evaluation, names: _Names) -> list[Block]:
     study = evaluation.study
+    area = fmt.name(names.registry, study.therapeutic_area, "area")
     facts = [
         f"Sponsor: {evaluation.sponsor}",
-        f"Study: {study.name} ({study.phase.label}, {study.therapeutic_area}, {study.indication})",
+        f"Study: {study.name} ({study.phase.label}, {area}, {study.indication})",
         (
-            f"{_count(study.planned_patients, 'patient')} at {_count(study.sites, 'site')} in "
+            f"{fmt.plural(study.planned_patients, 'patient')} at {fmt.plural(study.sites, 'site')} in "
             f"{', '.join(study.countries)}; "
-            f"start {study.start_date.isoformat()}; budget currency {evaluation.currency}"
+            f"start {fmt.date(study.start_date)}; budget currency {evaluation.currency}"
         ),
     ]
     blocks: list[Block] = [
@@ -108,31 +108,31 @@ def _summary(evaluation: Evaluation) -> list[Block]:
     if winner is None:
         blocks += [Heading(text="No eligible candidate"), Paragraph(text=evaluation.ranking.explanation)]
     else:
-        result = evaluation.candidate(winner)
         blocks += [
-            Heading(text=f"Recommended: {result.name}", highlight=True),
+            Heading(text=f"Recommended: {names.candidate(winner)}", highlight=True),
             Paragraph(text=evaluation.ranking.explanation),
         ]
     return blocks
 
 
-def _ranking(evaluation: Evaluation) -> list[Block]:
+def _ranking(evaluation: Evaluation, names: _Names) -> list[Block]:
     rows = []
     for result in evaluation.candidates:
         benchmark = result.benchmark.ratio if result.benchmark else None
         rows.append(
             (
                 str(result.rank) if result.rank is not None else "excluded",
-                result.name,
-                _score(result.score),
-                format_money(result.budget.total if result.budget else None),
-                format_money(result.cost_per_patient),
-                _ratio(benchmark),
+                names.candidate(result.id),
+                fmt.score(result.score),
+                fmt.money(result.budget.total if result.budget else None),
+                fmt.money(result.cost_per_patient),
+                fmt.ratio(benchmark),
             )
         )
+    ranking = evaluation.ranking
     blocks: list[Block] = [
         Heading(text="Ranking"),
-        Paragraph(text=f"Method: {evaluation.ranking.method}. {_sentence(evaluation.ranking.weights_note)}"),
+        Paragraph(text=f"Method: {fmt.method(ranking.method)}. {fmt.sentence(ranking.weights_note)}."),
         Paragraph(text=f"Normalisation: {_normalisation(evaluation)}."),
         Table(
             headers=("rank", "candidate", "score", "total", "per patient", "vs benchmark"),
@@ -145,7 +145,7 @@ def _ranking(evaluation: Evaluation) -> list[Block]:
     if excluded:
         blocks += [
             Heading(text="Excluded", level=3),
-            Bullets(items=tuple(f"{r.name}: {'; '.join(r.reasons)}" for r in excluded)),
+            Bullets(items=tuple(f"{names.candidate(r.id)}: {'; '.join(r.reasons)}" for r in excluded)),
         ]
     return blocks
 
@@ -157,15 +157,15 @@ def _normalisation(evaluation: Evaluation) -> str:
     return ranking.normalisation
 
 
-def _criterion_scores(evaluation: Evaluation) -> list[Block]:
+def _criterion_scores(evaluation: Evaluation, names: _Names) -> list[Block]:
     ranking = evaluation.ranking
     rows = []
     for card in ranking.scorecards:
         contributions = dict(card.contributions)
         rows += [
             (
-                card.candidate,
-                _local(score.criterion),
+                names.candidate(card.candidate),
+                names.criterion(score.criterion),
                 f"{score.value:.3f}",
                 f"{contributions.get(score.criterion, 0.0):.3f}",
                 score.basis,
@@ -188,44 +188,45 @@ def _criterion_scores(evaluation: Evaluation) -> list[Block]:
     ]
 
 
-def _contributions(evaluation: Evaluation) -> list[Block]:
+def _contributions(evaluation: Evaluation, names: _Names) -> list[Block]:
     ranking = evaluation.ranking
     if not ranking.scorecards:
         return []
     weights = dict(zip(ranking.criteria, ranking.weights, strict=True))
-    headers = ("candidate", *(f"{_local(c)} ({weights[c]:.2f})" for c in ranking.criteria))
+    headers = ("candidate", *(f"{names.criterion(c)} ({weights[c]:.2f})" for c in ranking.criteria))
     rows = tuple(
-        (card.candidate, *(f"{dict(card.contributions).get(c, 0.0):.3f}" for c in ranking.criteria))
+        (names.candidate(card.candidate), *(f"{dict(card.contributions).get(c, 0.0):.3f}" for c in ranking.criteria))
         for card in ranking.scorecards
     )
     return [
         Heading(text="Criterion contributions"),
         Paragraph(text="Each cell is the candidate's weighted contribution to its score (weights in brackets)."),
         Table(headers=headers, rows=rows, numeric=frozenset(range(1, len(headers)))),
-        *_criterion_scores(evaluation),
+        *_criterion_scores(evaluation, names),
     ]
 
 
-def _robustness(evaluation: Evaluation) -> list[Block]:
+def _robustness(evaluation: Evaluation, names: _Names) -> list[Block]:
     ranking = evaluation.ranking
     blocks: list[Block] = []
     if ranking.intervals:
         blocks += [
             Heading(text="How robust is the choice?"),
             Paragraph(
-                text=f"How far each weight can move, the others rescaled in proportion, before {ranking.winner} "
+                text="How far each weight can move, the others rescaled in proportion, before "
+                f"{names.candidate(ranking.winner)} "
                 "stops winning, and who wins beyond each end."
             ),
             Table(
                 headers=("criterion", "weight now", "winner from", "winner to", "below that", "above that"),
                 rows=tuple(
                     (
-                        _local(i.criterion),
+                        names.criterion(i.criterion),
                         f"{i.current:.3f}",
                         f"{i.low:.3f}",
                         f"{i.high:.3f}",
-                        i.below or "-",
-                        i.above or "-",
+                        names.candidate(i.below),
+                        names.candidate(i.above),
                     )
                     for i in ranking.intervals
                 ),
@@ -244,7 +245,7 @@ def _robustness(evaluation: Evaluation) -> list[Block]:
             Table(
                 headers=("candidate", *(f"rank {r + 1}" for r in range(ranks))),
                 rows=tuple(
-                    (row.candidate, *(f"{p:.0%}" for p in row.by_rank))
+                    (names.candidate(row.candidate), *(fmt.percent(p) for p in row.by_rank))
                     for row in sorted(ranking.acceptability, key=lambda row: ranked.get(row.candidate, len(ranked)))
                 ),
                 numeric=frozenset(range(1, ranks + 1)),
@@ -253,17 +254,18 @@ def _robustness(evaluation: Evaluation) -> list[Block]:
     return blocks
 
 
-def _money_section(result: CandidateResult) -> list[Block]:
+def _money_section(result: CandidateResult, names: _Names) -> list[Block]:
     budget = result.budget
     if budget is None:
         return []
+    who = names.candidate(result.id)
     blocks: list[Block] = [
-        Heading(text=f"Budget: {result.name}"),
+        Heading(text=f"Budget: {who}"),
         Table(
             headers=("service", "amount"),
             rows=(
-                *((service, format_money(amount)) for service, amount in budget.by_service().items()),
-                ("total", format_money(budget.total)),
+                *((names.service(service), fmt.money(amount)) for service, amount in budget.by_service().items()),
+                ("total", fmt.money(budget.total)),
             ),
             numeric=frozenset({1}),
         ),
@@ -274,37 +276,47 @@ def _money_section(result: CandidateResult) -> list[Block]:
     if schedule is not None and schedule.payments:
         by_quarter: dict[str, Money] = {}
         for payment in schedule.payments:
-            key = f"{payment.due.year}-Q{(payment.due.month - 1) // 3 + 1}"
+            key = fmt.quarter(payment.due)
             by_quarter[key] = by_quarter.get(key, Money.zero(payment.amount.currency)) + payment.amount
         blocks += [
-            Heading(text=f"Payments: {result.name}", level=3),
+            Heading(text=f"Payments: {who}", level=3),
             Paragraph(
-                text=f"{len(schedule.payments)} payments from {schedule.payments[0].due.isoformat()} to "
-                f"{schedule.payments[-1].due.isoformat()}, by quarter due:"
+                text=f"{fmt.plural(len(schedule.payments), 'payment')} from {fmt.date(schedule.payments[0].due)} to "
+                f"{fmt.date(schedule.payments[-1].due)}, by quarter due:"
             ),
             Table(
                 headers=("quarter", "paid"),
-                rows=tuple((quarter, format_money(amount)) for quarter, amount in by_quarter.items()),
+                rows=tuple((quarter, fmt.money(amount)) for quarter, amount in by_quarter.items()),
                 numeric=frozenset({1}),
             ),
         ]
     return blocks
 
 
-def build(evaluation: Evaluation) -> list[Block]:
-    """The report of *evaluation*, as blocks in reading order."""
+def build(evaluation: Evaluation, registry: Registry | None = None) -> list[Block]:
+    """The report of *evaluation*, as blocks in reading order.
+
+    Ids are shown by their names in *registry* (default:
+    :func:`~crokit.registry.default_registry`, the one ``evaluate`` uses by default).
+    """
     # These modules build on this one's blocks, so they are imported here.
     from crokit.report._bids import bid_blocks
     from crokit.report._conversions import conversion_blocks
     from crokit.report._sensitivity import sensitivity_blocks
 
-    blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
+    names = _names(evaluation, default_registry() if registry is None else registry)
+    blocks = (
+        _summary(evaluation, names)
+        + _ranking(evaluation, names)
+        + _contributions(evaluation, names)
+        + _robustness(evaluation, names)
+    )
     blocks += sensitivity_blocks(evaluation)
     blocks += bid_blocks(evaluation)
     winner = evaluation.winner
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
     for result in shown[:1]:
-        blocks += _money_section(result)
+        blocks += _money_section(result, names)
     blocks += conversion_blocks(evaluation)
     if evaluation.warnings:
         blocks += [Heading(text="Warnings"), Bullets(items=evaluation.warnings)]

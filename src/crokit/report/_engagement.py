@@ -10,12 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from crokit.report._document import Block, Bullets, Heading, Paragraph, Table, format_money
+from crokit.presentation import _format as fmt
+from crokit.registry import default_registry
+from crokit.report._document import Block, Bullets, Heading, Paragraph, Table
 from crokit.report._json import money_json
 
 if TYPE_CHECKING:
     from crokit.engagement.document import ContractStatus, EngagementReport
     from crokit.engagement.ledger import TransferTable
+    from crokit.registry import Registry
 
 __all__ = ["engagement_blocks", "engagement_json", "obligations_blocks", "obligations_json"]
 
@@ -25,7 +28,7 @@ def _kpi_value(value: Decimal | None, unit: str) -> str:
         return "-"
     if unit == "ratio":
         return f"{(value * 100).quantize(Decimal('0.1'))}%"
-    return f"{value.normalize():f}"
+    return fmt.number(value)
 
 
 def _threshold(value: Decimal, unit: str, direction: str) -> str:
@@ -33,7 +36,7 @@ def _threshold(value: Decimal, unit: str, direction: str) -> str:
     return f"{sign} {_kpi_value(value, unit)}"
 
 
-def _contract_blocks(contract: ContractStatus) -> list[Block]:
+def _contract_blocks(contract: ContractStatus, registry: Registry) -> list[Block]:
     blocks: list[Block] = [Heading(text=f"Contract: {contract.provider.name}")]
     rows = []
     for version in contract.versions:
@@ -42,8 +45,8 @@ def _contract_blocks(contract: ContractStatus) -> list[Block]:
             (
                 name,
                 str(version.effective_month),
-                format_money(version.value),
-                format_money(version.delta) if version.change_order is not None else "-",
+                fmt.money(version.value),
+                fmt.money(version.delta) if version.change_order is not None else "-",
                 version.change_order.description if version.change_order is not None else "as signed",
             )
         )
@@ -55,7 +58,7 @@ def _contract_blocks(contract: ContractStatus) -> list[Block]:
         )
     )
     for version in contract.versions[1:]:
-        lines = [line.explain() for line in version.lines if not line.delta.is_zero()]
+        lines = [line.explain(registry) for line in version.lines if not line.delta.is_zero()]
         if lines:
             blocks += [Heading(text=f"What {version.change_order.id} changed", level=3), Bullets(items=tuple(lines))]  # type: ignore[union-attr]
     status = contract.status
@@ -63,19 +66,19 @@ def _contract_blocks(contract: ContractStatus) -> list[Block]:
         blocks.append(Paragraph(text="No actuals recorded yet."))
         return blocks
     blocks += [
-        Heading(text=f"As of {status.as_of.isoformat()}", level=3),
+        Heading(text=f"As of {fmt.date(status.as_of)}", level=3),
         Table(
             headers=("measure", "amount"),
             rows=(
-                ("contract value", format_money(status.contract_value)),
-                ("planned to date", format_money(status.planned_to_date)),
-                ("earned (accrued) to date", format_money(status.earned_to_date)),
-                ("accrued this month", format_money(status.accrued_this_month)),
-                ("invoiced to date", format_money(status.invoiced_to_date)),
-                ("paid to date", format_money(status.paid_to_date)),
-                ("accrued, not invoiced", format_money(status.accrued_not_invoiced)),
-                ("estimate at completion (plan)", format_money(status.eac_plan)),
-                ("estimate at completion (observed rates)", format_money(status.eac_observed)),
+                ("contract value", fmt.money(status.contract_value)),
+                ("planned to date", fmt.money(status.planned_to_date)),
+                ("earned (accrued) to date", fmt.money(status.earned_to_date)),
+                ("accrued this month", fmt.money(status.accrued_this_month)),
+                ("invoiced to date", fmt.money(status.invoiced_to_date)),
+                ("paid to date", fmt.money(status.paid_to_date)),
+                ("accrued, not invoiced", fmt.money(status.accrued_not_invoiced)),
+                ("estimate at completion (plan)", fmt.money(status.eac_plan)),
+                ("estimate at completion (observed rates)", fmt.money(status.eac_observed)),
             ),
             numeric=frozenset({1}),
         ),
@@ -84,12 +87,12 @@ def _contract_blocks(contract: ContractStatus) -> list[Block]:
             headers=("service", "planned", "earned", "volume", "timing and other", "rate (invoiced)"),
             rows=tuple(
                 (
-                    v.service,
-                    format_money(v.planned),
-                    format_money(v.earned),
-                    format_money(v.volume),
-                    format_money(v.timing_and_other),
-                    format_money(v.rate),
+                    fmt.name(registry, v.service, "service"),
+                    fmt.money(v.planned),
+                    fmt.money(v.earned),
+                    fmt.money(v.volume),
+                    fmt.money(v.timing_and_other),
+                    fmt.money(v.rate),
                 )
                 for v in status.services
             ),
@@ -109,11 +112,12 @@ def _contract_blocks(contract: ContractStatus) -> list[Block]:
     return blocks
 
 
-def engagement_blocks(report: EngagementReport) -> list[Block]:
-    """The engagement status as report blocks, in reading order."""
+def engagement_blocks(report: EngagementReport, registry: Registry | None = None) -> list[Block]:
+    """The engagement status as report blocks, in reading order; ids named from *registry* (default: the default)."""
+    registry = default_registry() if registry is None else registry
     blocks: list[Block] = [Heading(text=report.title, level=1)]
     for contract in report.contracts:
-        blocks += _contract_blocks(contract)
+        blocks += _contract_blocks(contract, registry)
     if report.kpis:
         blocks += [
             Heading(text="Governance KPIs"),

@@ -157,7 +157,8 @@ def _custom_failure(ctx: ScoringContext, item: CustomConstraint, path: str) -> s
     if item.kind is CustomConstraintKind.MIN_STUDIES:
         found = profile.studies_in(ctx.study.therapeutic_area, ctx.study.phase)
         if found < int(value):
-            failure = f"{found} studies in {ctx.study.therapeutic_area} {ctx.study.phase.value}, needs {value}"
+            area = ctx.registry.name_of(ctx.study.therapeutic_area, "area")
+            failure = f"{found} studies in {area} at {ctx.study.phase.label}, needs {value}"
     elif item.kind is CustomConstraintKind.MAX_TURNOVER:
         if profile.team is None:
             failure = f"no staff turnover in the profile, needs at most {value}"
@@ -166,7 +167,7 @@ def _custom_failure(ctx: ScoringContext, item: CustomConstraint, path: str) -> s
     elif item.kind is CustomConstraintKind.REQUIRE_CATEGORY:
         ctx.registry.category(value, path=f"{path}.value")
         if value not in profile.categories:
-            failure = f"not in the category {value}"
+            failure = f"not in the category {ctx.registry.name_of(value, 'category')}"
     elif item.kind is CustomConstraintKind.REQUIRE_TECHNOLOGY:
         kind = TechnologyKind(value)
         if not any(t.kind is kind and t.validated for t in profile.technologies):
@@ -191,7 +192,9 @@ def check_constraints(ctx: ScoringContext, constraints: Constraints) -> tuple[st
     if constraints.require_services:
         missing = [s for s in study.required_services if s not in profile.services]
         if missing:
-            reasons.append("does not offer required services: " + ", ".join(missing))
+            reasons.append(
+                "does not offer required services: " + ", ".join(ctx.registry.name_of(s, "service") for s in missing)
+            )
     if constraints.require_countries:
         uncovered = sorted(study.country_codes - profile.country_codes)
         if uncovered:
@@ -200,7 +203,8 @@ def check_constraints(ctx: ScoringContext, constraints: Constraints) -> tuple[st
         found = profile.studies_in(study.therapeutic_area)
         if found < constraints.min_area_studies:
             reasons.append(
-                f"{found} studies in {study.therapeutic_area}, fewer than the {constraints.min_area_studies} required"
+                f"{found} studies in {ctx.registry.name_of(study.therapeutic_area, 'area')}, "
+                f"fewer than the {constraints.min_area_studies} required"
             )
     ceiling = ctx.preferences.budget_ceiling if constraints.within_budget_ceiling else None
     if constraints.within_budget_ceiling and ceiling is None:
@@ -209,13 +213,13 @@ def check_constraints(ctx: ScoringContext, constraints: Constraints) -> tuple[st
         )
     if ceiling is not None:
         if ctx.budget is None:
-            reasons.append(f"no budget quoted, so the ceiling {ceiling} cannot be checked")
+            reasons.append(f"no budget quoted, so the ceiling {ceiling:,} cannot be checked")
         elif ctx.budget.currency != ceiling.currency:
             raise ValidationError.at(
                 "budget_ceiling", f"the ceiling is in {ceiling.currency} but the budget in {ctx.budget.currency}"
             )
         elif ctx.budget.total > ceiling:
-            reasons.append(f"budget {ctx.budget.total} is above the ceiling {ceiling}")
+            reasons.append(f"budget {ctx.budget.total:,} is above the ceiling {ceiling:,}")
     for index, item in enumerate(constraints.custom):
         reason = _custom_failure(ctx, item, f"custom[{index}]")
         if reason is not None:

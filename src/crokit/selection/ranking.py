@@ -33,7 +33,7 @@ from crokit._decimal import in_crokit_context
 from crokit.errors import UnknownIdError, ValidationError
 from crokit.money import Money
 from crokit.registry import Registry
-from crokit.selection._narrative import explain
+from crokit.selection._narrative import display_names, explain
 from crokit.selection.acceptability import rank_acceptability
 from crokit.selection.ahp import ahp_weights
 from crokit.selection.constraints import check_constraints
@@ -158,11 +158,15 @@ def _criteria_checked(settings: SelectionSettings, registry: Registry) -> dict[s
     return names
 
 
-def _unanswered_warning(candidate: CandidateInput, unanswered: tuple[str, ...]) -> str | None:
+def _unanswered_warning(candidate: CandidateInput, unanswered: tuple[str, ...], registry: Registry) -> str | None:
+    who = candidate.profile.name
     if candidate.due_diligence is None:
-        return f"{candidate.id}: no due-diligence answers; scored from its profile alone"
+        return f"{who}: no due-diligence answers; scored from its profile alone"
+    if len(unanswered) == 1:
+        return f"{who}: 1 due-diligence question unanswered: {registry.name_of(unanswered[0], 'question')}"
     if unanswered:
-        return f"{candidate.id}: {len(unanswered)} due-diligence questions unanswered ({', '.join(unanswered)})"
+        questions = " / ".join(registry.name_of(q, "question") for q in unanswered)
+        return f"{who}: {len(unanswered)} due-diligence questions unanswered: {questions}"
     return None
 
 
@@ -308,7 +312,7 @@ def _matrix(
     values = [[s.value for s in row] for row in rows]
     if settings.method == "weighted-product":
         floored = [
-            f"{eligible[i].id} on {settings.criteria[j]}"
+            f"{eligible[i].profile.name} on {registry.name_of(settings.criteria[j], 'criterion')}"
             for i, row in enumerate(values)
             for j, value in enumerate(row)
             if value < PRODUCT_FLOOR
@@ -353,7 +357,7 @@ def _rank(
     cards: list[Scorecard] = []
     for i, candidate in enumerate(eligible):
         unanswered = tuple(dict.fromkeys(q for s in rows[i] for q in s.unanswered))
-        warning = _unanswered_warning(candidate, unanswered)
+        warning = _unanswered_warning(candidate, unanswered, registry)
         if warning:
             warnings.append(warning)
         cards.append(
@@ -370,7 +374,11 @@ def _rank(
     order = sorted(range(len(cards)), key=lambda i: (result.ranks[i], i))
     cards = [cards[i] for i in order]
     if result.ties and result.winner in result.ties[0]:
-        warnings.append(f"a tie for first place: {', '.join(result.ties[0])}; the first listed is named the winner")
+        tied = {candidate.id: candidate.profile.name for candidate in eligible}
+        warnings.append(
+            f"a tie for first place: {', '.join(tied.get(c, c) for c in result.ties[0])}; "
+            "the first listed is named the winner"
+        )
     intervals: tuple[Interval, ...] = ()
     acceptability: tuple[AcceptabilityRow, ...] = ()
     first: dict[str, float] | None = None
@@ -387,7 +395,13 @@ def _rank(
                 above=w.above,
                 explanation=w.explanation,
             )
-            for w in weight_intervals(matrix, normalised, name, normalisation=how)
+            for w in weight_intervals(
+                matrix,
+                normalised,
+                name,
+                normalisation=how,
+                names={**names, **display_names(cards)},
+            )
         )
         if seed is None:
             warnings.append("no seed given: rank acceptability not computed (pass seed=... to sample the weights)")

@@ -273,7 +273,8 @@ def therapeutic_expertise(ctx: ScoringContext) -> CriterionScore:
     effective = same + OTHER_PHASE_CREDIT * other
     value = min(1.0, effective / EXPERTISE_SATURATION)
     basis = (
-        f"{same} studies in {area} {phase.value} + {OTHER_PHASE_CREDIT:g} x {other} at other phases "
+        f"{same} studies in {ctx.registry.name_of(area, 'area')} at {phase.label} "
+        f"+ {OTHER_PHASE_CREDIT:g} x {other} at other phases "
         f"= {effective:g}, over {EXPERTISE_SATURATION} (saturating at 1): {_fmt(value)}"
     )
     inputs = [("studies in area and phase", str(same)), ("studies in area, other phases", str(other))]
@@ -362,7 +363,7 @@ def _ceiling_part(budget: Budget, ceiling: Money) -> tuple[float, str]:
     share = (PRICE_ZERO_AT - ratio) / (PRICE_ZERO_AT - PRICE_FULL_AT)
     value = float(min(Decimal(1), max(Decimal(0), share)))
     return value, (
-        f"total {budget.total} is {float(ratio):.1%} of the ceiling {ceiling} "
+        f"total {budget.total:,} is {float(ratio):.1%} of the ceiling {ceiling:,} "
         f"(1 at or below {PRICE_FULL_AT:%}, 0 at {PRICE_ZERO_AT:%}): {_fmt(value)}"
     )
 
@@ -381,7 +382,7 @@ def _price_part(ctx: ScoringContext, budget: Budget, inputs: list[tuple[str, str
         ratio = Decimal(1) if total <= 0 else min(Decimal(1), max(Decimal(0), lowest.amount / total))
         inputs.append(("lowest total", str(lowest)))
         parts.append(
-            (float(ratio), f"lowest eligible total {lowest} / this total {budget.total} = {_fmt(float(ratio))}")
+            (float(ratio), f"lowest eligible total {lowest:,} / this total {budget.total:,} = {_fmt(float(ratio))}")
         )
     if ceiling is not None:
         inputs.append(("ceiling", str(ceiling)))

@@ -26,6 +26,7 @@ to 'bolt' if 'quality' weighs less than 0.5.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -162,19 +163,30 @@ def _numeric_interval(
     return low, high, below, above
 
 
-def _explain(criterion: str, winner: str, current: float, interval: tuple[float, float, str | None, str | None]) -> str:
+def _explain(
+    criterion: str,
+    winner: str,
+    current: float,
+    interval: tuple[float, float, str | None, str | None],
+    names: Mapping[str, str] | None = None,
+) -> str:
+    def say(id_: str) -> str:
+        return repr(id_) if names is None else names.get(id_, id_)
+
     low, high, below, above = interval
     if below is None and above is None:
         return (
-            f"{winner!r} stays the winner for any weight of {criterion!r} from {low:.3g} to {high:.3g} "
+            f"{say(winner)} stays the winner for any weight of {say(criterion)} from {low:.3g} to {high:.3g} "
             f"(now {current:.3g})."
         )
-    text = f"{winner!r} stays the winner while {criterion!r} weighs from {low:.3g} to {high:.3g} (now {current:.3g})"
+    text = (
+        f"{say(winner)} stays the winner while {say(criterion)} weighs from {low:.3g} to {high:.3g} (now {current:.3g})"
+    )
     changes = []
     if below is not None:
-        changes.append(f"to {below!r} if {criterion!r} weighs less than {low:.3g}")
+        changes.append(f"to {say(below)} if {say(criterion)} weighs less than {low:.3g}")
     if above is not None:
-        changes.append(f"to {above!r} if {'it' if changes else repr(criterion)} weighs more than {high:.3g}")
+        changes.append(f"to {say(above)} if {'it' if changes else say(criterion)} weighs more than {high:.3g}")
     return f"{text}; the winner changes " + " and ".join(changes) + "."
 
 
@@ -184,6 +196,7 @@ def weight_intervals(
     method: MethodName | Method = weighted_sum,
     *,
     normalisation: Normalisation = "min-max",
+    names: Mapping[str, str] | None = None,
 ) -> tuple[WeightInterval, ...]:
     """For each criterion, the weights at which the current winner stays the winner.
 
@@ -203,6 +216,8 @@ def weight_intervals(
         method: A name from :data:`~crokit.selection.methods.METHODS` or its function.
         normalisation: The weighted sum's normalisation (see
             :func:`~crokit.selection.methods.weighted_sum`); ignored by the other methods.
+        names: What the explanations call each criterion and alternative id (a name
+            people read); without it they quote the ids.
 
     Raises:
         ValidationError: For bad weights or an unknown method.
@@ -242,7 +257,7 @@ def weight_intervals(
                 high=high,
                 below=named[2],
                 above=named[3],
-                explanation=_explain(criterion, result.winner, current, named),
+                explanation=_explain(criterion, result.winner, current, named, names),
             )
         )
     return tuple(intervals)
