@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from crokit._decimal import CONTEXT
+from crokit.forecast import ActivationWindow, ForecastSettings, SiteGroup
 from crokit.money import Money
 from crokit.pricing import (
     Assumptions,
@@ -364,4 +365,25 @@ def demo_scenario() -> Scenario:
         ),
         billing=BillingTerms(payment_days=45, holdback_share=Decimal("0.05")),
         notes="Every company, rate and answer in this scenario is invented for illustration.",
+        forecast=ForecastSettings(
+            groups=(
+                SiteGroup(
+                    id="us",
+                    sites=6,
+                    shape=Decimal("1.5"),
+                    rate=Decimal("2.5"),
+                    activation=ActivationWindow(first=0, last=2),
+                ),
+                SiteGroup(
+                    id="eu",
+                    sites=6,
+                    shape=Decimal("1.5"),
+                    rate=Decimal(3),
+                    activation=ActivationWindow(first=0, last=3),
+                ),
+            ),
+            seed=DEMO_SEED,
+            simulations=1000,
+            note="illustrative Gamma recruitment rates, invented to show how crokit works (not data)",
+        ),
     )

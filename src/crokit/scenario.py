@@ -36,6 +36,7 @@ from crokit._migrations import SCENARIO_MIGRATIONS
 from crokit._typed import typed_fields
 from crokit._validators import non_empty_text
 from crokit.errors import CrokitError, Problem, ValidationError
+from crokit.forecast.cost import CostForecastResult, ForecastSettings
 from crokit.money import FxTable, Money
 from crokit.pricing.adjustments import CurrencyConversion
 from crokit.pricing.assumptions import Assumptions
@@ -136,6 +137,8 @@ class Scenario:
         fx: Exchange rates for proposals in other currencies than the study's.
         title: A title for reports.
         notes: Free text kept with the scenario.
+        forecast: Cost and cash flow under uncertain enrolment (see
+            :class:`~crokit.forecast.ForecastSettings`); ``None`` forecasts nothing.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
@@ -152,6 +155,7 @@ class Scenario:
     fx: FxTable = attrs.field(factory=FxTable)
     title: str | None = None
     notes: str | None = None
+    forecast: ForecastSettings | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -217,6 +221,7 @@ class Evaluation:
         warnings: Things to look at before relying on the answer.
         seed: The seed the rank acceptabilities were sampled with, if any.
         title: The scenario's title, if any.
+        forecast: The cost forecast under uncertain enrolment, if the scenario asks for one.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="evaluation", version=1)
@@ -231,6 +236,7 @@ class Evaluation:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     seed: int | None = None
     title: str | None = None
+    forecast: CostForecastResult | None = None
 
     def candidate(self, id_: str) -> CandidateResult:
         """The result of candidate *id_*."""
@@ -427,7 +433,17 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         warnings=(*warnings, *ranking.warnings),
         seed=seed,
         title=scenario.title,
+        forecast=_forecast(scenario, registry),
     )
+
+
+def _forecast(scenario: Scenario, registry: Registry) -> CostForecastResult | None:
+    """The scenario's cost forecast (NumPy is loaded only when there is one)."""
+    if scenario.forecast is None:
+        return None
+    from crokit.forecast.cost_forecast import forecast_costs
+
+    return forecast_costs(scenario, registry=registry)
 
 
 # Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.

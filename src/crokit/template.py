@@ -71,7 +71,12 @@ def _template() -> Scenario:
     from crokit.demo import demo_scenario
 
     demo = demo_scenario()
-    return attrs.evolve(demo, title="My CRO evaluation (illustrative starting point)", candidates=demo.candidates[1:3])
+    return attrs.evolve(
+        demo,
+        title="My CRO evaluation (illustrative starting point)",
+        candidates=demo.candidates[1:3],
+        forecast=None,  # the demo's illustrative rates fit its own study only
+    )
 
 
 def _drop_none(data: object) -> object:

@@ -60,7 +60,7 @@ from crokit.registry import Registry
 from crokit.vocabulary.lifecycle import Milestone, Stage
 from crokit.vocabulary.terms import UnitBasis
 
-__all__ = ["MAX_UNITS", "Months", "SimulatedBudget", "SimulatedLine", "decimal_budget", "price_simulated", "scaled"]
+__all__ = ["MAX_UNITS", "SimulatedBudget", "decimal_budget", "price_simulated", "scaled"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -131,15 +131,15 @@ class Months:
         low: First month of the span, per trial.
         high: One past the last month of the span, per trial.
         mask: A fixed mask.
-        members: The lines whose months an escalation line takes.
-        within: The contract year's months, for *members*.
+        covered: The months of an escalation group's lines (computed when first asked).
+        within: The contract year's months, for *covered*.
     """
 
     width: int
     low: Ints | None = None
     high: Ints | None = None
     mask: Bools | None = None
-    members: tuple[SimulatedLine, ...] = ()
+    covered: _Covered | None = None
     within: Bools | None = None
 
     def as_mask(self, trials: int) -> Bools:
@@ -150,12 +150,28 @@ class Months:
             return span
         if self.mask is not None:
             return np.broadcast_to(self.mask, (trials, self.width))
-        covered = np.zeros((trials, self.width), dtype=np.bool_)
-        for line in self.members:
-            covered |= line.months.as_mask(trials) & line.present[:, None]
-        if self.within is not None:
-            covered &= self.within[None, :]
-        return covered
+        if self.covered is None or self.within is None:  # pragma: no cover - every Months has one form
+            raise ValidationError.at("months", "expected a span, a mask or covered months")
+        result: Bools = self.covered.mask() & self.within[None, :]
+        return result
+
+
+class _Covered:
+    """The months any line of a group covers, in every trial: computed once, when first needed."""
+
+    def __init__(self, members: tuple[SimulatedLine, ...], trials: int, width: int) -> None:
+        self.members = members
+        self.trials = trials
+        self.width = width
+        self.cached: Bools | None = None
+
+    def mask(self) -> Bools:
+        if self.cached is None:
+            covered = np.zeros((self.trials, self.width), dtype=np.bool_)
+            for line in self.members:
+                covered |= line.months.as_mask(self.trials) & line.present[:, None]
+            self.cached = covered
+        return self.cached
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -251,6 +267,24 @@ class SimulatedBudget:
         result = np.zeros((self.trials, width), dtype=np.int64)
         for line in self.lines:
             result += line.monthly()
+        return result
+
+    def between(self, ranges: list[tuple[int, int]]) -> Ints:
+        """Trials x ranges sums of the monthly split over study months ``[first, stop)`` of each range.
+
+        The same numbers as summing :meth:`by_month`'s columns, computed per range for
+        lines spread over a span (without the trials x months matrix).
+        """
+        result = np.zeros((self.trials, len(ranges)), dtype=np.int64)
+        for line in self.lines:
+            months = line.months
+            if months.low is not None and months.high is not None and type(line) is SimulatedLine:
+                for column, (first, stop) in enumerate(ranges):
+                    result[:, column] += line.sum_between(first, stop)
+            else:
+                monthly = line.monthly()
+                for column, (first, stop) in enumerate(ranges):
+                    result[:, column] += monthly[:, first:stop].sum(axis=1)
         return result
 
     def money(self, units: int) -> Money:
@@ -523,6 +557,7 @@ class _Pricer:
                 groups.setdefault((line.service, line.stage, line.bucket), []).append(line)
         added = []
         for (service, stage, bucket), members in groups.items():
+            covered = _Covered(tuple(members), self.trials, width)
             for year in sorted({year for year in years if year}):
                 first, stop = years.index(year), width - years[::-1].index(year)
                 base = _sum([line.sum_between(first, stop) for line in members], self.trials)
@@ -538,7 +573,7 @@ class _Pricer:
                         description=f"Escalation, contract year {year + 1}",
                         item=None,
                         amounts=amounts,
-                        months=Months(width=width, members=tuple(members), within=within),
+                        months=Months(width=width, covered=covered, within=within),
                         present=amounts != 0,
                     )
                 )

@@ -288,6 +288,12 @@ def _money_section(result: CandidateResult) -> list[Block]:
     return blocks
 
 
+def _forecast_blocks(evaluation: Evaluation) -> list[Block]:
+    from crokit.report._forecast import forecast_blocks  # imports this module's block types
+
+    return forecast_blocks(evaluation)
+
+
 def build(evaluation: Evaluation) -> list[Block]:
     """The report of *evaluation*, as blocks in reading order."""
     blocks = _summary(evaluation) + _ranking(evaluation) + _contributions(evaluation) + _robustness(evaluation)
@@ -295,6 +301,7 @@ def build(evaluation: Evaluation) -> list[Block]:
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
     for result in shown[:1]:
         blocks += _money_section(result)
+    blocks += _forecast_blocks(evaluation)
     if evaluation.warnings:
         blocks += [Heading(text="Warnings"), Bullets(items=evaluation.warnings)]
     blocks.append(

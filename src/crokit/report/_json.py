@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from crokit._decimal import in_crokit_context
+from crokit.report._forecast import forecast_json
 
 if TYPE_CHECKING:
     from crokit.money import Money
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORT_SCHEMA_VERSION", "json_report", "money_json"]
 
-REPORT_SCHEMA_VERSION: Final = 1
+REPORT_SCHEMA_VERSION: Final = 2
 """The version of the JSON report's shape."""
 
 
@@ -149,4 +150,5 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
             "samples": ranking.samples,
         },
         "warnings": list(evaluation.warnings),
+        "forecast": forecast_json(evaluation.forecast),
     }
