@@ -218,3 +218,10 @@ def test_the_forecast_charts_are_figures_drawn_on_the_axes_given() -> None:
         plot_enrolment_fan(attrs.evolve(result.enrolment, curve=()))
     with pytest.raises(ValidationError):
         plot_cost_distribution(attrs.evolve(result, costs=()))
+
+
+def test_groups_that_cannot_reach_the_patients_are_refused_under_forecast() -> None:
+    slow = ForecastSettings(groups=(SiteGroup(id="us", sites=1, shape=1, rate=100),), seed=3, horizon_months=24)
+    with pytest.raises(ValidationError) as caught:
+        forecast_costs(attrs.evolve(demo_scenario(), forecast=slow), registry=REGISTRY)
+    assert caught.value.problems[0].path == "forecast.target"

@@ -245,7 +245,10 @@ def forecast_costs(scenario: Scenario, *, registry: Registry | None = None) -> C
     band = (settings.levels[0], settings.levels[-1]) if len(settings.levels) > 1 else (0.1, 0.9)
     horizon = max(1, min(240, int(np.ceil(settings.horizon_months))))
     enrolment = simulate_enrolment(model, trials=settings.simulations, seed=settings.seed, months=horizon)
-    drivers = simulate_drivers(study, scenario.assumptions, enrolment)
+    try:
+        drivers = simulate_drivers(study, scenario.assumptions, enrolment)
+    except ValidationError as error:
+        raise error.with_prefix("forecast") from None
     costs = []
     for index, candidate in enumerate(scenario.candidates):
         if candidate.proposal is None:
