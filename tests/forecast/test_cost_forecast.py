@@ -225,3 +225,24 @@ def test_groups_that_cannot_reach_the_patients_are_refused_under_forecast() -> N
     with pytest.raises(ValidationError) as caught:
         forecast_costs(attrs.evolve(demo_scenario(), forecast=slow), registry=REGISTRY)
     assert caught.value.problems[0].path == "forecast.target"
+
+
+def test_every_report_format_shows_the_forecast_only_when_there_is_one() -> None:
+    import json
+
+    from crokit.report import render
+
+    with_forecast = evaluate(_scenario(simulations=200))
+    without = evaluate(attrs.evolve(demo_scenario(), forecast=None))
+    forecast = with_forecast.forecast
+    assert forecast is not None
+    for fmt in ("text", "markdown", "html"):
+        text = render(with_forecast, fmt)
+        assert "Forecast under uncertain enrolment" in text
+        assert "Who carries the variance" in text
+        assert forecast.last_patient_in.at(0.9).date.isoformat() in text
+        assert "Forecast under uncertain enrolment" not in render(without, fmt)
+    report = json.loads(render(with_forecast, "json"))
+    helix = next(cost for cost in report["forecast"]["costs"] if cost["candidate"] == "helix-cro")
+    assert helix["total"][1]["amount"]["amount"] == str(forecast.cost("helix-cro").at(0.5).amount)
+    assert json.loads(render(without, "json"))["forecast"] is None
