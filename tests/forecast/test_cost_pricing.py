@@ -16,7 +16,7 @@ from crokit import Money, Registry, Stage, UnitBasis
 from crokit.errors import CrokitError, ValidationError
 from crokit.forecast import ActivationWindow, EnrolmentModel, SiteGroup, simulate_enrolment
 from crokit.forecast.cost_drivers import SimulatedDrivers, simulate_drivers
-from crokit.forecast.cost_pricing import MAX_UNITS, SimulatedLine, price_simulated, scaled
+from crokit.forecast.cost_pricing import MAX_UNITS, SimulatedLine, _probe, price_simulated, scaled
 from crokit.pricing import (
     Assumptions,
     Contingency,
@@ -128,7 +128,14 @@ def _of_kind(kind: PricingKind) -> Callable[[SimulatedLine], bool]:
 
 
 def _assert_same(proposal: Proposal, drivers: SimulatedDrivers) -> None:
-    budget = price_simulated(proposal, drivers, registry=REGISTRY)
+    try:
+        budget = price_simulated(proposal, drivers, registry=REGISTRY)
+    except ValidationError as refused:
+        # refused as the Decimal path refuses the same proposal on the probe set (every line present)
+        with pytest.raises(ValidationError) as caught:
+            proposal.price(drivers.study, _probe(drivers), registry=REGISTRY)
+        assert caught.value.problems == refused.problems  # noqa: PT017 - both paths must refuse alike
+        return
     monthly = budget.by_month()
     for trial in range(drivers.trials):
         decimal = proposal.price(drivers.study, drivers.at(trial), registry=REGISTRY)
