@@ -14,6 +14,13 @@ ratios crokit / minimal (target: at most 2x) and exits 1 above it.
 fraction and bisection): mean time per call over the P10, P50 and P90 of two studies
 (target: under 10 ms); exits 1 above it.
 
+(c) Pricing 10,000 simulated driver sets of the demo study through each demo proposal
+(``price_simulated``: unit prices, a fixed fee, FTE, grants, a pass-through cost with a
+management fee and escalation, every trial exact) against pricing one set on the
+Decimal path (``Proposal.price``). Timed in adjacent pairs, REPEATS times; prints the
+median ratio (target: at most 20x the one-set time) and exits 1 above it. Every 500th
+trial is checked against the Decimal path first.
+
 For information it also times one exact staggered-activation forecast
 (``forecast_enrolment`` of the same 200-site study: three milestones at three levels
 and the monthly curve).
@@ -24,6 +31,7 @@ Run with ``python benchmarks/bench_forecast.py``. Not collected by pytest.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 import sys
 import time
@@ -39,6 +47,8 @@ SHAPE, RATE, FIRST, LAST, SCREEN_FAILURE, DROPOUT = 1.5, 3.0, 0.0, 6.0, 0.2, 0.1
 CHUNK = 10_000
 REPEATS = 5
 SIMULATION_TARGET = 2.0
+PRICING_TARGET = 20.0
+PRICED_SETS = 10_000
 QUANTILE_TARGET_MS = 10.0
 
 MODEL = EnrolmentModel(
@@ -101,6 +111,45 @@ def paired_ratios(first: Callable[[], object], second: Callable[[], object]) -> 
     return times
 
 
+def pricing_ratio() -> float:
+    """(c): the median paired ratio of pricing PRICED_SETS simulated sets to pricing one set on the Decimal path."""
+    from crokit import Registry
+    from crokit.demo import demo_scenario
+    from crokit.forecast.cost_drivers import simulate_drivers
+    from crokit.forecast.cost_forecast import enrolment_model
+    from crokit.forecast.cost_pricing import price_simulated
+
+    scenario = demo_scenario()
+    settings = scenario.forecast
+    assert settings is not None
+    registry = Registry.builtin()
+    model = enrolment_model(scenario.study, scenario.assumptions.startup_months, settings)
+    drivers = simulate_drivers(
+        scenario.study, scenario.assumptions, simulate_enrolment(model, trials=PRICED_SETS, seed=SEED)
+    )
+    one = drivers.at(0)
+    ratios = []
+    for candidate in scenario.candidates:
+        proposal = candidate.proposal
+        if proposal is None:
+            continue
+        budget = price_simulated(proposal, drivers, registry=registry)
+        for trial in range(0, PRICED_SETS, 500):
+            decimal = proposal.price(scenario.study, drivers.at(trial), registry=registry)
+            assert budget.money(int(budget.totals[trial])) == decimal.total, (candidate.id, trial)
+        many, single = paired_ratios(
+            functools.partial(price_simulated, proposal, drivers, registry=registry),
+            functools.partial(proposal.price, scenario.study, one, registry=registry),
+        )
+        ratio = statistics.median(m / s for m, s in zip(many, single, strict=True))
+        ratios.append(ratio)
+        print(
+            f"  {candidate.id}: {PRICED_SETS:,} simulated sets {min(many) * 1000:.1f} ms, one set on the Decimal "
+            f"path {min(single) * 1000:.1f} ms; median paired ratio {ratio:.1f}x (target <= {PRICING_TARGET}x)"
+        )
+    return max(ratios)
+
+
 def main() -> int:
     ours, theirs = with_crokit(TRIALS, SEED), minimal(TRIALS, SEED)
     names = ("first", "half", "last", "site-months", "screened", "completed")
@@ -138,7 +187,9 @@ def main() -> int:
         f"exact staggered forecast of the same study (3 milestones x 3 levels, {len(forecast.curve)}-month curve): "
         f"{time.perf_counter() - start:.2f} s; P50 last patient in {forecast.last_patient_in.at(0.5).month:.3f} months"
     )
-    return 0 if ratio <= SIMULATION_TARGET and per_call < QUANTILE_TARGET_MS else 1
+    print(f"pricing {PRICED_SETS:,} simulated driver sets (every 500th checked against the Decimal path):")
+    pricing = pricing_ratio()
+    return 0 if ratio <= SIMULATION_TARGET and per_call < QUANTILE_TARGET_MS and pricing <= PRICING_TARGET else 1
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def _v1() -> dict[str, Any]:
 def _as_in_version_1(scenario: Scenario) -> Scenario:
     """*scenario* without what the demo gained after schema 1.
 
-    That is Orphan Trials' line in EUR, its exchange rate, the sensitivity section and
+    That is Orphan Trials' line in EUR, its exchange rate, the sensitivity and forecast sections and
     the bids of issue 10 (the FSP, bid assumptions, pricing fit against the lowest bid).
     """
     scenario = _without_issue_10(scenario)
@@ -67,7 +67,7 @@ def _as_in_version_1(scenario: Scenario) -> Scenario:
         else candidate
         for candidate in scenario.candidates
     )
-    return attrs.evolve(scenario, candidates=candidates, fx=FxTable(), sensitivity=None)
+    return attrs.evolve(scenario, candidates=candidates, fx=FxTable(), sensitivity=None, forecast=None)
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])

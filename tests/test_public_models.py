@@ -26,7 +26,7 @@ import crokit
 from crokit import _hypothesis_plugin
 from crokit._typed import MAX_WHOLE
 from crokit.errors import CrokitError, ValidationError
-from crokit.forecast import SimulatedEnrolment
+from crokit.forecast import SimulatedBudget, SimulatedDrivers, SimulatedEnrolment
 from crokit.money import Money
 from crokit.pricing import Proposal
 from crokit.pricing.diff import ChangeKind, LineChange
@@ -47,6 +47,8 @@ NOT_DOCUMENTS: dict[type, str] = {
     DocumentSpec: "holds migration functions; it describes how documents are read, it is not one",
     SimulatedEnrolment: "holds NumPy arrays of simulated trials: a result re-run from its model and seed, "
     "not a document",
+    SimulatedDrivers: "holds NumPy arrays of simulated cost drivers: re-derived from a simulation, not a document",
+    SimulatedBudget: "holds NumPy arrays of amounts priced over simulated drivers: re-priced, not a document",
 }
 """Public models that are not serializable by design, each with the reason."""
 

@@ -94,8 +94,9 @@ def test_json_report_contract(evaluation: Evaluation) -> None:
 
 
 def _floats_outside_scores(value: object, path: str = "") -> list[str]:
-    """Paths of JSON floats that are not decision scores, weights or ratios."""
-    allowed = ("score", "contributions", "weights", "intervals", "acceptability", "ratio")
+    """Paths of JSON floats that are not decision scores, weights, ratios or forecast statistics."""
+    allowed: tuple[str, ...] = ("score", "contributions", "weights", "intervals", "acceptability", "ratio")
+    allowed += ("level", "month", "expected", "share", "band")  # the forecast's levels, months and shares
     if isinstance(value, float):
         return [] if any(part in path for part in allowed) else [path]
     if isinstance(value, dict):

@@ -31,6 +31,7 @@ import attrs
 
 from crokit._decimal import CONTEXT
 from crokit.bids import BidAssumptions, OutsideScope
+from crokit.forecast import ActivationWindow, ForecastSettings, SiteGroup
 from crokit.money import FxRate, FxTable, Money
 from crokit.pricing import (
     Assumptions,
@@ -519,5 +520,26 @@ def demo_scenario() -> Scenario:
                 AssumptionRange(assumption="monitoring-interval-weeks", low=4, high=8),
                 AssumptionRange(assumption="startup-months", low=3, high=6),
             )
+        ),
+        forecast=ForecastSettings(
+            groups=(
+                SiteGroup(
+                    id="us",
+                    sites=6,
+                    shape=Decimal("1.5"),
+                    rate=Decimal("2.5"),
+                    activation=ActivationWindow(first=0, last=2),
+                ),
+                SiteGroup(
+                    id="eu",
+                    sites=6,
+                    shape=Decimal("1.5"),
+                    rate=Decimal(3),
+                    activation=ActivationWindow(first=0, last=3),
+                ),
+            ),
+            seed=DEMO_SEED,
+            simulations=1000,
+            note="illustrative Gamma recruitment rates, invented to show how crokit works (not data)",
         ),
     )

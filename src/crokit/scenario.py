@@ -47,6 +47,7 @@ from crokit.bids.coverage import OutsideScope, ScopeCoverage
 from crokit.bids.normalise import Normalisation
 from crokit.bids.rates import DEFAULT_FACTOR, RateFlag
 from crokit.errors import CrokitError, Problem, ValidationError
+from crokit.forecast.cost import CostForecastResult, ForecastSettings
 from crokit.money import FxTable, Money
 from crokit.pricing.assumptions import Assumptions
 from crokit.pricing.budget import Budget
@@ -179,6 +180,8 @@ class Scenario:
         rate_factor: A bid's unit rate is flagged when it is more than this many
             times the median of the other bids' rates for the same service and unit,
             or less than that median divided by it (default ``"1.5"``, a convention).
+        forecast: Cost and cash flow under uncertain enrolment (see
+            :class:`~crokit.forecast.ForecastSettings`); ``None`` forecasts nothing.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
@@ -199,6 +202,7 @@ class Scenario:
     requires: tuple[str, ...] = attrs.field(default=(), converter=normalise_requirements)
     ranking_price: str = attrs.field(default="normalised", validator=ranking_price)
     rate_factor: Decimal = attrs.field(default=DEFAULT_FACTOR, converter=rate_factor)
+    forecast: ForecastSettings | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -306,6 +310,7 @@ class Evaluation:
         ranking_price: What the ranking read of each bid: its ``"normalised"`` or
             ``"quoted"`` total, plus the cost of the scope it leaves out.
         rate_factor: The factor the rate flags were found with.
+        forecast: The cost forecast under uncertain enrolment, if the scenario asks for one.
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(name="evaluation", version=1)
@@ -323,6 +328,7 @@ class Evaluation:
     sensitivity: Tornado | None = None
     ranking_price: str = attrs.field(default="normalised", validator=ranking_price)
     rate_factor: Decimal = attrs.field(default=DEFAULT_FACTOR, converter=rate_factor)
+    forecast: CostForecastResult | None = None
 
     def candidate(self, id_: str) -> CandidateResult:
         """The result of candidate *id_*."""
@@ -561,7 +567,17 @@ def evaluate(scenario: Scenario, *, registry: Registry | None = None, seed: int 
         sensitivity=tornado,
         ranking_price=scenario.ranking_price,
         rate_factor=scenario.rate_factor,
+        forecast=_forecast(scenario, registry),
     )
+
+
+def _forecast(scenario: Scenario, registry: Registry) -> CostForecastResult | None:
+    """The scenario's cost forecast (NumPy is loaded only when there is one)."""
+    if scenario.forecast is None:
+        return None
+    from crokit.forecast.cost_forecast import forecast_costs
+
+    return forecast_costs(scenario, registry=registry)
 
 
 # Registers this module's models with Hypothesis' st.from_type if Hypothesis is in use.

@@ -78,6 +78,7 @@ def _template() -> Scenario:
         title="My CRO evaluation (illustrative starting point)",
         candidates=demo.candidates[1:3],
         sensitivity=SensitivitySettings(),  # default ranges fit any study; the demo's are the demo's
+        forecast=None,  # the demo's illustrative rates fit its own study only
     )
 
 

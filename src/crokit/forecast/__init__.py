@@ -37,6 +37,14 @@ from typing import TYPE_CHECKING, Any
 from crokit import _hypothesis_plugin, _lazy
 from crokit.forecast._numbers import date_at, months_between
 from crokit.forecast.closed_form import KnownRateTime, PooledRateTime
+from crokit.forecast.cost import (
+    CostForecast,
+    CostForecastResult,
+    ForecastSettings,
+    MoneyQuantile,
+    QuarterCost,
+    VarianceShare,
+)
 from crokit.forecast.economics import (
     CashFlowItem,
     LikelihoodOfApproval,
@@ -71,11 +79,19 @@ from crokit.forecast.results import (
 )
 
 if TYPE_CHECKING:
+    from crokit.forecast.cost_drivers import SimulatedDrivers, simulate_drivers
+    from crokit.forecast.cost_forecast import forecast_costs
+    from crokit.forecast.cost_pricing import SimulatedBudget, price_simulated
     from crokit.forecast.exact import forecast_enrolment, probability_enrolled
     from crokit.forecast.reprojection import reproject
     from crokit.forecast.simulation import SimulatedEnrolment, simulate_enrolment
 
 _LAZY = {
+    "SimulatedBudget": "crokit.forecast.cost_pricing",
+    "SimulatedDrivers": "crokit.forecast.cost_drivers",
+    "forecast_costs": "crokit.forecast.cost_forecast",
+    "price_simulated": "crokit.forecast.cost_pricing",
+    "simulate_drivers": "crokit.forecast.cost_drivers",
     "SimulatedEnrolment": "crokit.forecast.simulation",
     "forecast_enrolment": "crokit.forecast.exact",
     "probability_enrolled": "crokit.forecast.exact",
@@ -85,6 +101,17 @@ _LAZY = {
 """Names whose modules import NumPy: loaded on first use."""
 
 __all__ = [
+    "simulate_drivers",
+    "price_simulated",
+    "forecast_costs",
+    "SimulatedDrivers",
+    "SimulatedBudget",
+    "VarianceShare",
+    "QuarterCost",
+    "MoneyQuantile",
+    "ForecastSettings",
+    "CostForecastResult",
+    "CostForecast",
     "Activation",
     "ActivateAt",
     "ActivationList",

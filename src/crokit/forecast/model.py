@@ -34,7 +34,7 @@ Time is in months from :attr:`EnrolmentModel.start` (fractions allowed; see
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -74,6 +74,8 @@ class ActivateAt:
         month: The opening month, from 0 (the study start) to 1,200.
     """
 
+    kind: ClassVar[str] = "at-month"
+
     month: float = attrs.field(default=0.0, converter=as_float, validator=month_number)
 
     @property
@@ -97,6 +99,8 @@ class ActivationWindow:
     Raises:
         ValidationError: At ``last`` if the window ends before it starts.
     """
+
+    kind: ClassVar[str] = "window"
 
     first: float = attrs.field(converter=as_float, validator=month_number)
     last: float = attrs.field(converter=as_float, validator=month_number)
@@ -147,6 +151,8 @@ class ActivationList:
     Attributes:
         months: The opening months (as many as the group has sites), each from 0 to 1,200.
     """
+
+    kind: ClassVar[str] = "list"
 
     months: tuple[float, ...] = attrs.field(converter=_months_tuple, validator=_months)
 

@@ -1,4 +1,4 @@
-"""Matplotlib charts of budgets, cash flow, milestone plans, rankings, tornadoes and a one-page dashboard.
+"""Matplotlib charts of budgets, cash flow, milestone plans, rankings, tornadoes, forecasts and a one-page dashboard.
 
 Every function returns a :class:`~matplotlib.figure.Figure`, so a chart put last in a
 notebook cell is displayed. Given ``ax=``, a function draws on that Axes and returns its
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from crokit.plot._charts import plot_acceptability, plot_budget, plot_cash_flow, plot_contributions, plot_timeline
 from crokit.plot._dashboard import dashboard, plot_scores
+from crokit.plot._forecast import plot_cost_distribution, plot_enrolment_fan
 from crokit.plot._tornado import plot_tornado
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "plot_budget",
     "plot_cash_flow",
     "plot_contributions",
+    "plot_cost_distribution",
+    "plot_enrolment_fan",
     "plot_scores",
     "plot_timeline",
     "plot_tornado",

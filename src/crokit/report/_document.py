@@ -302,6 +302,7 @@ def build(evaluation: Evaluation, registry: Registry | None = None) -> list[Bloc
     # These modules build on this one's blocks, so they are imported here.
     from crokit.report._bids import bid_blocks
     from crokit.report._conversions import conversion_blocks
+    from crokit.report._forecast import forecast_blocks
     from crokit.report._sensitivity import sensitivity_blocks
 
     names = _names(evaluation, default_registry() if registry is None else registry)
@@ -311,6 +312,7 @@ def build(evaluation: Evaluation, registry: Registry | None = None) -> list[Bloc
         + _contributions(evaluation, names)
         + _robustness(evaluation, names)
     )
+    blocks += forecast_blocks(evaluation)
     blocks += sensitivity_blocks(evaluation)
     blocks += bid_blocks(evaluation)
     winner = evaluation.winner

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from crokit._decimal import in_crokit_context
 from crokit.report._bids import bids_json
 from crokit.report._conversions import conversions_json
+from crokit.report._forecast import forecast_json
 from crokit.report._sensitivity import sensitivity_json
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["REPORT_SCHEMA_VERSION", "json_report", "money_json"]
 
-REPORT_SCHEMA_VERSION: Final = 1
+REPORT_SCHEMA_VERSION: Final = 2
 """The version of the JSON report's shape."""
 
 
@@ -157,4 +158,5 @@ def json_report(evaluation: Evaluation) -> dict[str, Any]:
             "assumptions": sensitivity_json(evaluation.sensitivity),
         },
         "warnings": list(evaluation.warnings),
+        "forecast": forecast_json(evaluation.forecast),
     }

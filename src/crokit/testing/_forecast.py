@@ -20,22 +20,28 @@ from crokit.forecast import (
     ActivationList,
     ActivationWindow,
     CashFlowItem,
+    CostForecast,
+    CostForecastResult,
     CurvePoint,
     EnrolmentForecast,
     EnrolmentModel,
+    ForecastSettings,
     KnownRateTime,
     LikelihoodOfApproval,
     MilestoneForecast,
+    MoneyQuantile,
     PhaseTransitions,
     PooledRateTime,
     Programme,
     ProgrammeStudy,
     Quantile,
+    QuarterCost,
     Reprojection,
     RiskAdjustedCost,
     SiteGroup,
     SiteObservation,
     SitePosterior,
+    VarianceShare,
     date_at,
     likelihood_of_approval,
 )
@@ -44,6 +50,8 @@ from crokit.money import Money
 from crokit.vocabulary.lifecycle import Milestone, Stage
 
 if TYPE_CHECKING:
+    from crokit.forecast.cost_drivers import SimulatedDrivers
+    from crokit.forecast.cost_pricing import SimulatedBudget
     from crokit.forecast.simulation import SimulatedEnrolment
 
 __all__ = [
@@ -52,23 +60,31 @@ __all__ = [
     "activation_windows",
     "activations",
     "cash_flow_items",
+    "cost_forecast_results",
+    "cost_forecasts",
     "curve_points",
     "enrolment_forecasts",
     "enrolment_models",
+    "forecast_settings",
     "known_rate_times",
     "likelihoods_of_approval",
     "milestone_forecasts",
+    "money_quantiles",
     "phase_transitions",
     "pooled_rate_times",
     "programme_studies",
     "programmes",
     "quantiles",
+    "quarter_costs",
     "reprojections",
     "risk_adjusted_costs",
+    "simulated_budgets",
+    "simulated_drivers",
     "simulated_enrolments",
     "site_groups",
     "site_observations",
     "site_posteriors",
+    "variance_shares",
 ]
 
 _STARTS: Final = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31))
@@ -374,4 +390,141 @@ def risk_adjusted_costs(*, currency: str = "USD") -> st.SearchStrategy[RiskAdjus
         ),
         programme_studies(currency=currency),
         _probabilities(),
+    )
+
+
+def forecast_settings(*, max_groups: int = 3) -> st.SearchStrategy[ForecastSettings]:
+    """:class:`~crokit.forecast.ForecastSettings` values: distinct site groups, a seed, small simulations."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ForecastSettings:
+        count = draw(st.integers(1, max_groups))
+        groups = tuple(draw(site_groups(group_id=f"g{index}", max_sites=10)) for index in range(count))
+        return ForecastSettings(
+            groups=groups,
+            seed=draw(st.integers(1, 10**15 - 1)),
+            simulations=draw(st.integers(1, 5_000)),
+            levels=draw(_levels()),
+            note=draw(st.none() | st.sampled_from(["illustrative", "feasibility survey"])),
+        )
+
+    return build()
+
+
+def _amounts(currency: str) -> st.SearchStrategy[Money]:
+    return st.decimals(min_value=0, max_value=10**9, places=2).map(lambda amount: Money(amount, currency))
+
+
+def money_quantiles(*, currency: str = "USD") -> st.SearchStrategy[MoneyQuantile]:
+    """:class:`~crokit.forecast.MoneyQuantile` values: a level strictly between 0 and 1 and an amount."""
+    return st.builds(MoneyQuantile, level=st.floats(0.01, 0.99), amount=_amounts(currency))
+
+
+@st.composite
+def _ordered_quantiles(draw: st.DrawFn, currency: str) -> tuple[MoneyQuantile, ...]:
+    levels = draw(_levels())
+    amounts = sorted(draw(st.lists(_amounts(currency), min_size=len(levels), max_size=len(levels))))
+    return tuple(MoneyQuantile(level=level, amount=amount) for level, amount in zip(levels, amounts, strict=True))
+
+
+def quarter_costs(*, currency: str = "USD") -> st.SearchStrategy[QuarterCost]:
+    """:class:`~crokit.forecast.QuarterCost` values for a calendar quarter."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> QuarterCost:
+        year, quarter = draw(st.integers(2020, 2040)), draw(st.integers(1, 4))
+        return QuarterCost(
+            quarter=f"{year}-Q{quarter}",
+            start=dt.date(year, 3 * quarter - 2, 1),
+            quantiles=draw(_ordered_quantiles(currency)),
+            mean=draw(_amounts(currency)),
+        )
+
+    return build()
+
+
+def variance_shares(*, currency: str = "USD") -> st.SearchStrategy[VarianceShare]:
+    """:class:`~crokit.forecast.VarianceShare` values: a pricing model, its bearer and its share."""
+    return st.builds(
+        VarianceShare,
+        model=st.sampled_from(["unit", "fixed-fee", "fte", "grants", "pass-through", "adjustment"]),
+        bearer=st.sampled_from(["sponsor", "cro"]),
+        planned=_amounts(currency),
+        spread=_amounts(currency),
+        share=st.decimals(min_value=0, max_value=1, places=4),
+    )
+
+
+def cost_forecasts(*, currency: str = "USD") -> st.SearchStrategy[CostForecast]:
+    """:class:`~crokit.forecast.CostForecast` values (fields drawn independently, each valid)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> CostForecast:
+        return CostForecast(
+            candidate=draw(st.sampled_from(["helix-cro", "globalcro", "orphan-trials"])),
+            currency=currency,
+            planned=draw(_amounts(currency)),
+            total=draw(_ordered_quantiles(currency)),
+            mean=draw(_amounts(currency)),
+            quarters=tuple(draw(st.lists(quarter_costs(currency=currency), max_size=3))),
+            variance=tuple(draw(st.lists(variance_shares(currency=currency), max_size=3))),
+            sponsor_share=draw(st.decimals(min_value=0, max_value=1, places=4)),
+            explanation="The sponsor carries the spread of unit prices.",
+        )
+
+    return build()
+
+
+@st.composite
+def cost_forecast_results(draw: st.DrawFn) -> CostForecastResult:
+    """:class:`~crokit.forecast.CostForecastResult` values: a drawn enrolment forecast and cost forecasts."""
+    enrolment = draw(enrolment_forecasts())
+    levels = tuple(quantile.level for quantile in enrolment.last_patient_in.quantiles)
+    return CostForecastResult(
+        simulations=draw(st.integers(1, 10_000)),
+        seed=draw(st.integers(1, 10**15 - 1)),
+        levels=levels,
+        enrolment_start=dt.date(2027, 1, 1),
+        enrolment=enrolment,
+        enrolment_months=tuple((level, draw(st.integers(1, 60))) for level in levels),
+        planned_enrolment_months=draw(st.integers(1, 60)),
+        costs=tuple(draw(st.lists(cost_forecasts(), max_size=2))),
+        note=draw(st.none() | st.just("illustrative")),
+    )
+
+
+def simulated_drivers(*, max_trials: int = 20) -> st.SearchStrategy[SimulatedDrivers]:
+    """:class:`~crokit.forecast.SimulatedDrivers` of the demo study: small simulations (imports NumPy)."""
+    from crokit.demo import demo_scenario
+    from crokit.forecast.cost_drivers import simulate_drivers
+    from crokit.forecast.cost_forecast import enrolment_model
+    from crokit.forecast.simulation import simulate_enrolment
+
+    scenario = demo_scenario()
+    settings = scenario.forecast
+    assert settings is not None  # noqa: S101 - the demo has a forecast section
+    model = enrolment_model(scenario.study, scenario.assumptions.startup_months, settings)
+    return st.builds(
+        lambda trials, seed: simulate_drivers(
+            scenario.study, scenario.assumptions, simulate_enrolment(model, trials=trials, seed=seed)
+        ),
+        st.integers(1, max_trials),
+        st.integers(1, 2**32),
+    )
+
+
+def simulated_budgets(*, max_trials: int = 20) -> st.SearchStrategy[SimulatedBudget]:
+    """:class:`~crokit.forecast.SimulatedBudget` values: a demo proposal priced over small simulations."""
+    from crokit.demo import demo_scenario
+    from crokit.forecast.cost_pricing import price_simulated
+    from crokit.registry import Registry
+
+    scenario = demo_scenario()
+    proposals = [candidate.proposal for candidate in scenario.candidates if candidate.proposal is not None]
+    return st.builds(
+        lambda drivers, proposal: price_simulated(
+            proposal, drivers, registry=Registry.builtin(), fx=scenario.fx, on=scenario.study.start_date
+        ),
+        simulated_drivers(max_trials=max_trials),
+        st.sampled_from(proposals),
     )
