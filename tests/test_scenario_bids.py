@@ -445,7 +445,7 @@ def test_a_lower_rate_factor_flags_rates_in_warnings_reports_and_json(registry: 
     )
     page = render(found, "markdown")
     assert "Unit rates more than 1.1 times above or below" in page
-    assert "| GlobalCRO (large full-service, illustrative) | on-site-monitoring | per-monitoring-visit |" in page
+    assert "| GlobalCRO (large full-service, illustrative) | On-site monitoring | per-monitoring-visit |" in page
     report = json_report(found)
     assert report["rate_factor"] == "1.1"
     flags = next(c for c in report["candidates"] if c["id"] == "globalcro")["rate_flags"]

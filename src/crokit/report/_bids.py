@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ def _priced(evaluation: Evaluation) -> list[CandidateResult]:
     return [r for r in evaluation.candidates if r.coverage is not None and r.normalisation is not None]
 
 
-def _cost_of_outsourcing(results: list[CandidateResult], ranked_on: str) -> list[Block]:
+def _cost_of_outsourcing(results: list[CandidateResult], ranked_on: str, name: Callable[[str], str]) -> list[Block]:
     rows = []
     for result in results:
         coverage = result.coverage
@@ -59,7 +60,7 @@ def _cost_of_outsourcing(results: list[CandidateResult], ranked_on: str) -> list
                 _cents(coverage.sponsor_internal),
                 _cents(coverage.other_vendors),
                 _cents(coverage.total_cost_of_outsourcing),
-                "yes" if coverage.like_for_like else "no: " + ", ".join(_local(s) for s in coverage.missing),
+                "yes" if coverage.like_for_like else "no: " + ", ".join(name(s) for s in coverage.missing),
             )
         )
     return [
@@ -78,7 +79,7 @@ def _cost_of_outsourcing(results: list[CandidateResult], ranked_on: str) -> list
     ]
 
 
-def _scope(results: list[CandidateResult]) -> list[Block]:
+def _scope(results: list[CandidateResult], name: Callable[[str], str]) -> list[Block]:
     services = list(dict.fromkeys(row.service for r in results if r.coverage for row in r.coverage.rows))
     if not services:
         return []
@@ -90,7 +91,7 @@ def _scope(results: list[CandidateResult]) -> list[Block]:
         rows.append((result.name, *(cells.get(service, "-") for service in services)))
     vendors = sorted(
         {
-            f"{result.name}: {_local(row.service)} by {row.vendor} ({format_money(row.amount)})"
+            f"{result.name}: {name(row.service)} by {row.vendor} ({format_money(row.amount)})"
             for result in results
             if result.coverage
             for row in result.coverage.rows
@@ -103,7 +104,7 @@ def _scope(results: list[CandidateResult]) -> list[Block]:
             text="Who covers each required service for each candidate: its bid (priced), the sponsor, another "
             "vendor, or nobody (MISSING)."
         ),
-        Table(headers=("candidate", *(_local(s) for s in services)), rows=tuple(rows)),
+        Table(headers=("candidate", *(name(s) for s in services)), rows=tuple(rows)),
     ]
     if vendors:
         blocks.append(Bullets(items=tuple(vendors)))
@@ -163,7 +164,7 @@ def _normalised(results: list[CandidateResult]) -> list[Block]:
     return blocks
 
 
-def _rates(results: list[CandidateResult], factor: Decimal) -> list[Block]:
+def _rates(results: list[CandidateResult], factor: Decimal, name: Callable[[str], str]) -> list[Block]:
     flags = [(result.name, flag) for result in results for flag in result.rate_flags]
     head: list[Block] = [Heading(text="Rates", level=3)]
     if not flags:
@@ -184,30 +185,34 @@ def _rates(results: list[CandidateResult], factor: Decimal) -> list[Block]:
             headers=("candidate", "service", "unit", "rate", "median of others", "ratio"),
             rows=tuple(
                 (
-                    name,
-                    _local(flag.service),
+                    candidate,
+                    name(flag.service),
                     flag.basis.value,
                     format_money(flag.unit_price),
                     format_money(flag.median_of_others),
                     f"{flag.ratio:.2f}x",
                 )
-                for name, flag in flags
+                for candidate, flag in flags
             ),
             numeric=frozenset({3, 4, 5}),
         ),
     ]
 
 
-def bid_blocks(evaluation: Evaluation) -> list[Block]:
-    """The bid comparison of *evaluation*; empty when no candidate is priced."""
+def bid_blocks(evaluation: Evaluation, service_name: Callable[[str], str] = _local) -> list[Block]:
+    """The bid comparison of *evaluation*; empty when no candidate is priced.
+
+    Services are shown as *service_name* gives them (the report passes their registry
+    names; by default the id without the ``crokit:`` namespace).
+    """
     results = _priced(evaluation)
     if not results:
         return []
     return [
-        *_cost_of_outsourcing(results, evaluation.ranking_price),
-        *_scope(results),
+        *_cost_of_outsourcing(results, evaluation.ranking_price, service_name),
+        *_scope(results, service_name),
         *_normalised(results),
-        *_rates(results, evaluation.rate_factor),
+        *_rates(results, evaluation.rate_factor, service_name),
     ]
 
 

@@ -314,7 +314,7 @@ def build(evaluation: Evaluation, registry: Registry | None = None) -> list[Bloc
     )
     blocks += forecast_blocks(evaluation)
     blocks += sensitivity_blocks(evaluation)
-    blocks += bid_blocks(evaluation)
+    blocks += bid_blocks(evaluation, names.service)
     winner = evaluation.winner
     shown = [r for r in evaluation.candidates if r.id == winner] or [r for r in evaluation.candidates if r.budget]
     for result in shown[:1]:
