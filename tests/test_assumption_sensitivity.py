@@ -341,6 +341,7 @@ def test_settings_refuse_a_repeated_assumption_and_a_bad_tolerance() -> None:
     with pytest.raises(ValidationError) as caught:
         SensitivitySettings(ranges=(AssumptionRange(assumption="sites"), AssumptionRange(assumption="sites")))
     assert caught.value.problems[0].path == "ranges[1].assumption"
+    assert caught.value.problems[0].message == "sites is already varied at ranges[0]"
     for bad in (0, "0.6", -1):
         with pytest.raises(ValidationError, match="tolerance"):
             SensitivitySettings(tolerance=bad)

@@ -314,3 +314,13 @@ def test_an_earlier_phase_plan_leaves_submission_and_approval_to_the_programme()
     pivotal = attrs.evolve(scenario.study, phase=Stage.PHASE_3)
     phase_3 = {d.milestone for d in planned_milestones(pivotal, derive_drivers(pivotal, scenario.assumptions)).dates}
     assert {Milestone.SUBMISSION, Milestone.APPROVAL} <= set(phase_3)
+
+
+def test_a_candidate_listed_twice_is_refused_at_its_id() -> None:
+    scenario = demo_scenario()
+    with pytest.raises(ValidationError) as caught:
+        attrs.evolve(scenario, candidates=(*scenario.candidates, scenario.candidates[0]))
+    (problem,) = caught.value.problems
+    index = len(scenario.candidates)
+    assert problem.path == f"candidates[{index}].profile.id"
+    assert problem.message == f"candidate {scenario.candidates[0].id!r} is already listed at candidates[0]"

@@ -489,3 +489,14 @@ def test_a_scenario_file_requiring_a_loaded_extension_loads(registry: Registry) 
     assert loads(text, Scenario, "toml", registry=grown).requires == ("acme-crokit",)
     with pytest.raises(ValidationError, match=r"scenario\.requires\[0\]"):
         loads(text, Scenario, "toml", registry=registry)
+
+
+def test_a_service_assigned_outside_twice_is_refused_at_its_service() -> None:
+    scenario = demo_scenario()
+    fsp = next(c for c in scenario.candidates if c.outside_scope)
+    with pytest.raises(ValidationError) as caught:
+        attrs.evolve(fsp, outside_scope=(*fsp.outside_scope, fsp.outside_scope[0]))
+    (problem,) = caught.value.problems
+    index = len(fsp.outside_scope)
+    assert problem.path == f"outside_scope[{index}].service"
+    assert problem.message == f"{fsp.outside_scope[0].service} is already assigned at outside_scope[0]"

@@ -29,6 +29,7 @@ __all__ = [
     "as_members",
     "is_date",
     "is_member",
+    "listed_once",
     "money_at_least_zero",
     "non_empty_text",
     "non_negative",
@@ -107,6 +108,37 @@ def unique(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any,
         if item in seen:
             raise ValidationError.at(f"{attribute.name}[{index}]", f"{item!r} is listed more than once")
         seen.add(item)
+
+
+def listed_once(
+    kind: type,
+    key: Callable[[Any], Any],
+    *,
+    field: str,
+    repeated: Callable[[Any, str], str],
+) -> Validator:
+    """A validator: a tuple of *kind* items whose *key* is listed once each.
+
+    An item of another type is refused at ``name[i]``; a repeated key at
+    ``name[i].field`` with the message ``repeated(item, where it was first listed)``.
+    """
+    article = "an" if kind.__name__[:1] in "AEIOU" else "a"
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        seen: dict[Any, int] = {}
+        for index, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise ValidationError.at(
+                    f"{attribute.name}[{index}]", f"expected {article} {kind.__name__}, got {item!r}"
+                )
+            found = key(item)
+            if found in seen:
+                raise ValidationError.at(
+                    f"{attribute.name}[{index}].{field}", repeated(item, f"{attribute.name}[{seen[found]}]")
+                )
+            seen[found] = index
+
+    return check
 
 
 def unique_ids(_instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:

@@ -28,7 +28,7 @@ optional fields with defaults, so existing files keep loading.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -41,7 +41,7 @@ from crokit._requires import check_requires, normalise_requirements, precheck_sc
 from crokit._scenario_bids import compare_bids, ranking_price, ranking_profile, rate_factor
 from crokit._scenario_fx import cash_flow, comparison_date, price_bid
 from crokit._typed import typed_fields
-from crokit._validators import non_empty_text
+from crokit._validators import listed_once, non_empty_text
 from crokit.bids.assumptions import BidAssumptions
 from crokit.bids.coverage import OutsideScope, ScopeCoverage
 from crokit.bids.normalise import Normalisation
@@ -82,32 +82,6 @@ __all__ = [
 ]
 
 
-def _unique_candidates(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Candidate, ...]) -> None:
-    seen: dict[str, int] = {}
-    for index, candidate in enumerate(value):
-        if not isinstance(candidate, Candidate):
-            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected a Candidate, got {candidate!r}")
-        if candidate.id in seen:
-            raise ValidationError.at(
-                f"{attribute.name}[{index}].profile.id",
-                f"candidate {candidate.id!r} is already listed at {attribute.name}[{seen[candidate.id]}]",
-            )
-        seen[candidate.id] = index
-
-
-def _outside_once(_instance: object, attribute: attrs.Attribute[Any], value: tuple[OutsideScope, ...]) -> None:
-    seen: dict[str, int] = {}
-    for index, item in enumerate(value):
-        if not isinstance(item, OutsideScope):
-            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected an OutsideScope, got {item!r}")
-        if item.service in seen:
-            raise ValidationError.at(
-                f"{attribute.name}[{index}].service",
-                f"{item.service} is already assigned at {attribute.name}[{seen[item.service]}]",
-            )
-        seen[item.service] = index
-
-
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Candidate:
     """One candidate CRO in a scenario.
@@ -135,7 +109,16 @@ class Candidate:
     manual_scores: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_decimal_pairs)
     billing: BillingTerms | None = None
     milestones: MilestonePlan | None = None
-    outside_scope: tuple[OutsideScope, ...] = attrs.field(default=(), converter=to_tuple, validator=_outside_once)
+    outside_scope: tuple[OutsideScope, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=listed_once(
+            OutsideScope,
+            lambda o: o.service,
+            field="service",
+            repeated=lambda o, at: f"{o.service} is already assigned at {at}",
+        ),
+    )
     bid_assumptions: BidAssumptions | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -191,7 +174,15 @@ class Scenario:
     sponsor: str = attrs.field(validator=non_empty_text)
     study: Study = attrs.field(validator=attrs.validators.instance_of(Study))
     assumptions: Assumptions = attrs.field(validator=attrs.validators.instance_of(Assumptions))
-    candidates: tuple[Candidate, ...] = attrs.field(converter=to_tuple, validator=_unique_candidates)
+    candidates: tuple[Candidate, ...] = attrs.field(
+        converter=to_tuple,
+        validator=listed_once(
+            Candidate,
+            lambda c: c.id,
+            field="profile.id",
+            repeated=lambda c, at: f"candidate {c.id!r} is already listed at {at}",
+        ),
+    )
     selection: SelectionSettings = attrs.field(factory=SelectionSettings)
     billing: BillingTerms = attrs.field(factory=BillingTerms)
     milestones: MilestonePlan | None = None

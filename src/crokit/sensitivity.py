@@ -42,7 +42,7 @@ from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, to_decimal
 from crokit._members import as_member
 from crokit._typed import typed_fields
-from crokit._validators import is_member, non_empty_text
+from crokit._validators import is_member, listed_once, non_empty_text
 from crokit.errors import ValidationError
 from crokit.money import Money, validate_currency
 from crokit.pricing.assumptions import MAX_MONTHS
@@ -211,19 +211,6 @@ class AssumptionRange:
         return self.assumption, self.currency
 
 
-def _unique_ranges(_instance: object, attribute: attrs.Attribute[Any], value: tuple[AssumptionRange, ...]) -> None:
-    seen: dict[tuple[PlanningAssumption, str | None], int] = {}
-    for index, item in enumerate(value):
-        if not isinstance(item, AssumptionRange):
-            raise ValidationError.at(f"{attribute.name}[{index}]", f"expected an AssumptionRange, got {item!r}")
-        if item.key in seen:
-            raise ValidationError.at(
-                f"{attribute.name}[{index}].assumption",
-                f"{item.assumption.value} is already varied at {attribute.name}[{seen[item.key]}]",
-            )
-        seen[item.key] = index
-
-
 def _tolerance(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if not Decimal(0) < value <= Decimal("0.5"):
         raise ValidationError.at(attribute.name, f"expected a share of the range above 0 and up to 0.5, got {value}")
@@ -248,7 +235,16 @@ class SensitivitySettings:
     Decimal('0.001')
     """
 
-    ranges: tuple[AssumptionRange, ...] = attrs.field(default=(), converter=to_tuple, validator=_unique_ranges)
+    ranges: tuple[AssumptionRange, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=listed_once(
+            AssumptionRange,
+            lambda r: r.key,
+            field="assumption",
+            repeated=lambda r, at: f"{r.assumption.value} is already varied at {at}",
+        ),
+    )
     tolerance: Decimal = attrs.field(default=DEFAULT_TOLERANCE, converter=_decimal, validator=_tolerance)
 
 
