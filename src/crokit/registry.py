@@ -261,11 +261,23 @@ class Registry:
             name = _readable(entry)
             if name is None:
                 return id_
-            folded = name.casefold()
-            if any(other is not entry and (_readable(other) or "").casefold() == folded for other in items.values()):
+            if self._name_counts[each].get(name.casefold(), 0) > 1:
                 return f"{name} ({id_})"
             return name
         return str(id_)
+
+    @functools.cached_property
+    def _name_counts(self) -> dict[str, dict[str, int]]:
+        """Per kind, how many entries share each (case-folded) name: counted once per registry."""
+        counts: dict[str, dict[str, int]] = {}
+        for kind, items in self.entries.items():
+            found = counts[kind] = {}
+            for entry in items.values():
+                name = _readable(entry)
+                if name is not None:
+                    folded = name.casefold()
+                    found[folded] = found.get(folded, 0) + 1
+        return counts
 
     def _typed(self, kind: str, id_: str, cls: type[E], path: str) -> E:
         entry = self.get(kind, id_, path=path)
