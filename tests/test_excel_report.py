@@ -22,6 +22,7 @@ from crokit.cli import main
 from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.excel import export_report_workbook, report_workbook
 from crokit.excel._evaluation import SUMMARY_SHEET, add_cached_values, candidate_sheet_name
+from crokit.excel._evaluation_bids import BIDS_SHEET
 from crokit.excel._numbers import sheet_ref
 from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation, evaluate
@@ -83,7 +84,7 @@ def _column(sheet: Worksheet, match: re.Match[str]) -> list[object]:
     return [sheet[f"{first}{row}"].value for row in range(int(top), int(bottom) + 1)]
 
 
-def _evaluate(book: openpyxl.Workbook, sheet: Worksheet, formula: str) -> Decimal:
+def _evaluate(book: openpyxl.Workbook, sheet: Worksheet, formula: str) -> Decimal:  # noqa: PLR0911 - a formula each
     """The result of one of the workbook's formulas, computed as a spreadsheet does (ROUND: halves away from 0)."""
     if found := re.fullmatch(rf"SUM\({_RANGE}\)", formula):
         return sum((_number(v) for v in _column(sheet, found) if v is not None), Decimal(0))
@@ -100,6 +101,10 @@ def _evaluate(book: openpyxl.Workbook, sheet: Worksheet, formula: str) -> Decima
         return value.quantize(Decimal(1).scaleb(-int(found.group(3))), rounding=ROUND_HALF_UP)
     if re.fullmatch(r"('[^']*(?:''[^']*)*'|\w+)!\$H\$\d+", formula):
         return _cell(book, sheet, formula)
+    if found := re.fullmatch(r"(C\d+)-(B\d+)", formula):  # the Bids sheet: normalised - quoted
+        return _cell(book, sheet, found.group(1)) - _cell(book, sheet, found.group(2))
+    if found := re.fullmatch(r"(C\d+)\+(E\d+)\+(F\d+)", formula):  # normalised + sponsor + other vendors
+        return sum((_cell(book, sheet, ref) for ref in found.groups()), Decimal(0))
     raise AssertionError(f"a formula the workbook should not hold: {formula}")
 
 
@@ -156,9 +161,10 @@ def test_summary_reads_like_a_report(data: bytes, evaluation: Evaluation) -> Non
 def test_one_sheet_per_priced_candidate_with_names_not_ids(data: bytes, evaluation: Evaluation) -> None:
     book = _open(data, values=True)
     priced = [r for r in evaluation.candidates if r.budget is not None]
-    assert len(book.sheetnames) == 1 + len(priced)
+    assert (book.sheetnames[0], book.sheetnames[-1]) == (SUMMARY_SHEET, BIDS_SHEET)
+    assert len(book.sheetnames) == 2 + len(priced)
     registry = crokit.Registry.builtin()
-    for result, title in zip(sorted(priced, key=lambda r: r.rank or 99), book.sheetnames[1:], strict=True):
+    for result, title in zip(sorted(priced, key=lambda r: r.rank or 99), book.sheetnames[1:-1], strict=True):
         assert result.budget is not None
         sheet = _sheet(book, title)
         assert title == candidate_sheet_name(result.name, taken=book.sheetnames[: book.sheetnames.index(title)])
@@ -175,6 +181,38 @@ def test_one_sheet_per_priced_candidate_with_names_not_ids(data: bytes, evaluati
             for row in range(total + 3, sheet.max_row + 1)
         }
         assert by_service == {registry.service(s).name: m.amount for s, m in result.budget.by_service().items()}
+
+
+def test_the_bids_sheet_compares_the_totals_over_the_same_scope(data: bytes, evaluation: Evaluation) -> None:
+    book = _open(data, values=True)
+    sheet = _sheet(book, BIDS_SHEET)
+    compared = [r for r in evaluation.candidates if r.coverage is not None and r.normalisation is not None]
+    assert compared
+    for row, result in enumerate(compared, start=5):
+        assert result.coverage is not None
+        assert result.normalisation is not None
+        assert sheet.cell(row=row, column=1).value == result.name
+        quoted, normalised = (_number(sheet.cell(row=row, column=c).value) for c in (2, 3))
+        assert (quoted, normalised) == (
+            result.normalisation.quoted.total.amount,
+            result.normalisation.normalised.total.amount,
+        )
+        assert _number(sheet.cell(row=row, column=4).value) == normalised - quoted
+        tco = _number(sheet.cell(row=row, column=7).value)
+        assert tco == result.coverage.total_cost_of_outsourcing.amount == result.ranked_total.amount  # type: ignore[union-attr]
+    fsp = next(row for row in range(5, 5 + len(compared)) if "ClinPath" in str(sheet.cell(row=row, column=1).value))
+    assert [_number(sheet.cell(row=fsp, column=c).value) for c in (5, 6)] == [Decimal(95000), Decimal(138000)]
+    scope = _find(sheet, "Who covers each required service")
+    headers = [cell.value for cell in sheet[scope + 1]][1:]
+    assert "Data management" in headers
+    assert all("crokit:" not in str(cell.value) for row in sheet.iter_rows() for cell in row)
+    fsp_scope = next(
+        r for r in range(scope + 2, sheet.max_row + 1) if "ClinPath" in str(sheet.cell(row=r, column=1).value)
+    )
+    covered = {headers[i]: sheet.cell(row=fsp_scope, column=i + 2).value for i in range(len(headers)) if headers[i]}
+    assert covered["Data management"] == "sponsor"
+    assert covered["Biostatistics"] == "other vendor"
+    assert covered["Patient recruitment"] == "MISSING"
 
 
 def test_money_cells_show_the_currencys_places(data: bytes) -> None:

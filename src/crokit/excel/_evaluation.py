@@ -31,6 +31,7 @@ import attrs
 
 from crokit.errors import CrokitError
 from crokit.excel._book import cell_at, require_openpyxl
+from crokit.excel._evaluation_bids import BIDS_SHEET, bids_sheet
 from crokit.excel._numbers import column_letter, display_decimals, fits_excel, money_format, plain, sheet_ref
 from crokit.money import minor_units
 from crokit.registry import Registry
@@ -434,6 +435,10 @@ def _book(evaluation: Evaluation, registry: Registry) -> tuple[Workbook, dict[st
             patients=evaluation.study.planned_patients,
         )
     cached[SUMMARY_SHEET] = _summary(summary, evaluation, sheets, registry)
+    if any(r.coverage is not None and r.normalisation is not None for r in evaluation.candidates):
+        bids = book.create_sheet(BIDS_SHEET)  # after the candidates' budget sheets
+        cached[BIDS_SHEET] = bids_sheet(bids, evaluation, registry, _header)
+        _print_setup(bids, header_row=4)
     book.calculation = CalcProperties(fullCalcOnLoad=True)
     return book, cached
 
