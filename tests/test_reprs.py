@@ -42,7 +42,7 @@ def _short(value: object) -> str:
 def test_the_evaluation_summarises_itself(evaluation: Evaluation) -> None:
     text = _short(evaluation)
     assert text == (
-        f"Evaluation(study={evaluation.study.name!r}, currency='USD', 4 candidates, 3 eligible, "
+        f"Evaluation(study={evaluation.study.name!r}, currency='USD', 5 candidates, 4 eligible, "
         f"winner='helix-cro', seed={DEMO_SEED})"
     )
     # the full repr was over 150 KB; the summary is what a REPL shows
@@ -59,10 +59,10 @@ def test_the_parts_summarise_themselves(evaluation: Evaluation) -> None:
         "total=1298263.32 USD)"
     )
     assert _short(evaluation.ranking) == (
-        f"Ranking(method='weighted-sum', 5 criteria, 3 ranked, 1 excluded, winner='helix-cro', seed={DEMO_SEED})"
+        f"Ranking(method='weighted-sum', 5 criteria, 4 ranked, 1 excluded, winner='helix-cro', seed={DEMO_SEED})"
     )
     assert (
-        _short(winner) == "CandidateResult(id='helix-cro', eligible=True, rank=1, score=0.9074, total=1298263.32 USD)"
+        _short(winner) == "CandidateResult(id='helix-cro', eligible=True, rank=1, score=0.8951, total=1298263.32 USD)"
     )
     excluded = evaluation.candidate("sitelink")
     assert _short(excluded) == f"CandidateResult(id='sitelink', eligible=False, {len(excluded.reasons)} reasons)"

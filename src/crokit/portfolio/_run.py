@@ -338,7 +338,7 @@ def evaluate_portfolio(
     >>> portfolio = evaluate_portfolio([demo_scenario()], seed=7)
     >>> row = portfolio.rows[0]
     >>> row.name, row.winner, str(row.winner_total), row.eligible
-    ('scenario-1', 'helix-cro', '1298263.32 USD', 3)
+    ('scenario-1', 'helix-cro', '1298263.32 USD', 4)
     """
     seed = check_seed(seed)
     _check_chunk_size(chunk_size)
