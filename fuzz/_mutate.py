@@ -9,6 +9,7 @@ the renderers would never produce.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -472,6 +473,27 @@ def _drop_none(tree: _Tree) -> _Tree:
     return tree
 
 
+@functools.cache
+def _yaml_dumper() -> Any:
+    r"""PyYAML's safe dumper, writing text that holds U+0085, U+2028 or U+2029 double-quoted.
+
+    PyYAML emits YAML 1.1, where those three characters are line breaks: in a plain or
+    single-quoted scalar it writes them raw and indents the next "line", which a YAML 1.2
+    reader (crokit's) keeps as part of the text. Double-quoted, they are written as the
+    escapes ``\N``, ``\L`` and ``\P``, which mean the same in both versions, so the
+    rendered text says what the tree holds. Raw breaks still reach the readers through
+    byte damage, which the oracle reads as YAML 1.2.
+    """
+    import yaml
+
+    def text(dumper: Any, value: str) -> Any:
+        style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    representers: dict[Any, Any] = {**yaml.SafeDumper.yaml_representers, str: text}
+    return type("FuzzDumper", (yaml.SafeDumper,), {"yaml_representers": representers})
+
+
 def render(tree: _Tree, format_: str, *, duplicate: bool = False, rng: random.Random | None = None) -> str:
     """*tree* as JSON, TOML or YAML text, with every :class:`Raw` leaf written verbatim.
 
@@ -490,7 +512,7 @@ def render(tree: _Tree, format_: str, *, duplicate: bool = False, rng: random.Ra
     else:
         import yaml
 
-        text = yaml.safe_dump(plain, sort_keys=False, allow_unicode=True, width=10**6)
+        text = yaml.dump(plain, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=10**6)
     for index, raw in enumerate(raws):
         token = f"@@RAW{index}@@"
         for quoted in (f'"{token}"', f"'{token}'", token):

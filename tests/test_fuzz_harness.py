@@ -92,6 +92,30 @@ def test_the_oracle_ignores_order_and_scale():
     assert _oracle.changes(reading.tree, {"countries": ["DE", "US"], "rate": "12.51"}) != []
 
 
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_the_oracle_reads_yaml_breaks_as_yaml_12_text(char):
+    """PyYAML (YAML 1.1) folds at NEL, LS and PS; crokit and the oracle read them as text, as YAML 1.2 does."""
+    text = f"name: Ĝ{char}  x\nquoted: 'a{char}{char}  '\nescaped: \"\\U000F0000\"\n"  # a would-be stand-in
+    reading = _oracle.reference(text, "yaml")
+    assert reading is not None
+    assert reading.tree == {"name": f"Ĝ{char}  x", "quoted": f"a{char}{char}  ", "escaped": "\U000f0000"}
+    assert _oracle.changes(reading.tree, {"name": f"Ĝ{char}  x", "quoted": f"a{char}{char}  "}) == []
+    assert _oracle.changes(reading.tree, {"name": "Ĝ x", "quoted": "a  "}) != []
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_rendered_yaml_says_what_the_tree_holds(char):
+    """The renderer quotes YAML 1.1 breaks, so crokit's YAML 1.2 reading is the tree it was made from."""
+    from crokit.serialization import parse
+
+    tree = {"name": f"Follow-{char}up", "visits": [{"name": f"{char}x{char}"}]}
+    text = _mutate.render(tree, "yaml")
+    assert parse(text, "yaml") == tree
+    reading = _oracle.reference(text, "yaml")
+    assert reading is not None
+    assert reading.tree == tree
+
+
 @pytest.mark.parametrize("name", ["study.json", "ctgov", "excel.rate-card", "cli"])
 def test_a_chunk_of_a_real_reader_runs_the_inputs_asked_for(name):
     settings = _run.Settings(seed=3, inputs=4, chunk=4, jobs=1, subprocess_every=0)
