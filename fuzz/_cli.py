@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from fuzz._readers import READERS, reader_names
-from fuzz._run import Settings, Tally, make_pool, minimize, replay, run_reader, save_escape
+from fuzz._run import WALL_FACTOR, Settings, Tally, make_pool, minimize, replay, run_reader, save_escape
 
 __all__ = ["main", "table"]
 
@@ -142,7 +142,9 @@ def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) 
         "",
         "Written by `python -m fuzz --record`; rerun it to refresh. Columns: inputs read, inputs",
         "accepted, escapes (exceptions that are not a `CrokitError`), hangs (an input taking longer",
-        f"than {settings.hang_seconds:g} s), silent changes (an accepted input whose model does not hold",
+        f"than {settings.hang_seconds:g} s of CPU time, or {settings.hang_seconds * WALL_FACTOR:g} s of wall-clock",
+        "time),",
+        "silent changes (an accepted input whose model does not hold",
         "what the file wrote: numbers, duplicate keys, an input file overwritten), round-trip",
         "failures (an accepted model that does not dump and load back equal in JSON, TOML and YAML).",
         "",

@@ -474,7 +474,7 @@ def _drop_none(tree: _Tree) -> _Tree:
 
 
 @functools.cache
-def _yaml_dumper() -> Any:
+def _yaml_dumper(*, libyaml: bool = True) -> Any:
     r"""PyYAML's safe dumper, writing text that holds U+0085, U+2028 or U+2029 double-quoted.
 
     PyYAML emits YAML 1.1, where those three characters are line breaks: in a plain or
@@ -490,8 +490,12 @@ def _yaml_dumper() -> Any:
         style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
-    representers: dict[Any, Any] = {**yaml.SafeDumper.yaml_representers, str: text}
-    return type("FuzzDumper", (yaml.SafeDumper,), {"yaml_representers": representers})
+    # LibYAML's emitter when PyYAML has it: the pure-Python one took a third of the time
+    # of a scenario.yaml input. Only the rendering of inputs runs in C; the oracle keeps
+    # PyYAML's pure-Python composer, so it does not share a parser with crokit's reader.
+    base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if libyaml else yaml.SafeDumper
+    representers: dict[Any, Any] = {**base.yaml_representers, str: text}
+    return type("FuzzDumper", (base,), {"yaml_representers": representers})
 
 
 def render(tree: _Tree, format_: str, *, duplicate: bool = False, rng: random.Random | None = None) -> str:
@@ -512,7 +516,11 @@ def render(tree: _Tree, format_: str, *, duplicate: bool = False, rng: random.Ra
     else:
         import yaml
 
-        text = yaml.dump(plain, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=10**6)
+        options: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 10**6}
+        try:
+            text = yaml.dump(plain, Dumper=_yaml_dumper(), **options)
+        except UnicodeEncodeError:  # a lone surrogate, which only the pure-Python emitter writes
+            text = yaml.dump(plain, Dumper=_yaml_dumper(libyaml=False), **options)
     for index, raw in enumerate(raws):
         token = f"@@RAW{index}@@"
         for quoted in (f'"{token}"', f"'{token}'", token):

@@ -40,6 +40,8 @@ class _Stub(Reader):
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 pass
+        if self.action == "block":
+            time.sleep(5)
         return Outcome(accepted=True)
 
 
@@ -51,6 +53,15 @@ def test_run_one_tells_escapes_refusals_hangs_and_acceptance_apart(action, verdi
     found, _, _ = _run.run_one(_Stub(action), Case("stub", "json", b"x", "stub"), 0.2)
     assert found == verdict
     assert time.monotonic() - started < 3  # the alarm stopped the hang
+
+
+def test_a_read_that_blocks_is_a_hang_on_the_wall_clock():
+    """The limit is CPU time; a read that waits without computing is stopped by the wall-clock alarm."""
+    started = time.monotonic()
+    found, _, cpu = _run.run_one(_Stub("block"), Case("stub", "json", b"x", "stub"), 0.1)
+    assert found == "hang"
+    assert cpu < 0.1
+    assert time.monotonic() - started < 0.1 * _run.WALL_FACTOR + 1
 
 
 def test_an_escape_is_classified_by_type_and_line():
@@ -114,6 +125,11 @@ def test_rendered_yaml_says_what_the_tree_holds(char):
     reading = _oracle.reference(text, "yaml")
     assert reading is not None
     assert reading.tree == tree
+
+
+def test_rendered_yaml_keeps_a_lone_surrogate():
+    """LibYAML's emitter refuses a lone surrogate; the renderer falls back to PyYAML's, which escapes it."""
+    assert _mutate.render({"name": "a\ud800b"}, "yaml") == 'name: "a\\uD800b"\n'
 
 
 @pytest.mark.parametrize("name", ["study.json", "ctgov", "excel.rate-card", "cli"])
