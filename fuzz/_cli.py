@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--hang-seconds", type=float, default=2.0, help="per-input time limit (default 2)")
     parser.add_argument("--chunk", type=int, default=200, help="inputs per task handed to a worker (default 200)")
     parser.add_argument(
-        "--subprocess-every", type=int, default=100, help="run every Nth CLI input also as a subprocess (default 100)"
+        "--subprocess-every", type=int, default=200, help="run every Nth CLI input also as a subprocess (default 200)"
     )
     parser.add_argument("--record", action="store_true", help="write the result table to fuzz/RESULTS.md")
     parser.add_argument(

@@ -55,7 +55,7 @@ class Settings:
     hang_seconds: float = 2.0
     chunk: int = 200
     jobs: int = 2
-    subprocess_every: int = 100
+    subprocess_every: int = 200
 
 
 @dataclass
