@@ -68,10 +68,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _selected(spec: str) -> list[str]:
+    """The readers *spec* names, in the order it names them (all readers, in run order, if empty)."""
     if not spec:
         return reader_names()
     wanted = [w.strip() for w in spec.split(",") if w.strip()]
-    chosen = [n for n in reader_names() if any(n == w or n.startswith(w + ".") for w in wanted)]
+    chosen = list(dict.fromkeys(n for w in wanted for n in reader_names() if n == w or n.startswith(w + ".")))
     unknown = [w for w in wanted if not any(n == w or n.startswith(w + ".") for n in reader_names())]
     if unknown:
         raise SystemExit(f"unknown readers: {', '.join(unknown)} (known: {', '.join(reader_names())})")
@@ -132,7 +133,7 @@ def _git_commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) -> None:
+def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float, waiting: Sequence[str] = ()) -> None:
     import crokit
 
     system = f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
@@ -156,6 +157,11 @@ def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) 
         "",
         "",
     ]
+    if waiting:
+        header[-1:-1] = [
+            f"**Run in progress (or stopped): not reached yet: {', '.join(f'`{n}`' for n in waiting)}.**",
+            "",
+        ]
     (HERE / "RESULTS.md").write_text("\n".join(header) + text + "\n", encoding="utf-8")
 
 
@@ -185,8 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     tallies: list[Tally] = []
     pool = make_pool(settings.jobs)
+    names = _selected(args.readers)
+    argv_words = list(argv if argv is not None else sys.argv[1:])
     try:
-        for name in _selected(args.readers):
+        for index, name in enumerate(names):
             tally = run_reader(name, settings, pool)
             tallies.append(tally)
             sys.stderr.write(
@@ -194,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{tally.hangs} hangs, "
                 f"{tally.silent} silent changes, {tally.round_trip} round-trip failures\n"
             )
+            if args.record and index + 1 < len(names):  # a long run keeps what it has done so far
+                partial = _report(tallies, settings, {})
+                _record(partial, argv_words, settings, time.monotonic() - started, names[index + 1 :])
     finally:
         if pool is not None:
             pool.terminate()
@@ -212,6 +223,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 path = save_escape(case, signature, args.save_escapes)
                 saved[(tally.reader, kind, signature)] = str(path)
     elapsed = time.monotonic() - started
+    text = _report(tallies, settings, saved)
+    sys.stdout.write(text)
+    if args.record:
+        _record(text, argv_words, settings, elapsed)
+    found = sum(t.escapes + t.hangs + t.silent + t.round_trip for t in tallies)
+    return 1 if found else 0
+
+
+def _report(tallies: Sequence[Tally], settings: Settings, saved: dict[tuple[str, str, str], str]) -> str:
+    """The table, the notes and the findings of *tallies*, in Markdown."""
     notes = "".join(
         f"\n`{t.reader}`: {t.subprocesses} of its inputs also ran as `python -m crokit` subprocesses, "
         f"{t.slow_subprocesses} of them over {READERS[t.reader].subprocess_timeout:g} s.\n"  # type: ignore[attr-defined]
@@ -223,9 +244,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\nAt these rates, {settings.inputs:,} inputs for each of these readers take about {full / 60:.0f} min "
         f"with {settings.jobs} workers.\n"
     )
-    text = f"{table(tallies, settings.hang_seconds)}\n{notes}\n## Findings\n\n{_findings(tallies, saved)}\n"
-    sys.stdout.write(text)
-    if args.record:
-        _record(text, list(argv if argv is not None else sys.argv[1:]), settings, elapsed)
-    found = sum(t.escapes + t.hangs + t.silent + t.round_trip for t in tallies)
-    return 1 if found else 0
+    return f"{table(tallies, settings.hang_seconds)}\n{notes}\n## Findings\n\n{_findings(tallies, saved)}\n"

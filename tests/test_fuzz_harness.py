@@ -154,3 +154,25 @@ def test_the_command_prints_a_table_and_saves_escapes(tmp_path, capsys):
     assert code in {0, 1}
     assert "| `cro_profile.json` | 3 " in out
     assert ("None." in out) == (code == 0)
+
+
+def test_readers_run_in_the_order_asked():
+    assert _cli._selected("ctgov,study,ctgov") == ["ctgov", "study.json", "study.toml", "study.yaml"]
+
+
+def test_a_recorded_run_keeps_its_table_after_each_reader(tmp_path, monkeypatch):
+    written: list[str] = []
+    monkeypatch.setattr(_cli, "HERE", tmp_path)
+    real = _cli._record
+
+    def spy(*args, **kwargs):
+        real(*args, **kwargs)
+        written.append((tmp_path / "RESULTS.md").read_text(encoding="utf-8"))
+
+    monkeypatch.setattr(_cli, "_record", spy)
+    _cli.main(["--inputs", "2", "--jobs", "1", "--readers", "ctgov,cro_profile", "--record"])
+    assert len(written) == 2
+    assert "not reached yet: `cro_profile.json`" in written[0]
+    assert "| `ctgov` " in written[0]
+    assert "not reached yet" not in written[1]
+    assert "| `cro_profile.json` " in written[1]
