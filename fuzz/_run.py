@@ -306,11 +306,17 @@ def run_reader(name: str, settings: Settings, pool: Any | None) -> Tally:
 
 
 def make_pool(jobs: int) -> Any | None:
-    """A pool of at most two worker processes (``None``: run in this process)."""
+    """A pool of at most two worker processes (``None``: run in this process).
+
+    The workers live for the whole run. With ``maxtasksperchild`` the pool forks a
+    replacement from its handler thread while its other threads run, and a child forked
+    while one of them held a lock can wait on it forever: a full run lost a worker that
+    way (asleep on a futex with no CPU time, its chunk never finished).
+    """
     jobs = max(1, min(2, jobs))
     if jobs == 1:
         return None
-    return multiprocessing.get_context("fork").Pool(processes=jobs, maxtasksperchild=25)
+    return multiprocessing.get_context("fork").Pool(processes=jobs)
 
 
 # -- minimizing and saving ------------------------------------------------------------------
