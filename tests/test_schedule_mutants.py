@@ -307,3 +307,29 @@ def test_a_schedule_shows_as_records_tables_and_a_dataframe():
     assert "<table" in schedule._repr_html_()
     assert schedule.to_dataframe()["amount"].tolist() == [Decimal("900.00")]
     assert schedule.to_dataframe(numeric="float")["amount"].tolist() == [900.0]
+
+
+# Second round: survivors of the first full run of payments.py -----------------------------
+
+
+def test_a_payment_kind_may_be_given_as_text():
+    assert _pay(START, kind="service-period").kind is PaymentKind.SERVICE_PERIOD
+    assert _pay(START, kind="pass-through").kind is PaymentKind.PASS_THROUGH
+
+
+@pytest.mark.parametrize("lines", [((1, "a"),), (("a", 1),), ((1, 2),), (("a", "b", "c"),), (["a", "b"],)])
+def test_a_tuple_of_lines_that_are_not_text_pairs_is_checked_too(lines: Any):
+    """A tuple is taken as it is only when every key is a tuple of two texts; anything else is checked pair by pair."""
+    if lines == (["a", "b"],):  # a list pair is converted, not refused
+        assert _pay(START, lines=lines).lines == (("a", "b"),)
+        return
+    with pytest.raises(ValidationError) as caught:
+        _pay(START, lines=lines)
+    assert _problem(caught.value) == ("lines[0]", f"expected a (service, description) pair, got {lines[0]!r}")
+
+
+def test_a_float_dataframe_holds_floats():
+    """``Decimal("900.00") == 900.0`` in Python, so the type is what tells the two views apart."""
+    schedule = PaymentSchedule(currency="USD", contract_start=START, payments=[_pay(START)])
+    assert [type(v) for v in schedule.to_dataframe(numeric="float")["amount"]] == [float]
+    assert [type(v) for v in schedule.to_dataframe()["amount"]] == [Decimal]
