@@ -1,0 +1,76 @@
+"""Tests written to kill the mutants of crokit.selection that survived its own tests.
+
+Each pins behaviour the earlier tests left open. See mutation/RESULTS.md for the mutants
+each test kills.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crokit import ValidationError
+from crokit.selection.ahp import ahp_hierarchy, ahp_weights
+
+CRITERIA: Any = [[1, 3], ["1/3", 1]]
+# Two inconsistent 3x3 matrices: the eigenvector and the geometric-mean weights differ,
+# and so do consistency ratios under different random indexes.
+UNEVEN: Any = [[1, 3, "1/5"], ["1/3", 1, 7], [5, "1/7", 1]]
+OTHER: Any = [[1, 2, 4], ["1/2", 1, "1/3"], ["1/4", 3, 1]]
+
+
+def _problem(error: ValidationError) -> tuple[str, str]:
+    assert len(error.problems) == 1
+    return error.problems[0].path, error.problems[0].message
+
+
+def test_names_default_to_numbered_criteria_and_alternatives():
+    result = ahp_hierarchy(CRITERIA, [UNEVEN, OTHER])
+    assert result.criteria == ("criterion 1", "criterion 2")
+    assert result.alternatives == ("alternative 1", "alternative 2", "alternative 3")
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ("ab", "expected 2 distinct non-empty names, got ('ab',)"),
+        ([5, "b"], "expected 2 distinct non-empty names, got (5, 'b')"),
+        (["a", ""], "expected 2 distinct non-empty names, got ('a', '')"),
+        (["a", "a"], "expected 2 distinct non-empty names, got ('a', 'a')"),
+    ],
+)
+def test_bad_criterion_names_are_refused(names: Any, expected: str):
+    """A text is one name (never split into letters); every name is non-empty text."""
+    with pytest.raises(ValidationError) as caught:
+        ahp_hierarchy(CRITERIA, [UNEVEN, OTHER], criterion_names=names)
+    assert _problem(caught.value) == ("criterion_names", expected)
+
+
+def test_one_criterion_may_be_named_by_a_text():
+    result = ahp_hierarchy([[1]], [UNEVEN], criterion_names="Cost")
+    assert result.criteria == ("Cost",)
+
+
+@pytest.mark.parametrize(("alternatives", "count"), [(5, "5"), ([UNEVEN], "1"), ("ab", "2")])
+def test_a_wrong_number_of_alternatives_matrices_is_refused_with_the_count(alternatives: Any, count: str):
+    with pytest.raises(ValidationError) as caught:
+        ahp_hierarchy(CRITERIA, alternatives)
+    assert _problem(caught.value) == (
+        "alternatives",
+        f"expected one alternatives matrix per criterion (2), got {count}",
+    )
+
+
+@pytest.mark.parametrize("method", ["eigenvector", "geometric-mean"])
+def test_the_method_and_random_index_reach_every_matrix(method: Any):
+    """Both reach the criteria matrix and every alternatives matrix, each of which they change."""
+    index = {3: 1.0}
+    result = ahp_hierarchy(UNEVEN, [UNEVEN, OTHER, UNEVEN], method=method, random_index=index)
+    assert result.criteria_weights == ahp_weights(UNEVEN, method=method, random_index=index)
+    assert result.local == tuple(ahp_weights(m, method=method, random_index=index) for m in (UNEVEN, OTHER, UNEVEN))
+    other: Any = "geometric-mean" if method == "eigenvector" else "eigenvector"
+    assert result.criteria_weights.weights != ahp_weights(UNEVEN, method=other, random_index=index).weights
+    assert result.local[1].weights != ahp_weights(OTHER, method=other, random_index=index).weights
+    assert result.criteria_weights.consistency_ratio != ahp_weights(UNEVEN, method=method).consistency_ratio
+    assert result.local[1].consistency_ratio != ahp_weights(OTHER, method=method).consistency_ratio
