@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from crokit import ValidationError
-from crokit.selection.ahp import ahp_hierarchy, ahp_weights
+from crokit.selection.ahp import ahp_hierarchy, ahp_weights, reciprocal_matrix
 
 CRITERIA: Any = [[1, 3], ["1/3", 1]]
 # Two inconsistent 3x3 matrices: the eigenvector and the geometric-mean weights differ,
@@ -74,3 +74,39 @@ def test_the_method_and_random_index_reach_every_matrix(method: Any):
     assert result.local[1].weights != ahp_weights(OTHER, method=other, random_index=index).weights
     assert result.criteria_weights.consistency_ratio != ahp_weights(UNEVEN, method=method).consistency_ratio
     assert result.local[1].consistency_ratio != ahp_weights(OTHER, method=method).consistency_ratio
+
+
+def test_bad_alternative_names_are_refused_with_their_own_path():
+    with pytest.raises(ValidationError) as caught:
+        ahp_hierarchy(CRITERIA, [UNEVEN, OTHER], alternative_names=["a", "b"])
+    assert _problem(caught.value) == ("alternative_names", "expected 3 distinct non-empty names, got ('a', 'b')")
+    named = ahp_hierarchy(CRITERIA, [UNEVEN, OTHER], alternative_names=["a", "b", "c"])
+    assert named.alternatives == ("a", "b", "c")
+
+
+@pytest.mark.parametrize(("count", "order"), [(0, 1), (1, 2), (3, 3), (6, 4), (10, 5), (120, 16), (136, 17)])
+def test_the_order_of_a_matrix_follows_from_its_judgements(count: int, order: int):
+    """n(n-1)/2 judgements make an n x n matrix (17 x 17 tells ``9 * count`` from ``8 * count``)."""
+    matrix = reciprocal_matrix([1] * count)
+    assert len(matrix) == order
+    assert all(len(row) == order for row in matrix)
+
+
+@pytest.mark.parametrize(
+    ("count", "below", "above"),
+    [(2, (1, 2), (3, 3)), (4, (3, 3), (6, 4)), (5, (3, 3), (6, 4)), (7, (6, 4), (10, 5)), (9, (6, 4), (10, 5))],
+)
+def test_a_count_of_judgements_between_two_orders_names_both(
+    count: int, below: tuple[int, int], above: tuple[int, int]
+):
+    with pytest.raises(ValidationError) as caught:
+        reciprocal_matrix([1] * count)
+    message = f"expected n(n-1)/2 judgements for some n ({below[0]} for n = {below[1]}, {above[0]} for n = {above[1]})"
+    assert _problem(caught.value) == ("judgements", f"{message}, got {count}")
+
+
+@pytest.mark.parametrize("judgements", [5, "35", b"35", None])
+def test_judgements_that_are_not_a_list_are_refused(judgements: Any):
+    with pytest.raises(ValidationError) as caught:
+        reciprocal_matrix(judgements)
+    assert _problem(caught.value) == ("judgements", f"expected a list of judgements, got {judgements!r}")
