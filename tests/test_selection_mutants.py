@@ -110,3 +110,42 @@ def test_judgements_that_are_not_a_list_are_refused(judgements: Any):
     with pytest.raises(ValidationError) as caught:
         reciprocal_matrix(judgements)
     assert _problem(caught.value) == ("judgements", f"expected a list of judgements, got {judgements!r}")
+
+
+@pytest.mark.parametrize(
+    ("matrix", "options", "expected"),
+    [
+        (
+            [[1, "x"], [1, 1]],
+            {},
+            ("pairwise[0][1]", "expected a judgement such as '2.5' or '1/3', got the text 'x'"),
+        ),
+        (
+            [[1, 1], [1, 1]],
+            {"random_index": {2: "x"}},
+            ("random_index[2]", "expected a random index such as '2.5' or '1/3', got the text 'x'"),
+        ),
+        (
+            [[1, 1], [1, 1]],
+            {"random_index": {}},
+            ("pairwise", "a 2x2 matrix is outside the random index table, which covers no sizes"),
+        ),
+        (
+            [[1, 1], [1, 1]],
+            {"random_index": {3: 0.5, 5: 1.1}},
+            ("pairwise", "a 2x2 matrix is outside the random index table, which covers n = 3 to 5"),
+        ),
+        (5, {}, ("pairwise", "expected a non-empty square matrix (a list of rows), got 5")),
+        ("ab", {}, ("pairwise", "expected a non-empty square matrix (a list of rows), got 'ab'")),
+    ],
+)
+def test_ahp_weights_refusals_have_their_path_and_message(matrix: Any, options: Any, expected: tuple[str, str]):
+    with pytest.raises(ValidationError) as caught:
+        ahp_weights(matrix, **options)
+    assert _problem(caught.value) == expected
+
+
+def test_a_diagonal_within_the_tolerance_of_one_is_accepted():
+    """1 + 0.9e-9 is 1 within the tolerance; its reciprocal is not within it of itself, and is never compared."""
+    result = ahp_weights([["1.0000000009", 1], [1, 1]])
+    assert result.weights == pytest.approx((0.5, 0.5))
