@@ -24,7 +24,7 @@ from crokit.schedule import (
     PaymentKind,
     PaymentSchedule,
 )
-from crokit.schedule.payments import month_start
+from crokit.schedule.payments import month_index, month_start
 
 FPI, LPI = Milestone.FIRST_PATIENT_IN, Milestone.LAST_PATIENT_IN
 OUT_OF_ORDER = (
@@ -333,3 +333,18 @@ def test_a_float_dataframe_holds_floats():
     schedule = PaymentSchedule(currency="USD", contract_start=START, payments=[_pay(START)])
     assert [type(v) for v in schedule.to_dataframe(numeric="float")["amount"]] == [float]
     assert [type(v) for v in schedule.to_dataframe()["amount"]] == [Decimal]
+
+
+def test_month_index_counts_calendar_months_from_the_start_month():
+    assert month_index(START, START) == 0
+    assert month_index(START, date(2027, 1, 31)) == 0
+    assert month_index(START, date(2028, 3, 1)) == 14
+    assert month_index(date(2027, 11, 30), date(2027, 2, 1)) == -9
+    assert month_index(date(2026, 12, 1), date(2029, 1, 1)) == 25
+
+
+def test_two_payments_with_the_same_due_date_and_description_are_in_order():
+    """Sorted means no payment before the previous one; an equal key (two equal invoices) is allowed."""
+    twice = [_pay(START), _pay(START)]
+    schedule = PaymentSchedule(currency="USD", contract_start=START, payments=twice)
+    assert schedule.payments == tuple(twice)
