@@ -149,3 +149,33 @@ def test_a_diagonal_within_the_tolerance_of_one_is_accepted():
     """1 + 0.9e-9 is 1 within the tolerance; its reciprocal is not within it of itself, and is never compared."""
     result = ahp_weights([["1.0000000009", 1], [1, 1]])
     assert result.weights == pytest.approx((0.5, 0.5))
+
+
+def test_a_consistency_ratio_at_the_threshold_is_acceptable():
+    """CR <= 0.10 is acceptable (Saaty): a random index chosen so that CR is exactly 0.10."""
+    from crokit.selection.ahp import CR_THRESHOLD
+
+    index = ahp_weights(UNEVEN).consistency_index / CR_THRESHOLD
+    result = ahp_weights(UNEVEN, random_index={3: index})
+    assert result.consistency_ratio == CR_THRESHOLD
+    assert result.acceptable
+    assert result.warnings == ()
+
+
+def test_the_warning_names_the_least_consistent_judgement():
+    (warning,) = ahp_weights(UNEVEN).warnings
+    assert warning == (
+        "consistency ratio 2.526 exceeds 0.10: the judgements contradict each other; "
+        "the least consistent is pairwise[2][0] = 5, where the weights imply 1.06"
+    )
+
+
+def test_judgements_at_the_ends_of_the_scale_within_the_tolerance_are_accepted():
+    from crokit.selection.ahp import SAATY_SCALE
+
+    low, high = SAATY_SCALE
+    assert reciprocal_matrix([low * (1 - 1e-9)])[0][1] == low * (1 - 1e-9)
+    assert reciprocal_matrix([high * (1 + 1e-9)])[0][1] == high * (1 + 1e-9)
+    with pytest.raises(ValidationError) as caught:
+        reciprocal_matrix(["x"])
+    assert _problem(caught.value) == ("judgements[0]", "expected a judgement such as '2.5' or '1/3', got the text 'x'")
