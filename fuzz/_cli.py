@@ -21,6 +21,7 @@ __all__ = ["main", "table"]
 HERE: Final = Path(__file__).resolve().parent
 _SAVE_LIMIT: Final = 8_000
 """Inputs of hangs, silent changes and round-trip failures are saved only up to this many bytes."""
+_HANGS: Final = "than {cpu:g} s of CPU time, or {wall:g} s of wall-clock time), silent changes (an accepted"
 _COLUMNS: Final = (
     "reader",
     "inputs",
@@ -143,8 +144,7 @@ def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float, 
         "",
         "Written by `python -m fuzz --record`; rerun it to refresh. Columns: inputs read, inputs",
         "accepted, escapes (exceptions that are not a `CrokitError`), hangs (an input taking longer",
-        f"than {settings.hang_seconds:g} s of CPU time, or {settings.hang_seconds * WALL_FACTOR:g} s of wall-clock "
-        "time), silent changes (an accepted",
+        _HANGS.format(cpu=settings.hang_seconds, wall=settings.hang_seconds * WALL_FACTOR),
         "input whose model does not hold what the file wrote: numbers, duplicate keys, an input file",
         "overwritten), round-trip failures (an accepted model that does not dump and load back equal",
         "in JSON, TOML and YAML).",
