@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Final
 
 from fuzz._readers import READERS, reader_names
-from fuzz._run import Settings, Tally, make_pool, minimize, replay, run_reader, save_escape
+from fuzz._run import WALL_FACTOR, Settings, Tally, make_pool, minimize, replay, run_reader, save_escape
 
 __all__ = ["main", "table"]
 
 HERE: Final = Path(__file__).resolve().parent
 _SAVE_LIMIT: Final = 8_000
 """Inputs of hangs, silent changes and round-trip failures are saved only up to this many bytes."""
+_HANGS: Final = "than {cpu:g} s of CPU time, or {wall:g} s of wall-clock time), silent changes (an accepted"
 _COLUMNS: Final = (
     "reader",
     "inputs",
@@ -50,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--hang-seconds", type=float, default=2.0, help="per-input time limit (default 2)")
     parser.add_argument("--chunk", type=int, default=200, help="inputs per task handed to a worker (default 200)")
     parser.add_argument(
-        "--subprocess-every", type=int, default=100, help="run every Nth CLI input also as a subprocess (default 100)"
+        "--subprocess-every", type=int, default=200, help="run every Nth CLI input also as a subprocess (default 200)"
     )
     parser.add_argument("--record", action="store_true", help="write the result table to fuzz/RESULTS.md")
     parser.add_argument(
@@ -68,10 +69,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _selected(spec: str) -> list[str]:
+    """The readers *spec* names, in the order it names them (all readers, in run order, if empty)."""
     if not spec:
         return reader_names()
     wanted = [w.strip() for w in spec.split(",") if w.strip()]
-    chosen = [n for n in reader_names() if any(n == w or n.startswith(w + ".") for w in wanted)]
+    chosen = list(dict.fromkeys(n for w in wanted for n in reader_names() if n == w or n.startswith(w + ".")))
     unknown = [w for w in wanted if not any(n == w or n.startswith(w + ".") for n in reader_names())]
     if unknown:
         raise SystemExit(f"unknown readers: {', '.join(unknown)} (known: {', '.join(reader_names())})")
@@ -132,7 +134,7 @@ def _git_commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) -> None:
+def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float, waiting: Sequence[str] = ()) -> None:
     import crokit
 
     system = f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
@@ -142,9 +144,10 @@ def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) 
         "",
         "Written by `python -m fuzz --record`; rerun it to refresh. Columns: inputs read, inputs",
         "accepted, escapes (exceptions that are not a `CrokitError`), hangs (an input taking longer",
-        f"than {settings.hang_seconds:g} s), silent changes (an accepted input whose model does not hold",
-        "what the file wrote: numbers, duplicate keys, an input file overwritten), round-trip",
-        "failures (an accepted model that does not dump and load back equal in JSON, TOML and YAML).",
+        _HANGS.format(cpu=settings.hang_seconds, wall=settings.hang_seconds * WALL_FACTOR),
+        "input whose model does not hold what the file wrote: numbers, duplicate keys, an input file",
+        "overwritten), round-trip failures (an accepted model that does not dump and load back equal",
+        "in JSON, TOML and YAML).",
         "",
         f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- machine: {machine}",
@@ -154,6 +157,11 @@ def _record(text: str, argv: Sequence[str], settings: Settings, elapsed: float) 
         "",
         "",
     ]
+    if waiting:
+        header[-1:-1] = [
+            f"**Run in progress (or stopped): not reached yet: {', '.join(f'`{n}`' for n in waiting)}.**",
+            "",
+        ]
     (HERE / "RESULTS.md").write_text("\n".join(header) + text + "\n", encoding="utf-8")
 
 
@@ -183,8 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     tallies: list[Tally] = []
     pool = make_pool(settings.jobs)
+    names = _selected(args.readers)
+    argv_words = list(argv if argv is not None else sys.argv[1:])
     try:
-        for name in _selected(args.readers):
+        for index, name in enumerate(names):
             tally = run_reader(name, settings, pool)
             tallies.append(tally)
             sys.stderr.write(
@@ -192,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{tally.hangs} hangs, "
                 f"{tally.silent} silent changes, {tally.round_trip} round-trip failures\n"
             )
+            if args.record and index + 1 < len(names):  # a long run keeps what it has done so far
+                partial = _report(tallies, settings, {})
+                _record(partial, argv_words, settings, time.monotonic() - started, names[index + 1 :])
     finally:
         if pool is not None:
             pool.terminate()
@@ -210,6 +223,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 path = save_escape(case, signature, args.save_escapes)
                 saved[(tally.reader, kind, signature)] = str(path)
     elapsed = time.monotonic() - started
+    text = _report(tallies, settings, saved)
+    sys.stdout.write(text)
+    if args.record:
+        _record(text, argv_words, settings, elapsed)
+    found = sum(t.escapes + t.hangs + t.silent + t.round_trip for t in tallies)
+    return 1 if found else 0
+
+
+def _report(tallies: Sequence[Tally], settings: Settings, saved: dict[tuple[str, str, str], str]) -> str:
+    """The table, the notes and the findings of *tallies*, in Markdown."""
     notes = "".join(
         f"\n`{t.reader}`: {t.subprocesses} of its inputs also ran as `python -m crokit` subprocesses, "
         f"{t.slow_subprocesses} of them over {READERS[t.reader].subprocess_timeout:g} s.\n"  # type: ignore[attr-defined]
@@ -221,9 +244,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\nAt these rates, {settings.inputs:,} inputs for each of these readers take about {full / 60:.0f} min "
         f"with {settings.jobs} workers.\n"
     )
-    text = f"{table(tallies, settings.hang_seconds)}\n{notes}\n## Findings\n\n{_findings(tallies, saved)}\n"
-    sys.stdout.write(text)
-    if args.record:
-        _record(text, list(argv if argv is not None else sys.argv[1:]), settings, elapsed)
-    found = sum(t.escapes + t.hangs + t.silent + t.round_trip for t in tallies)
-    return 1 if found else 0
+    return f"{table(tallies, settings.hang_seconds)}\n{notes}\n## Findings\n\n{_findings(tallies, saved)}\n"

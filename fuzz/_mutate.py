@@ -9,6 +9,7 @@ the renderers would never produce.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -472,6 +473,31 @@ def _drop_none(tree: _Tree) -> _Tree:
     return tree
 
 
+@functools.cache
+def _yaml_dumper(*, libyaml: bool = True) -> Any:
+    r"""PyYAML's safe dumper, writing text that holds U+0085, U+2028 or U+2029 double-quoted.
+
+    PyYAML emits YAML 1.1, where those three characters are line breaks: in a plain or
+    single-quoted scalar it writes them raw and indents the next "line", which a YAML 1.2
+    reader (crokit's) keeps as part of the text. Double-quoted, they are written as the
+    escapes ``\N``, ``\L`` and ``\P``, which mean the same in both versions, so the
+    rendered text says what the tree holds. Raw breaks still reach the readers through
+    byte damage, which the oracle reads as YAML 1.2.
+    """
+    import yaml
+
+    def text(dumper: Any, value: str) -> Any:
+        style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    # LibYAML's emitter when PyYAML has it: the pure-Python one took a third of the time
+    # of a scenario.yaml input. Only the rendering of inputs runs in C; the oracle keeps
+    # PyYAML's pure-Python composer, so it does not share a parser with crokit's reader.
+    base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if libyaml else yaml.SafeDumper
+    representers: dict[Any, Any] = {**base.yaml_representers, str: text}
+    return type("FuzzDumper", (base,), {"yaml_representers": representers})
+
+
 def render(tree: _Tree, format_: str, *, duplicate: bool = False, rng: random.Random | None = None) -> str:
     """*tree* as JSON, TOML or YAML text, with every :class:`Raw` leaf written verbatim.
 
@@ -490,7 +516,11 @@ def render(tree: _Tree, format_: str, *, duplicate: bool = False, rng: random.Ra
     else:
         import yaml
 
-        text = yaml.safe_dump(plain, sort_keys=False, allow_unicode=True, width=10**6)
+        options: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 10**6}
+        try:
+            text = yaml.dump(plain, Dumper=_yaml_dumper(), **options)
+        except UnicodeEncodeError:  # a lone surrogate, which only the pure-Python emitter writes
+            text = yaml.dump(plain, Dumper=_yaml_dumper(libyaml=False), **options)
     for index, raw in enumerate(raws):
         token = f"@@RAW{index}@@"
         for quoted in (f'"{token}"', f"'{token}'", token):

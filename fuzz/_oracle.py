@@ -25,9 +25,12 @@ from typing import Any, Final
 
 __all__ = ["Reading", "changes", "leaves", "reference"]
 
-_DECIMAL: Final = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_DATE: Final = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
-_YAML_PLAIN_NUMBER: Final = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+# ``re.ASCII``: ``\d`` would also match digits of other scripts (Arabic-Indic, full-width), which no
+# format reads as a number; with them taken for numbers the oracle missed crokit reading
+# such text as 12.
+_DECIMAL: Final = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+_DATE: Final = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})", re.ASCII)
+_YAML_PLAIN_NUMBER: Final = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
 
 
 class Reading:
@@ -73,10 +76,38 @@ def _json(text: str) -> Reading:
     return Reading(tree, duplicates)
 
 
+_YAML_11_BREAKS: Final = "\x85\u2028\u2029"
+"""NEL, LS and PS: line breaks to PyYAML (YAML 1.1), plain characters of text to YAML 1.2."""
+
+
+def _stand_ins(text: str) -> dict[str, str]:
+    r"""Private-use characters standing in for the YAML 1.1 breaks in *text* while PyYAML composes it.
+
+    A candidate is skipped if it, or its hexadecimal code (which an escape such as
+    ``\uE000`` would need), appears anywhere in the text, so a stand-in found after
+    composing always replaced one of the breaks.
+    """
+    lowered = text.lower()
+    free = (chr(code) for code in range(0xF0000, 0xFFFFE) if chr(code) not in text and f"{code:x}" not in lowered)
+    return {char: next(free) for char in _YAML_11_BREAKS if char in text}
+
+
 def _yaml(text: str) -> Reading:
+    r"""Compose *text* as YAML 1.2 reads it.
+
+    crokit reads YAML 1.2, where U+0085, U+2028 and U+2029 are characters of text; the
+    PyYAML composer used here is YAML 1.1, which treats them as line breaks (folding a
+    plain scalar at a NEL and dropping the indentation after it). Reading with PyYAML's
+    rule made the oracle report crokit keeping ``'a\x85  b'`` as a silent change: the
+    three characters are swapped for stand-ins before composing and put back in every
+    scalar, so the reference reads what the YAML 1.2 specification says the text holds.
+    """
     import yaml
 
     duplicates: list[str] = []
+    stand_ins = _stand_ins(text)
+    for char, stand_in in stand_ins.items():
+        text = text.replace(char, stand_in)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
 
     def walk(node: Any, depth: int = 0) -> Any:  # noqa: PLR0911 - one return per kind of node
@@ -94,6 +125,8 @@ def _yaml(text: str) -> Reading:
         if isinstance(node, yaml.SequenceNode):
             return [walk(item, depth + 1) for item in node.value]
         value: str = node.value
+        for char, stand_in in stand_ins.items():
+            value = value.replace(stand_in, char)
         if node.style is None:  # plain: the text is all there is
             if _YAML_PLAIN_NUMBER.fullmatch(value):
                 return _Number(value)

@@ -506,7 +506,7 @@ class CliReader(Reader):
 
     name = "cli"
     suffix = ".txt"
-    subprocess_every = 100
+    subprocess_every = 200
     subprocess_timeout = 10.0
 
     def __init__(self, sources: Sequence[Reader]) -> None:

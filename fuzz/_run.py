@@ -2,8 +2,12 @@
 
 Inputs of one reader are made in chunks; chunk *k* of reader *r* under seed *s* draws
 from ``random.Random`` seeded with a stable hash of ``(s, r, k)``, so a run is the
-same whatever the number of workers. Each input is read under a ``setitimer`` alarm:
-one that takes longer than the hang limit is stopped and counted as a hang. Chunk 0
+same whatever the number of workers. Each input is read under two ``setitimer`` alarms:
+one on the CPU time of the process (the hang limit, 2 s) and one on the wall clock
+(:data:`WALL_FACTOR` times the limit, for a read that blocks without computing, such as
+a FIFO); an input stopped by either is counted as a hang. CPU time is what the limit is
+held to because the fuzzer runs niced on shared machines, where the wall time of a read
+says more about the other processes than about the reader. Chunk 0
 first replays every seed unmutated (saved escapes included), so fixed bugs stay fixed.
 """
 
@@ -33,6 +37,10 @@ _FINDINGS_KEPT: Final = 30
 """Distinct findings kept per reader and kind (each with its smallest input)."""
 
 
+WALL_FACTOR: Final = 15
+"""A read that takes more than this many times the hang limit of wall-clock time is a hang too."""
+
+
 class Hang(BaseException):
     """Raised by the alarm when one input runs past the hang limit."""
 
@@ -47,7 +55,7 @@ class Settings:
     hang_seconds: float = 2.0
     chunk: int = 200
     jobs: int = 2
-    subprocess_every: int = 100
+    subprocess_every: int = 200
 
 
 @dataclass
@@ -160,41 +168,50 @@ def _workdir() -> Path:
 
 
 def run_one(reader: Reader, case: Case, hang_seconds: float) -> tuple[str, Outcome | BaseException | None, float]:
-    """Read one case under the alarm, then check it; returns the verdict, the outcome or exception, and seconds.
+    """Read one case under the alarms, then check it; returns the verdict, the outcome or exception, and seconds.
 
-    The verdict is ``"accepted"``, ``"refused"``, ``"escape"`` or ``"hang"``. Only the
-    read is held to *hang_seconds*; the checks (reference readings, round trips) get
-    five times as long, since they read the document several times.
+    The verdict is ``"accepted"``, ``"refused"``, ``"escape"`` or ``"hang"``; the
+    seconds are CPU seconds of this process. Only the read is held to *hang_seconds*
+    (of CPU time, and :data:`WALL_FACTOR` times as long on the wall clock); the checks
+    (reference readings, round trips) get five times as long, since they read the
+    document several times.
     """
     from crokit.errors import CrokitError
 
     workdir = _workdir()
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, _on_alarm), signal.signal(signal.SIGPROF, _on_alarm)
+    started = time.process_time()
     try:
-        signal.setitimer(signal.ITIMER_REAL, hang_seconds)
-        try:
+        with _alarms(hang_seconds):
             result = reader.run(case, workdir)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         if elapsed > hang_seconds:
             return "hang", None, elapsed
-        signal.setitimer(signal.ITIMER_REAL, hang_seconds * 5)
-        try:
+        with _alarms(hang_seconds * 5):
             outcome = reader.check(case, result, workdir)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
     except Hang:
-        return "hang", None, time.monotonic() - started
+        return "hang", None, time.process_time() - started
     except CrokitError:
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         return ("hang" if elapsed > hang_seconds else "refused"), None, elapsed
     except Exception as exc:  # noqa: BLE001 - every other exception is what the fuzzer looks for
-        return "escape", exc, time.monotonic() - started
+        return "escape", exc, time.process_time() - started
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, previous[0])
+        signal.signal(signal.SIGPROF, previous[1])
     return "accepted", outcome, elapsed
+
+
+@contextlib.contextmanager
+def _alarms(seconds: float) -> Iterator[None]:
+    """Raise :class:`Hang` after *seconds* of CPU time, or :data:`WALL_FACTOR` times as long on the wall clock."""
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * WALL_FACTOR)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _cases(reader: Reader, settings: Settings, chunk: int, count: int) -> Iterator[Case]:
@@ -255,7 +272,8 @@ def _record(reader: Reader, case: Case, settings: Settings, tally: Tally) -> Non
         tally.note(Finding(reader.name, "escape", classify(result), detail, case))
     elif verdict == "hang":
         tally.hangs += 1
-        tally.note(Finding(reader.name, "hang", case.recipe.split(":")[0], f"{elapsed:.1f} s ({case.recipe})", case))
+        detail = f"{elapsed:.1f} s CPU ({case.recipe})"
+        tally.note(Finding(reader.name, "hang", case.recipe.split(":")[0], detail, case))
     elif verdict == "accepted":
         assert isinstance(result, Outcome)  # noqa: S101 - run_one returns the outcome with "accepted"
         tally.accepted += int(result.accepted)
@@ -288,11 +306,17 @@ def run_reader(name: str, settings: Settings, pool: Any | None) -> Tally:
 
 
 def make_pool(jobs: int) -> Any | None:
-    """A pool of at most two worker processes (``None``: run in this process)."""
+    """A pool of at most two worker processes (``None``: run in this process).
+
+    The workers live for the whole run. With ``maxtasksperchild`` the pool forks a
+    replacement from its handler thread while its other threads run, and a child forked
+    while one of them held a lock can wait on it forever: a full run lost a worker that
+    way (asleep on a futex with no CPU time, its chunk never finished).
+    """
     jobs = max(1, min(2, jobs))
     if jobs == 1:
         return None
-    return multiprocessing.get_context("fork").Pool(processes=jobs, maxtasksperchild=25)
+    return multiprocessing.get_context("fork").Pool(processes=jobs)
 
 
 # -- minimizing and saving ------------------------------------------------------------------

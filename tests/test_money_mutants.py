@@ -117,6 +117,54 @@ def test_total_names_the_bad_item_and_the_currencies():
             lambda: FxTable(rates=[FxRate(base=USD, quote="EUR", rate=r, as_of=DAY, source="ECB") for r in ("1", "2")]),
             ("rates[1]", "a USD->EUR rate for 2027-01-01 is already given at rates[0]"),
         ),
+        # Added in the second money run (after the decimal-context rewrite):
+        (lambda: Money("1.00", USD).ratio(5), ("other", "expected Money in USD, got 5")),  # type: ignore[arg-type]
+        (
+            lambda: Money("1.00", USD).rounded("half-up"),  # type: ignore[arg-type]
+            ("policy", "expected a RoundingPolicy ('half-even', 'half-up'), got 'half-up'"),
+        ),
+        (lambda: Money("1.00", USD).allocate("12"), ("weights", "expected a list of weights, got '12'")),
+        (lambda: total(5, currency=USD), ("items", "expected an iterable of Money, got 5")),  # type: ignore[arg-type]
+        (lambda: total("ab", currency=USD), ("items", "expected an iterable of Money, got 'ab'")),  # type: ignore[arg-type]
+        (lambda: FxTable().convert(5, "EUR", DAY), ("money", "expected Money, got 5")),  # type: ignore[arg-type]
+        (
+            lambda: FxTable().rate(USD, "EUR", "2027-01-01"),  # type: ignore[arg-type]
+            ("on", "expected a date like 2027-01-04, got '2027-01-01'"),
+        ),
+        (
+            lambda: FxTable().rate(USD, "EUR", dt.datetime(2027, 1, 1, 12)),  # noqa: DTZ001 - a naive datetime on purpose
+            ("on", "expected a date like 2027-01-04, got datetime.datetime(2027, 1, 1, 12, 0)"),
+        ),
+        (lambda: FxTable(rates=None), ("rates", "expected a list of FxRate, got None")),
+        (lambda: FxTable(rates="ab"), ("rates", "expected a list of FxRate, got 'ab'")),
+        (lambda: FxTable(rates=5), ("rates", "expected a list of FxRate, got 5")),
+        (lambda: FxTable(rates=[5]), ("rates[0]", "expected an FxRate, got 5")),
+        (
+            lambda: FxRate(base=USD, quote="EUR", rate="0.9", as_of=5, source="ECB"),
+            ("as_of", "expected a date like 2027-01-04, got 5"),
+        ),
+        (
+            lambda: FxRate(base=USD, quote="EUR", rate="0.9", as_of="2027-13-01", source="ECB"),
+            ("as_of", "expected a date like 2027-01-04, got '2027-13-01'"),
+        ),
+        (
+            lambda: FxRate(base=USD, quote="EUR", rate="0.9", as_of=DAY, source=5),  # type: ignore[arg-type]
+            ("source", "expected the rate's source as text, got 5"),
+        ),
+        (
+            lambda: FxRate(base=USD, quote="EUR", rate="0.9", as_of=dt.datetime(2027, 1, 1, 12), source="ECB"),  # noqa: DTZ001
+            (
+                "as_of",
+                (
+                    "expected a date like 2027-01-04, got the datetime 2027-01-01T12:00:00 "
+                    "(a rate is in force from a calendar day: pass its .date())"
+                ),
+            ),
+        ),
+        (
+            lambda: Money("1.00", USD).allocate([Decimal("0.5"), Decimal("-0.5")]),
+            ("weights[1]", "expected a weight >= 0, got Decimal('-0.5')"),
+        ),
     ],
 )
 def test_each_refusal_has_its_path_and_message(apply: Callable[[], object], expected: tuple[str, str]):
@@ -226,3 +274,36 @@ def test_a_31_digit_amount_in_a_four_decimal_currency_is_rounded():
     # Written to the minor unit, or with no decimals: no quantize (which would need 35 digits) is needed.
     assert Money("1000000000000000000000000000000.0000", "CLF").is_rounded()
     assert Money("1E+30", "CLF").is_rounded()
+
+
+def test_a_difference_too_long_to_be_exact_is_refused_as_a_difference():
+    """``1E+30 - 0.1...1`` (71 decimals) needs 101 digits: refused, and named a difference, not a sum."""
+    small = Money("0.1" + "0" * 69 + "1", USD)
+    with pytest.raises(InvalidAmountError, match="the difference needs more than 100 significant digits"):
+        Money("1E+30", USD) - small
+
+
+def test_a_zero_decimal_currency_amount_with_a_fraction_is_not_rounded():
+    assert not Money("0.5", "JPY").is_rounded()
+    assert Money("12", "JPY").is_rounded()
+    assert Money("12.00", "JPY").is_rounded()
+
+
+def test_allocating_zero_gives_unsigned_zeros():
+    parts = Money("0.00", USD).allocate([1, 2])
+    assert [str(p) for p in parts] == ["0.00 USD", "0.00 USD"]
+    assert [str(p) for p in Money("-0.02", USD).allocate([1, 1])] == ["-0.01 USD", "-0.01 USD"]
+
+
+def test_an_amount_with_trailing_zeros_below_the_minor_unit_allocates_exactly():
+    """The amount's digits are scaled down by integer division, never through a float."""
+    parts = Money("12345678901234567890.1200", USD).allocate([1, 0])
+    assert parts == (Money("12345678901234567890.12", USD), Money("0.00", USD))
+    assert str(parts[0]) == "12345678901234567890.12 USD"
+    assert Money("1.230", USD).is_rounded()
+    assert [str(p) for p in Money("1.230", USD).allocate([1, 1])] == ["0.62 USD", "0.61 USD"]
+
+
+def test_a_rate_date_may_be_given_as_iso_text():
+    fx = FxRate(base=USD, quote="EUR", rate="0.9", as_of="2027-01-04", source="ECB")
+    assert fx.as_of == dt.date(2027, 1, 4)

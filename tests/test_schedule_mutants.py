@@ -24,7 +24,7 @@ from crokit.schedule import (
     PaymentKind,
     PaymentSchedule,
 )
-from crokit.schedule.payments import month_start
+from crokit.schedule.payments import month_index, month_start
 
 FPI, LPI = Milestone.FIRST_PATIENT_IN, Milestone.LAST_PATIENT_IN
 OUT_OF_ORDER = (
@@ -307,3 +307,44 @@ def test_a_schedule_shows_as_records_tables_and_a_dataframe():
     assert "<table" in schedule._repr_html_()
     assert schedule.to_dataframe()["amount"].tolist() == [Decimal("900.00")]
     assert schedule.to_dataframe(numeric="float")["amount"].tolist() == [900.0]
+
+
+# Second round: survivors of the first full run of payments.py -----------------------------
+
+
+def test_a_payment_kind_may_be_given_as_text():
+    assert _pay(START, kind="service-period").kind is PaymentKind.SERVICE_PERIOD
+    assert _pay(START, kind="pass-through").kind is PaymentKind.PASS_THROUGH
+
+
+@pytest.mark.parametrize("lines", [((1, "a"),), (("a", 1),), ((1, 2),), (("a", "b", "c"),), (["a", "b"],)])
+def test_a_tuple_of_lines_that_are_not_text_pairs_is_checked_too(lines: Any):
+    """A tuple is taken as it is only when every key is a tuple of two texts; anything else is checked pair by pair."""
+    if lines == (["a", "b"],):  # a list pair is converted, not refused
+        assert _pay(START, lines=lines).lines == (("a", "b"),)
+        return
+    with pytest.raises(ValidationError) as caught:
+        _pay(START, lines=lines)
+    assert _problem(caught.value) == ("lines[0]", f"expected a (service, description) pair, got {lines[0]!r}")
+
+
+def test_a_float_dataframe_holds_floats():
+    """``Decimal("900.00") == 900.0`` in Python, so the type is what tells the two views apart."""
+    schedule = PaymentSchedule(currency="USD", contract_start=START, payments=[_pay(START)])
+    assert [type(v) for v in schedule.to_dataframe(numeric="float")["amount"]] == [float]
+    assert [type(v) for v in schedule.to_dataframe()["amount"]] == [Decimal]
+
+
+def test_month_index_counts_calendar_months_from_the_start_month():
+    assert month_index(START, START) == 0
+    assert month_index(START, date(2027, 1, 31)) == 0
+    assert month_index(START, date(2028, 3, 1)) == 14
+    assert month_index(date(2027, 11, 30), date(2027, 2, 1)) == -9
+    assert month_index(date(2026, 12, 1), date(2029, 1, 1)) == 25
+
+
+def test_two_payments_with_the_same_due_date_and_description_are_in_order():
+    """Sorted means no payment before the previous one; an equal key (two equal invoices) is allowed."""
+    twice = [_pay(START), _pay(START)]
+    schedule = PaymentSchedule(currency="USD", contract_start=START, payments=twice)
+    assert schedule.payments == tuple(twice)

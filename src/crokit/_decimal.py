@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Final, ParamSpec, TypeVar
@@ -78,6 +79,11 @@ EXACT: Final = decimal.Context(
 """The context of sums and differences: :data:`EXACT_DIGITS` digits, and an inexact
 result raises instead of being rounded (use :func:`exact_add` and :func:`exact_sum`)."""
 
+_DECIMAL_TEXT: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""Decimal text crokit reads: ASCII digits, an optional point and exponent. Python's
+``Decimal()`` also takes ``1_000`` and digits of other scripts (Arabic-Indic or full-width); a
+file is never read that way, so neither is decimal text."""
+
 NumberLike = int | str | Decimal
 """What crokit accepts wherever it needs an exact number."""
 
@@ -122,6 +128,10 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
             result = Decimal(text)
         except decimal.InvalidOperation:
             raise InvalidAmountError(value, f"expected a decimal number such as '12.50' for the {what}") from None
+        if result.is_finite() and not _DECIMAL_TEXT.fullmatch(text):
+            raise InvalidAmountError(
+                value, f"expected a decimal number such as '12.50' for the {what} (ASCII digits, no '_' separators)"
+            )
     else:
         raise InvalidAmountError(
             value, f"expected a decimal number as text, int or Decimal, got {type(value).__name__}"
