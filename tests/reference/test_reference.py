@@ -427,3 +427,12 @@ def test_ratio_times_published_value_is_the_cost(amount):
 def test_the_measure_constants_are_used_by_the_data():
     measures = set(load_published().measures)
     assert {COST_PER_PATIENT, TRANSITION_PROBABILITY, LIKELIHOOD_OF_APPROVAL} <= measures
+
+
+def test_a_dollar_year_in_another_script_is_refused_not_read(tmp_path):
+    """Found beside the fuzz suite's decimal-text fix: str.isdigit accepts full-width 2018, which int() reads."""
+    year = "\uff12\uff10\uff11\uff18"
+    path = _write(tmp_path, f"{HEADER}\nsertkaya-2024,cost-per-patient,oncology,phase-1,100,,,USD,{year},,\n")
+    with pytest.raises(ValidationError) as info:
+        load_table(path)
+    assert str(info.value) == f"costs.csv:row 2:dollar_year: expected a year such as 2018, got {year!r}"

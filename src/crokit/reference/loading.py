@@ -146,7 +146,8 @@ def _long_row(
         rows.problem(number, "phase", f"expected a stage id such as 'phase-2' ({stages}), got {cell['phase']!r}")
     numbers = {column: rows.decimal(number, column, cell[column]) for column in ("value", "low", "high")}
     year = cell["dollar_year"]
-    dollar_year = int(year) if year.isdigit() and _FIRST_YEAR <= int(year) <= _LAST_YEAR else None
+    # ASCII digits only: str.isdigit also accepts other scripts' digits, which int() reads too
+    dollar_year = int(year) if year.isascii() and year.isdigit() and _FIRST_YEAR <= int(year) <= _LAST_YEAR else None
     if year and dollar_year is None:
         rows.problem(number, "dollar_year", f"expected a year such as 2018, got {year!r}")
     if len(rows.problems) > before or citation is None:
