@@ -23,6 +23,7 @@ from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.excel import export_report_workbook, report_workbook
 from crokit.excel._evaluation import SUMMARY_SHEET, add_cached_values, candidate_sheet_name
 from crokit.excel._evaluation_bids import BIDS_SHEET
+from crokit.excel._evaluation_blocks import FORECAST_SHEET, SENSITIVITY_SHEET
 from crokit.excel._numbers import sheet_ref
 from crokit.pricing.budget import Budget
 from crokit.scenario import Evaluation, evaluate
@@ -161,10 +162,11 @@ def test_summary_reads_like_a_report(data: bytes, evaluation: Evaluation) -> Non
 def test_one_sheet_per_priced_candidate_with_names_not_ids(data: bytes, evaluation: Evaluation) -> None:
     book = _open(data, values=True)
     priced = [r for r in evaluation.candidates if r.budget is not None]
-    assert (book.sheetnames[0], book.sheetnames[-1]) == (SUMMARY_SHEET, BIDS_SHEET)
-    assert len(book.sheetnames) == 2 + len(priced)
+    assert book.sheetnames[0] == SUMMARY_SHEET
+    assert book.sheetnames[-3:] == [BIDS_SHEET, FORECAST_SHEET, SENSITIVITY_SHEET]
+    assert len(book.sheetnames) == 4 + len(priced)
     registry = crokit.Registry.builtin()
-    for result, title in zip(sorted(priced, key=lambda r: r.rank or 99), book.sheetnames[1:-1], strict=True):
+    for result, title in zip(sorted(priced, key=lambda r: r.rank or 99), book.sheetnames[1:-3], strict=True):
         assert result.budget is not None
         sheet = _sheet(book, title)
         assert title == candidate_sheet_name(result.name, taken=book.sheetnames[: book.sheetnames.index(title)])
@@ -213,6 +215,35 @@ def test_the_bids_sheet_compares_the_totals_over_the_same_scope(data: bytes, eva
     assert covered["Data management"] == "sponsor"
     assert covered["Biostatistics"] == "other vendor"
     assert covered["Patient recruitment"] == "MISSING"
+
+
+def test_the_forecast_and_sensitivity_sheets_say_what_the_report_says(data: bytes, evaluation: Evaluation) -> None:
+    from crokit.report._document import Table
+    from crokit.report._forecast import forecast_blocks
+    from crokit.report._sensitivity import sensitivity_blocks
+
+    book = _open(data, values=True)
+    assert book.sheetnames[-2:] == [FORECAST_SHEET, SENSITIVITY_SHEET]
+    for title, blocks in (
+        (FORECAST_SHEET, forecast_blocks(evaluation)),
+        (SENSITIVITY_SHEET, sensitivity_blocks(evaluation)),
+    ):
+        sheet = _sheet(book, title)
+        written = [tuple(cell for cell in row if cell is not None) for row in sheet.iter_rows(values_only=True)]
+        for block in blocks:
+            if isinstance(block, Table):
+                assert tuple(block.headers) in written
+                assert all(tuple(row) in written for row in block.rows)
+    lpi = next(row for row in _sheet(book, FORECAST_SHEET).iter_rows(values_only=True) if row[0] == "Last patient in")
+    assert evaluation.forecast is not None
+    assert lpi[1:4] == tuple(q.date.isoformat() for q in evaluation.forecast.last_patient_in.quantiles)
+
+
+def test_without_a_forecast_or_a_tornado_there_is_no_sheet_for_them() -> None:
+    plain = evaluate(attrs.evolve(demo_scenario(), forecast=None, sensitivity=None), seed=DEMO_SEED)
+    book = _open(report_workbook(plain), values=True)
+    assert FORECAST_SHEET not in book.sheetnames
+    assert SENSITIVITY_SHEET not in book.sheetnames
 
 
 def test_money_cells_show_the_currencys_places(data: bytes) -> None:

@@ -32,6 +32,7 @@ import attrs
 from crokit.errors import CrokitError
 from crokit.excel._book import cell_at, require_openpyxl
 from crokit.excel._evaluation_bids import BIDS_SHEET, bids_sheet
+from crokit.excel._evaluation_blocks import FORECAST_SHEET, SENSITIVITY_SHEET, blocks_sheet
 from crokit.excel._numbers import column_letter, display_decimals, fits_excel, money_format, plain, sheet_ref
 from crokit.money import minor_units
 from crokit.registry import Registry
@@ -439,8 +440,24 @@ def _book(evaluation: Evaluation, registry: Registry) -> tuple[Workbook, dict[st
         bids = book.create_sheet(BIDS_SHEET)  # after the candidates' budget sheets
         cached[BIDS_SHEET] = bids_sheet(bids, evaluation, registry, _header)
         _print_setup(bids, header_row=4)
+    _section_sheets(book, evaluation)
     book.calculation = CalcProperties(fullCalcOnLoad=True)
     return book, cached
+
+
+def _section_sheets(book: Workbook, evaluation: Evaluation) -> None:
+    """The forecast and the sensitivity sections, as the other reports word them, one sheet each."""
+    from crokit.report._forecast import forecast_blocks
+    from crokit.report._sensitivity import sensitivity_blocks
+
+    for title, blocks in (
+        (FORECAST_SHEET, forecast_blocks(evaluation)),
+        (SENSITIVITY_SHEET, sensitivity_blocks(evaluation)),
+    ):
+        if blocks:
+            sheet = book.create_sheet(title)
+            blocks_sheet(sheet, blocks, _header)
+            _print_setup(sheet)
 
 
 _CELL: Final = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)</c>')
