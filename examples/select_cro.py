@@ -31,7 +31,10 @@ DRIVERS = derive_drivers(STUDY, SCENARIO.assumptions)
 CANDIDATES = tuple(
     CandidateInput(
         profile=candidate.profile,
-        budget=candidate.proposal.price(STUDY, DRIVERS, registry=REGISTRY) if candidate.proposal else None,
+        # items billed in another currency are converted with the scenario's rates at the study's start
+        budget=candidate.proposal.price(STUDY, DRIVERS, registry=REGISTRY, fx=SCENARIO.fx, on=STUDY.start_date)
+        if candidate.proposal
+        else None,
         due_diligence=DueDiligence(candidate=candidate.id, answers=candidate.answers) if candidate.answers else None,
     )
     for candidate in SCENARIO.candidates
