@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crokit import AreaExperience, Money, Stage, TeamExperience
-from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
-from crokit.selection import Constraints, CustomConstraintKind, check_constraints
+import pytest
 
-from tests.selection.test_constraints import STUDY, ctx, custom  # isort: skip
+from crokit import AreaExperience, Money, Stage, TeamExperience, ValidationError
+from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
+from crokit.selection import Constraints, CustomConstraint, CustomConstraintKind, check_constraints
+
+from tests.selection.test_constraints import REGISTRY, STUDY, ctx, custom  # isort: skip
 
 
 def _budget(amount: str) -> Budget:
@@ -80,3 +82,46 @@ def test_an_excluded_candidate_is_named_and_others_are_not() -> None:
     constraints = Constraints(custom=(custom(CustomConstraintKind.EXCLUDE_CANDIDATE, "helix"),))
     assert check_constraints(ctx(), constraints) == ("c-exclude-candidate (sponsor rule): excluded by the sponsor",)
     assert check_constraints(ctx(id="bolt"), constraints) == ()
+
+
+def test_a_required_category_is_named_in_the_reason() -> None:
+    constraints = Constraints(custom=(custom(CustomConstraintKind.REQUIRE_CATEGORY, "crokit:specialty"),))
+    (reason,) = check_constraints(ctx(), constraints)
+    name = REGISTRY.category("crokit:specialty").name
+    assert reason == f"c-require-category (sponsor rule): not in the category {name}"
+
+
+def test_the_ceiling_refusals_have_their_paths_and_words() -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_constraints(ctx(), Constraints(within_budget_ceiling=True))
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("within_budget_ceiling", "no budget ceiling to check against: set preferences.budget_ceiling")
+    ]
+    with pytest.raises(ValidationError) as caught:
+        check_constraints(
+            ctx(budget=_budget("1.00"), ceiling=Money("1.00", "EUR")), Constraints(within_budget_ceiling=True)
+        )
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("budget_ceiling", "the ceiling is in EUR but the budget in USD")
+    ]
+
+
+def test_custom_constraint_refusals_have_their_paths_and_words() -> None:
+    first = CustomConstraint(id="c1", description="d", kind="min-studies", value="1")  # a kind as its text
+    assert first.kind is CustomConstraintKind.MIN_STUDIES
+    with pytest.raises(ValidationError) as caught:
+        Constraints(custom=(first, first))
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("custom[1].id", "'c1' is already used by custom[0]")
+    ]
+    cases = {
+        ("max-turnover", "lots"): "expected a rate such as '0.25', got 'lots'",
+        ("max-turnover", "1.5"): "1.5 is not a fraction between 0 and 1; did you mean 0.015 (1.5%)?",
+        ("require-technology", "fax"): (
+            "expected one of 'edc', 'ecoa', 'irt', 'dct', 'rbm', 'ctms', 'etmf', 'safety-database', got 'fax'"
+        ),
+    }
+    for (kind, value), message in cases.items():
+        with pytest.raises(ValidationError) as caught:
+            CustomConstraint(id="c1", description="d", kind=kind, value=value)
+        assert [(p.path, p.message) for p in caught.value.problems] == [("value", message)]
