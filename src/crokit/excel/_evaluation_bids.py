@@ -14,7 +14,7 @@ openpyxl is imported only by the callers (this module takes their sheet).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -65,7 +65,7 @@ def bids_sheet(
     sheet: Worksheet,
     evaluation: Evaluation,
     registry: Registry,
-    header: object,
+    header: Callable[[Worksheet, int, Iterable[str]], None],
 ) -> dict[str, Decimal]:
     """Fill *sheet* with the bid comparison; the stored values of its formulas, by cell.
 
@@ -78,7 +78,7 @@ def bids_sheet(
         f"Totals in {currency}. The ranking reads the {evaluation.ranking_price} total plus the cost of the "
         "required services a bid leaves to the sponsor or other vendors."
     )
-    header(sheet, 4, _TOTALS_HEADERS)  # type: ignore[operator]
+    header(sheet, 4, _TOTALS_HEADERS)
     cached: dict[str, Decimal] = {}
     for row, result in enumerate(results, start=5):
         coverage, normalisation = result.coverage, result.normalisation
@@ -111,13 +111,18 @@ def bids_sheet(
 
 
 def _scope_matrix(
-    sheet: Worksheet, results: list[CandidateResult], registry: Registry, header: object, *, first: int
+    sheet: Worksheet,
+    results: list[CandidateResult],
+    registry: Registry,
+    header: Callable[[Worksheet, int, Iterable[str]], None],
+    *,
+    first: int,
 ) -> None:
     if not results or results[0].coverage is None:
         return
     services = [row.service for row in results[0].coverage.rows]
-    sheet.cell(row=first, column=1).value = "Who covers each required service"
-    header(sheet, first + 1, ("candidate", *(registry.name_of(s, "service") for s in services)))  # type: ignore[operator]
+    cell_at(sheet, first, 1).value = "Who covers each required service"
+    header(sheet, first + 1, ("candidate", *(registry.name_of(s, "service") for s in services)))
     for row, result in enumerate(results, start=first + 2):
         cell_at(sheet, row, 1).value = result.name
         by_service: Mapping[str, Coverage] = (

@@ -44,7 +44,7 @@ from dateutil.rrule import MONTHLY, rrule
 from crokit._currencies import MINOR_UNITS
 from crokit._decimal import EXACT, in_crokit_context
 from crokit.errors import ValidationError
-from crokit.money import Money, allocate_units
+from crokit.money import Money, _scaled, allocate_units
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.pricing.fixed_fee import milestone_of_line
 from crokit.pricing.grants import InvestigatorGrants
@@ -150,13 +150,8 @@ def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> di
         if held.is_zero() or not parts:
             continue
         for (key, month, _), share in zip(parts, held.allocate([units for _, _, units in parts]), strict=True):
-            retained[key, month] = retained.get((key, month), 0) + _units(share.amount, unit)
+            retained[key, month] = retained.get((key, month), 0) + _scaled(share.amount, unit)
     return retained
-
-
-def _units(amount: Decimal, unit: int) -> int:
-    """A rounded amount as signed whole minor units."""
-    return int(amount.scaleb(unit, context=EXACT))
 
 
 class _Invoices:
@@ -309,7 +304,7 @@ class _Holdback:
     def _split(self, gross: Money) -> tuple[Money, Money]:
         """``gross.allocate(self.weights)``, on whole minor units (the same parts, signs and digits)."""
         unit = self.unit
-        units = _units(gross.amount, unit)
+        units = _scaled(gross.amount, unit)
         kept, paid = allocate_units(abs(units), self.weights)
         negative = units < 0
         currency = gross.currency
