@@ -31,36 +31,62 @@ from crokit.errors import (
     ValidationError,
 )
 from crokit.money import FxRate, FxTable, Money, RoundingPolicy, total
-from crokit.provider import (
-    AreaExperience,
-    CroProfile,
-    Inspection,
-    InspectionOutcome,
-    SizeClass,
-    TeamExperience,
-    Technology,
-    TechnologyKind,
-)
-from crokit.registry import ExtensionInfo, Registry, combine, default_registry
-from crokit.study import Complexity, Study, Visit, VisitKind
-from crokit.vocabulary import (
-    CroCategory,
-    EngagementModel,
-    Milestone,
-    ProviderKind,
-    Regulator,
-    Service,
-    Stage,
-    Submission,
-    TherapeuticArea,
-    UnitBasis,
-)
 
 if TYPE_CHECKING:
+    from crokit.provider import (
+        AreaExperience,
+        CroProfile,
+        Inspection,
+        InspectionOutcome,
+        SizeClass,
+        TeamExperience,
+        Technology,
+        TechnologyKind,
+    )
+    from crokit.registry import ExtensionInfo, Registry, combine, default_registry
     from crokit.scenario import Candidate, Evaluation, Scenario, evaluate
     from crokit.serialization import dump, dumps, load, loads
+    from crokit.study import Complexity, Study, Visit, VisitKind
+    from crokit.vocabulary import (
+        CroCategory,
+        EngagementModel,
+        Milestone,
+        ProviderKind,
+        Regulator,
+        Service,
+        Stage,
+        Submission,
+        TherapeuticArea,
+        UnitBasis,
+    )
 
 _LAZY = {
+    "AreaExperience": "crokit.provider",
+    "CroProfile": "crokit.provider",
+    "Inspection": "crokit.provider",
+    "InspectionOutcome": "crokit.provider",
+    "SizeClass": "crokit.provider",
+    "TeamExperience": "crokit.provider",
+    "Technology": "crokit.provider",
+    "TechnologyKind": "crokit.provider",
+    "ExtensionInfo": "crokit.registry",
+    "Registry": "crokit.registry",
+    "combine": "crokit.registry",
+    "default_registry": "crokit.registry",
+    "Complexity": "crokit.study",
+    "Study": "crokit.study",
+    "Visit": "crokit.study",
+    "VisitKind": "crokit.study",
+    "CroCategory": "crokit.vocabulary",
+    "EngagementModel": "crokit.vocabulary",
+    "Milestone": "crokit.vocabulary",
+    "ProviderKind": "crokit.vocabulary",
+    "Regulator": "crokit.vocabulary",
+    "Service": "crokit.vocabulary",
+    "Stage": "crokit.vocabulary",
+    "Submission": "crokit.vocabulary",
+    "TherapeuticArea": "crokit.vocabulary",
+    "UnitBasis": "crokit.vocabulary",
     "dump": "crokit.serialization",
     "dumps": "crokit.serialization",
     "load": "crokit.serialization",
@@ -70,8 +96,10 @@ _LAZY = {
     "Scenario": "crokit.scenario",
     "evaluate": "crokit.scenario",
 }
-"""Names loaded on first use, so ``import crokit`` stays light: the modules that import
-NumPy, and serialization (cattrs, its converter, the JSON, TOML and YAML readers)."""
+"""Names loaded on first use, so ``import crokit`` stays light: the models and the
+vocabulary (their attrs classes and tables are built when first named), the modules
+that import NumPy, and serialization (cattrs, its converter, the JSON, TOML and YAML
+readers). ``import crokit`` itself loads only the errors and :class:`Money`."""
 
 __all__ = [
     "AreaExperience",
