@@ -1,7 +1,10 @@
-"""Scenario schema 1 -> 2: rates and shares become fractions exactly, the budget ceiling is stated once.
+"""Scenario schema migrations, tested on the example files as they shipped.
 
-tests/data/schema_v1/ holds the example files as they were before schema 2 (unedited
-copies of examples/rare_disease_phase2.* at the commit before the change).
+1 -> 2: rates and shares become fractions exactly, the budget ceiling is stated once.
+2 -> 3: a file keeps the pricing fit it was written for (ceiling band, ratio to the lowest).
+
+tests/data/schema_v1/ and schema_v2/ hold the example files as they were before each
+change (unedited copies of examples/rare_disease_phase2.* at the commit before it).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import crokit
-from crokit._migrations import scenario_v1_to_v2
+from crokit._migrations import scenario_v1_to_v2, scenario_v2_to_v3
 from crokit.demo import DEMO_SEED, demo_scenario
 from crokit.errors import ValidationError
 from crokit.money import FxTable
 from crokit.scenario import Scenario, evaluate
+from crokit.selection import SponsorPreferences
 from crokit.serialization import structure
 
 V1 = Path(__file__).resolve().parent / "data" / "schema_v1"
@@ -36,9 +40,18 @@ def _without_issue_10(scenario: Scenario) -> Scenario:
         for candidate in scenario.candidates
         if candidate.id != "clinpath-fsp"
     ]
-    preferences = attrs.evolve(scenario.selection.preferences, price_against_lowest=True)
-    selection = attrs.evolve(scenario.selection, preferences=preferences)
+    selection = attrs.evolve(scenario.selection, preferences=_v2_pricing_fit(scenario.selection.preferences))
     return attrs.evolve(scenario, candidates=candidates, selection=selection)
+
+
+def _v2_pricing_fit(preferences: SponsorPreferences, *, against_lowest: bool = True) -> SponsorPreferences:
+    """*preferences* with pricing fit as schema version 2 scored it (a ceiling band of 80% to 120%)."""
+    return attrs.evolve(
+        preferences,
+        price_full_at=Decimal("0.8"),
+        price_zero_at=Decimal("1.2"),
+        price_against_lowest=against_lowest,
+    )
 
 
 def _v1() -> dict[str, Any]:
@@ -170,11 +183,11 @@ def test_a_float_is_left_for_the_loader_to_refuse_with_its_path() -> None:
     assert info.value.problems[0].path == "scenario.billing.holdback_share"
 
 
-def test_version_2_is_current_and_3_is_refused() -> None:
+def test_version_3_is_current_and_4_is_refused() -> None:
     text = (EXAMPLES / "rare_disease_phase2.json").read_text(encoding="utf-8")
-    assert json.loads(text)["schema_version"] == 2
-    with pytest.raises(crokit.SchemaVersionError):
-        structure({**json.loads(text), "schema_version": 3}, Scenario)
+    assert json.loads(text)["schema_version"] == 3
+    with pytest.raises(crokit.SchemaVersionError, match="reads versions up to 3"):
+        structure({**json.loads(text), "schema_version": 4}, Scenario)
 
 
 PERCENTS = st.integers(0, 4).flatmap(lambda places: st.decimals(0, "99.99", places=places))
@@ -206,3 +219,46 @@ def test_random_percentages_become_exact_fractions(
     assert fte_item.volume_discount.tiers[0].rate * 100 == tiers[2]  # type: ignore[union-attr]
     # written again, it is a version-2 file that reads back the same
     assert crokit.loads(crokit.dumps(scenario, "toml"), Scenario, "toml") == scenario
+
+
+V2 = Path(__file__).resolve().parent / "data" / "schema_v2"
+
+
+def test_a_version_2_file_keeps_its_pricing_fit(registry: crokit.Registry) -> None:
+    old = crokit.load(V2 / "rare_disease_phase2.toml", Scenario, registry=registry)
+    demo = demo_scenario()
+    as_before = attrs.evolve(
+        demo,
+        selection=attrs.evolve(
+            demo.selection, preferences=_v2_pricing_fit(demo.selection.preferences, against_lowest=False)
+        ),
+    )
+    assert old == as_before
+    before, now = evaluate(old, seed=DEMO_SEED), evaluate(as_before, seed=DEMO_SEED)
+    assert before == now
+    assert before.winner == "helix-cro"
+
+
+def test_version_2_pricing_fit_is_written_in_only_where_the_file_is_silent() -> None:
+    silent = scenario_v2_to_v3({"sponsor": "S"})
+    assert silent["selection"]["preferences"] == {
+        "price_full_at": "0.8",
+        "price_zero_at": "1.2",
+        "price_against_lowest": True,
+    }
+    stated = {"selection": {"preferences": {"price_against_lowest": False, "min_team_years": "4"}}}
+    upgraded = scenario_v2_to_v3(stated)
+    assert upgraded["selection"]["preferences"] == {
+        "price_against_lowest": False,
+        "min_team_years": "4",
+        "price_full_at": "0.8",
+        "price_zero_at": "1.2",
+    }
+    assert stated == {"selection": {"preferences": {"price_against_lowest": False, "min_team_years": "4"}}}
+
+
+@pytest.mark.parametrize("bad", [{"selection": "fast"}, {"selection": {"preferences": ["cheap"]}}])
+def test_a_selection_that_is_not_a_table_is_left_for_the_loader_to_refuse(bad: dict[str, Any]) -> None:
+    assert scenario_v2_to_v3(bad) == bad
+    with pytest.raises(crokit.CrokitError, match="selection"):
+        structure({**bad, "schema_version": 2}, Scenario)

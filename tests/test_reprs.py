@@ -62,7 +62,7 @@ def test_the_parts_summarise_themselves(evaluation: Evaluation) -> None:
         f"Ranking(method='weighted-sum', 5 criteria, 4 ranked, 1 excluded, winner='helix-cro', seed={DEMO_SEED})"
     )
     assert (
-        _short(winner) == "CandidateResult(id='helix-cro', eligible=True, rank=1, score=0.8951, total=1298263.32 USD)"
+        _short(winner) == "CandidateResult(id='helix-cro', eligible=True, rank=1, score=0.8648, total=1298263.32 USD)"
     )
     excluded = evaluation.candidate("sitelink")
     assert _short(excluded) == f"CandidateResult(id='sitelink', eligible=False, {len(excluded.reasons)} reasons)"

@@ -354,8 +354,10 @@ def test_cli_names_the_missing_package_without_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
-def test_selection_settings_default_still_prices_against_the_lowest_bid() -> None:
-    assert SelectionSettings().preferences.price_against_lowest is True
+def test_selection_settings_default_scores_price_on_an_absolute_scale() -> None:
+    preferences = SelectionSettings().preferences
+    assert preferences.price_against_lowest is False
+    assert (preferences.price_full_at, preferences.price_zero_at) == (Decimal("0.5"), Decimal("1.5"))
 
 
 # Reports

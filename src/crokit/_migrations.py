@@ -24,6 +24,15 @@ Version 1 to 2 (crokit 0.x, issue #8: one unit convention, one budget ceiling):
   ``constraints.within_budget_ceiling = true``; a file giving two different ceilings is
   refused with both values.
 
+Version 2 to 3 (issue #10: pricing fit on an absolute scale by default):
+
+* ``selection.preferences`` gains ``price_full_at`` and ``price_zero_at`` (the ceiling
+  band of pricing fit, now 0.5 and 1.5 by default) and ``price_against_lowest`` now
+  defaults to false. A version-2 file meant the old rule, so each of the three it does
+  not state is written in with its version-2 value (``"0.8"``, ``"1.2"``, ``true``):
+  the file ranks exactly as before. A file states the new defaults by leaving them
+  out at version 3.
+
 A value that is not an exact number (a float, malformed text) is left as it is, so the
 loader refuses it with its path; nothing is ever rounded or silently changed.
 """
@@ -39,7 +48,7 @@ from crokit.errors import CrokitError, ValidationError
 from crokit.selection.due_diligence import FRACTION_QUESTIONS
 from crokit.units import from_percent
 
-__all__ = ["SCENARIO_MIGRATIONS", "scenario_v1_to_v2"]
+__all__ = ["SCENARIO_MIGRATIONS", "scenario_v1_to_v2", "scenario_v2_to_v3"]
 
 _PERCENT_ADJUSTMENTS: Final = frozenset({"percent-discount", "contingency", "management-fee"})
 
@@ -159,5 +168,29 @@ def scenario_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-SCENARIO_MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {1: scenario_v1_to_v2}
+_V2_PRICING_FIT: Final = {"price_full_at": "0.8", "price_zero_at": "1.2", "price_against_lowest": True}
+"""How a version-2 scenario scored pricing fit, in the version-3 fields."""
+
+
+def scenario_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version-2 scenario mapping to version 3 (see the module docstring); *data* is not changed.
+
+    A ``selection`` or ``selection.preferences`` that is not a table is left as it is,
+    for the loader to refuse with its path.
+    """
+    result = copy.deepcopy(data)
+    selection = result.setdefault("selection", {})
+    if not isinstance(selection, dict):
+        return result
+    preferences = selection.setdefault("preferences", {})
+    if isinstance(preferences, dict):
+        for key, value in _V2_PRICING_FIT.items():
+            preferences.setdefault(key, value)
+    return result
+
+
+SCENARIO_MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    1: scenario_v1_to_v2,
+    2: scenario_v2_to_v3,
+}
 """The scenario's migrations: ``{n: upgrade from version n to n + 1}``."""

@@ -507,7 +507,7 @@ def demo_scenario() -> Scenario:
                 ("crokit:pricing-fit", Decimal(3)),
             ),
             constraints=Constraints(min_area_studies=2, within_budget_ceiling=True),
-            preferences=SponsorPreferences(budget_ceiling=_usd("1500000.00"), price_against_lowest=False),
+            preferences=SponsorPreferences(budget_ceiling=_usd("1500000.00")),
         ),
         billing=BillingTerms(payment_days=45, holdback_share=Decimal("0.05")),
         notes="Every company, rate and answer in this scenario is invented for illustration.",

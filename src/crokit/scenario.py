@@ -168,7 +168,7 @@ class Scenario:
     """
 
     __crokit_document__: ClassVar[DocumentSpec] = DocumentSpec(
-        name="scenario", version=2, migrations=SCENARIO_MIGRATIONS, precheck=precheck_scenario
+        name="scenario", version=3, migrations=SCENARIO_MIGRATIONS, precheck=precheck_scenario
     )
 
     sponsor: str = attrs.field(validator=non_empty_text)

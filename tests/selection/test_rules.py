@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from crokit import (
     AreaExperience,
     CroProfile,
+    InvalidAmountError,
     Money,
     ProviderKind,
     Registry,
@@ -164,45 +165,103 @@ class TestTeamExperience:
 class TestPricingFit:
     @pytest.mark.parametrize(
         ("ceiling", "expected"),
-        [("1125000.00", 1.0), ("1000000.00", 0.75), ("900000.00", 0.5), ("750000.00", 0.0)],
+        [
+            ("1800000.00", 1.0),  # 50%: the full mark
+            ("1125000.00", 0.7),  # 80%: (1.5 - 0.8) / 1
+            ("1000000.00", 0.6),
+            ("900000.00", 0.5),  # at the ceiling
+            ("750000.00", 0.3),
+            ("600000.00", 0.0),  # 150%
+            ("450000.00", 0.0),
+        ],
     )
     def test_ceiling_part(self, ceiling, expected):
-        # 900,000 of a 1,125,000 ceiling is 80% (1); of 1,000,000 is 90% ((1.2 - 0.9) / 0.4 = 0.75).
+        # 900,000 against the ceiling: 1 at or below 50%, 0.5 at 100%, 0 at or above 150%, linear between.
         prefs = SponsorPreferences(budget_ceiling=Money(ceiling, "USD"))
         assert pricing_fit(ctx(budget=BUDGET, preferences=prefs)).value == pytest.approx(expected)
+
+    def test_the_ceiling_band_is_the_sponsors_choice(self):
+        # The version-2 rule: 1 at or below 80%, 0 at 120%; 900,000 of 1,000,000 is (1.2 - 0.9) / 0.4.
+        prefs = SponsorPreferences(
+            budget_ceiling=Money("1000000.00", "USD"), price_full_at="0.8", price_zero_at=Decimal("1.2")
+        )
+        score = pricing_fit(ctx(budget=BUDGET, preferences=prefs))
+        assert score.value == pytest.approx(0.75)
+        assert "(1 at or below 80%, 0 at 120%)" in score.basis
+
+    @pytest.mark.parametrize(("full", "zero"), [("1.2", "0.8"), ("1", "1"), ("-0.1", "1"), ("0.5", "11")])
+    def test_a_ceiling_band_out_of_order_is_refused(self, full, zero):
+        with pytest.raises(ValidationError, match=rf"price_full_at {full} and price_zero_at {zero}") as info:
+            SponsorPreferences(price_full_at=full, price_zero_at=zero)
+        assert info.value.problems[0].path == "price_zero_at"
+
+    def test_a_float_band_is_refused(self):
+        with pytest.raises(InvalidAmountError, match=r"give the fraction of the ceiling as text like '0\.5'"):
+            SponsorPreferences(price_full_at=0.5)
 
     def test_ceiling_and_preferred_kinds_blend(self):
         prefs = SponsorPreferences(
             budget_ceiling=Money("1000000.00", "USD"), preferred_pricing=(PricingKind.FIXED_FEE,)
         )
         score = pricing_fit(ctx(budget=BUDGET, preferences=prefs))
-        assert score.value == pytest.approx(0.7 * 0.75 + 0.3 * (600 / 900))
+        assert score.value == pytest.approx(0.7 * 0.6 + 0.3 * (600 / 900))
+
+    def test_by_default_the_lowest_total_is_not_read(self):
+        # Absolute by default: what the other candidates bid never moves this score.
+        prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "USD"))
+        alone = pricing_fit(ctx(budget=BUDGET, preferences=prefs))
+        with_lowest = pricing_fit(ctx(budget=BUDGET, preferences=prefs, lowest_total=Money("720000.00", "USD")))
+        assert alone == with_lowest
+        assert alone.value == pytest.approx(0.6)
 
     def test_without_budget_or_preferences(self):
         assert pricing_fit(ctx()).value == 0.0
-        assert pricing_fit(ctx(budget=BUDGET)).value == 0.5
+        neutral = pricing_fit(ctx(budget=BUDGET))
+        assert neutral.value == 0.5
+        assert "set a budget ceiling to score price" in neutral.basis
 
     def test_lowest_total_over_this_total(self):
         # 900,000 against a lowest of 720,000: 0.8; the cheapest scores 1.
         lowest = Money("720000.00", "USD")
-        score = pricing_fit(ctx(budget=BUDGET, lowest_total=lowest))
+        relative = SponsorPreferences(price_against_lowest=True)
+        score = pricing_fit(ctx(budget=BUDGET, lowest_total=lowest, preferences=relative))
         assert score.value == pytest.approx(0.8)
         assert "lowest eligible total 720,000.00 USD / this total 900,000.00 USD = 0.8" in score.basis
         assert ("lowest total", "720000.00 USD") in score.inputs
-        assert pricing_fit(ctx(budget=BUDGET, lowest_total=BUDGET.total)).value == 1.0
+        assert pricing_fit(ctx(budget=BUDGET, lowest_total=BUDGET.total, preferences=relative)).value == 1.0
 
     def test_lowest_total_ceiling_and_preferred_kinds_blend(self):
         prefs = SponsorPreferences(
-            budget_ceiling=Money("1000000.00", "USD"), preferred_pricing=(PricingKind.FIXED_FEE,)
+            budget_ceiling=Money("1000000.00", "USD"),
+            preferred_pricing=(PricingKind.FIXED_FEE,),
+            price_against_lowest=True,
         )
         score = pricing_fit(ctx(budget=BUDGET, preferences=prefs, lowest_total=Money("720000.00", "USD")))
-        price = 0.5 * 0.8 + 0.5 * 0.75
+        price = 0.5 * 0.8 + 0.5 * 0.6
         assert score.value == pytest.approx(0.7 * price + 0.3 * (600 / 900))
-        assert "price part 0.5 x 0.8 + 0.5 x 0.75" in score.basis
+        assert "price part 0.5 x 0.8 + 0.5 x 0.6" in score.basis
 
-    def test_two_bids_close_together_above_the_ceiling_do_not_both_score_zero(self):
+    def test_two_bids_close_together_above_the_ceiling_do_not_both_score_zero_by_default(self):
         # Regression: 1,468,492 and 1,474,000 (0.4% apart) over a 1,000,000 ceiling both scored 0.
         prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "USD"))
+        cheap, dear = (
+            pricing_fit(
+                ctx(budget=Budget(currency="USD", lines=(line(PricingKind.FIXED_FEE, total, "a"),)), preferences=prefs)
+            ).value
+            for total in ("1468492.00", "1474000.00")
+        )
+        assert cheap == pytest.approx(1.5 - 1.468492)
+        assert dear == pytest.approx(1.5 - 1.474)
+        assert 0 < dear < cheap
+
+    def test_two_bids_close_together_far_above_the_ceiling_against_the_lowest(self):
+        # With the version-2 band (0 at 120%) only the ratio to the lowest tells them apart.
+        prefs = SponsorPreferences(
+            budget_ceiling=Money("1000000.00", "USD"),
+            price_full_at="0.8",
+            price_zero_at="1.2",
+            price_against_lowest=True,
+        )
         lowest = Money("1468492.00", "USD")
         cheap = pricing_fit(
             ctx(
@@ -223,18 +282,22 @@ class TestPricingFit:
         assert dear.value == pytest.approx(0.5 * 1468492 / 1474000)
 
     def test_lowest_total_in_another_currency_is_refused(self):
+        relative = SponsorPreferences(price_against_lowest=True)
         with pytest.raises(ValidationError, match="lowest total is in EUR") as info:
-            pricing_fit(ctx(budget=BUDGET, lowest_total=Money("1.00", "EUR")))
+            pricing_fit(ctx(budget=BUDGET, lowest_total=Money("1.00", "EUR"), preferences=relative))
         assert info.value.problems[0].path == "lowest_total"
 
     @given(
         st.lists(st.decimals(min_value=0, max_value=5_000_000, places=2), min_size=2, max_size=5),
         st.sampled_from([None, "1000000.00", "2500000.00"]),
         st.sampled_from([(), (PricingKind.FIXED_FEE,), (PricingKind.FTE,)]),
+        st.booleans(),
     )
-    def test_a_cheaper_bid_never_scores_lower_on_price(self, totals, ceiling, kinds):
+    def test_a_cheaper_bid_never_scores_lower_on_price(self, totals, ceiling, kinds, against_lowest):
         prefs = SponsorPreferences(
-            budget_ceiling=None if ceiling is None else Money(ceiling, "USD"), preferred_pricing=kinds
+            budget_ceiling=None if ceiling is None else Money(ceiling, "USD"),
+            preferred_pricing=kinds,
+            price_against_lowest=against_lowest,
         )
         lowest = Money(min(totals), "USD")
         values = [
@@ -250,6 +313,23 @@ class TestPricingFit:
         ordered = sorted(zip(totals, values, strict=True))
         for (_, cheaper), (_, dearer) in itertools.pairwise(ordered):
             assert cheaper >= dearer
+
+    @given(st.integers(1, 149_999_999), st.data())
+    def test_within_the_band_a_cheaper_bid_scores_strictly_higher(self, low, data):
+        # Default band: 1 at or below 500,000 (50% of the ceiling), 0 at or above 1,500,000 (150%).
+        # Totals in cents: the cheaper one below 150%, the dearer one above 50% and above the cheaper.
+        high = data.draw(st.integers(max(low + 1, 50_000_001), 300_000_000))
+        prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "USD"))
+        cheaper, dearer = (
+            pricing_fit(
+                ctx(
+                    budget=Budget(currency="USD", lines=(line(PricingKind.FIXED_FEE, str(Decimal(c) / 100), "bid"),)),
+                    preferences=prefs,
+                )
+            ).value
+            for c in (low, high)
+        )
+        assert cheaper > dearer
 
     def test_currency_mismatch_is_refused(self):
         prefs = SponsorPreferences(budget_ceiling=Money("1000000.00", "EUR"))

@@ -17,19 +17,20 @@ for crokit, not a published figure):
   services imply (EDC for data management, IRT for trial supply, ...), or else EDC.
 * :func:`team_experience`: ``0.4 x min(1, years / min_team_years) + 0.4 x max(0, 1 -
   turnover / 0.4) + 0.2 x (1 if the team is named else 0)``; 0 without team data.
-* :func:`pricing_fit`: rewards a lower price. With T the candidate's budget total and
-  L the lowest budget total (same currency) among the eligible candidates compared,
-  the price part is ``L / T`` (1 for the cheapest, and 1 when T is 0). With a budget
-  ceiling C it is blended with the ceiling position, which scores 1 at or below 80% of
-  C, falling linearly to 0 at 120% (``(1.2 - T/C) / 0.4``, clipped): price part
-  ``0.5 x L/T + 0.5 x ceiling position``. With preferred pricing kinds, the share of
-  the budget in those kinds scores itself and the value is ``0.7 x price part + 0.3 x
-  preference share``. Outside :func:`~crokit.selection.select` (L unknown) the ratio
-  is left out; with neither L, a ceiling nor preferred kinds, 0.5 (cannot be judged);
-  without a budget, 0 (no quote, no credit). With the share fixed, a lower total
-  never scores lower. Pricing fit is the one relative criterion: L depends on which
-  other candidates are compared, unless ``SponsorPreferences.price_against_lowest`` is
-  off, which leaves the ratio out (every score then absolute).
+* :func:`pricing_fit`: rewards a lower price, on an absolute scale by default. With T
+  the candidate's budget total and C the sponsor's budget ceiling, the ceiling position
+  scores 1 at or below ``price_full_at`` x C (default 50%), 0.5 at the ceiling and 0 at
+  or above ``price_zero_at`` x C (default 150%), linear between:
+  ``(zero_at - T/C) / (zero_at - full_at)``, clipped to 0..1. With preferred pricing
+  kinds, the share of the budget in those kinds scores itself and the value is ``0.7 x
+  price part + 0.3 x preference share``. Without a ceiling (and without preferred
+  kinds) the price cannot be judged on an absolute scale: 0.5 for every candidate, and
+  :func:`~crokit.selection.select` warns. Without a budget: 0 (no quote, no credit).
+  With the share fixed, a cheaper bid never scores lower, and below ``price_zero_at`` x
+  C it scores strictly higher. ``SponsorPreferences.price_against_lowest`` adds the
+  relative part ``L / T`` (L the lowest total of the eligible candidates compared),
+  blended 50/50 with the ceiling position: the one option that makes a candidate's
+  score depend on the others.
 
 Due diligence: when the candidate answered at least one scored question of the
 criterion, the value is ``0.5 x profile part + 0.5 x questionnaire score`` (see
@@ -84,10 +85,10 @@ OTHER_PHASE_CREDIT: Final = 0.5
 """How much a study in the area at another phase counts (illustrative)."""
 TURNOVER_AT_ZERO: Final = Decimal("0.4")
 """Annual staff turnover at which the turnover part of team experience scores 0 (illustrative)."""
-PRICE_FULL_AT: Final = Decimal("0.8")
-"""Budget / ceiling at or below which the ceiling part of pricing fit scores 1 (illustrative)."""
-PRICE_ZERO_AT: Final = Decimal("1.2")
-"""Budget / ceiling at or above which the ceiling part of pricing fit scores 0 (illustrative)."""
+PRICE_FULL_AT: Final = Decimal("0.5")
+"""Default budget / ceiling at or below which the ceiling part of pricing fit scores 1 (illustrative)."""
+PRICE_ZERO_AT: Final = Decimal("1.5")
+"""Default budget / ceiling at or above which the ceiling part of pricing fit scores 0 (illustrative)."""
 
 _TECHNOLOGY_FOR_SERVICE: Final[Mapping[str, TechnologyKind]] = {
     "crokit:edc": TechnologyKind.EDC,
@@ -136,6 +137,10 @@ def _years(value: object) -> Decimal:
     return to_decimal(value, what="years")
 
 
+def _ratio(value: object) -> Decimal:
+    return to_decimal(value, what="fraction of the ceiling")
+
+
 def _positive_years(_instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if not Decimal(0) < value <= Decimal(60):
         raise ValidationError.at(attribute.name, f"expected years above 0 and at most 60, got {value}")
@@ -153,10 +158,15 @@ class SponsorPreferences:
             (``"edc"``); empty means "derive them from the study's required services".
         min_team_years: Average years of experience at which the years part of team
             experience scores 1. The default, 5, is an illustrative choice, not a standard.
-        price_against_lowest: Whether pricing fit compares each total with the lowest
-            eligible one (``L / T``, the default). ``False`` leaves that ratio out, so
-            pricing fit reads the ceiling (and preferred kinds) alone and no
-            candidate's score depends on which other candidates are compared.
+        price_full_at: Budget / ceiling at or below which the ceiling part of pricing
+            fit scores 1 (default 0.5, an illustrative choice).
+        price_zero_at: Budget / ceiling at or above which it scores 0 (default 1.5,
+            illustrative); linear between, so the ceiling itself scores
+            ``(zero_at - 1) / (zero_at - full_at)`` (0.5 by default).
+        price_against_lowest: Whether pricing fit also compares each total with the
+            lowest eligible one (``L / T``, blended 50/50 with the ceiling position).
+            Off by default, so every score is a candidate's own: adding, removing or
+            reordering other candidates never changes it.
     """
 
     budget_ceiling: Money | None = attrs.field(default=None, validator=_optional_money)
@@ -167,7 +177,17 @@ class SponsorPreferences:
         default=(), converter=_as_technology_kinds, validator=_members(TechnologyKind)
     )
     min_team_years: Decimal = attrs.field(default=Decimal(5), converter=_years, validator=_positive_years)
-    price_against_lowest: bool = True
+    price_full_at: Decimal = attrs.field(default=PRICE_FULL_AT, converter=_ratio)
+    price_zero_at: Decimal = attrs.field(default=PRICE_ZERO_AT, converter=_ratio)
+    price_against_lowest: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not Decimal(0) <= self.price_full_at < self.price_zero_at <= Decimal(10):
+            raise ValidationError.at(
+                "price_zero_at",
+                f"expected 0 <= price_full_at < price_zero_at <= 10 (fractions of the ceiling), got "
+                f"price_full_at {self.price_full_at} and price_zero_at {self.price_zero_at}",
+            )
 
 
 def _unit_value(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -354,17 +374,18 @@ def team_experience(ctx: ScoringContext) -> CriterionScore:
     return _blend(ctx, "crokit:team-experience", value, basis, inputs)
 
 
-def _ceiling_part(budget: Budget, ceiling: Money) -> tuple[float, str]:
+def _ceiling_part(budget: Budget, ceiling: Money, prefs: SponsorPreferences) -> tuple[float, str]:
     if budget.currency != ceiling.currency:
         raise ValidationError.at(
             "budget", f"the budget is in {budget.currency} but the ceiling is in {ceiling.currency}; convert one"
         )
     ratio = budget.total.amount / ceiling.amount
-    share = (PRICE_ZERO_AT - ratio) / (PRICE_ZERO_AT - PRICE_FULL_AT)
+    full, zero = prefs.price_full_at, prefs.price_zero_at
+    share = (zero - ratio) / (zero - full)
     value = float(min(Decimal(1), max(Decimal(0), share)))
     return value, (
         f"total {budget.total:,} is {float(ratio):.1%} of the ceiling {ceiling:,} "
-        f"(1 at or below {PRICE_FULL_AT:%}, 0 at {PRICE_ZERO_AT:%}): {_fmt(value)}"
+        f"(1 at or below {full:%}, 0 at {zero:%}): {_fmt(value)}"
     )
 
 
@@ -386,7 +407,7 @@ def _price_part(ctx: ScoringContext, budget: Budget, inputs: list[tuple[str, str
         )
     if ceiling is not None:
         inputs.append(("ceiling", str(ceiling)))
-        parts.append(_ceiling_part(budget, ceiling))
+        parts.append(_ceiling_part(budget, ceiling, ctx.preferences))
     if not parts:
         return None
     if len(parts) == 1:
@@ -397,18 +418,20 @@ def _price_part(ctx: ScoringContext, budget: Budget, inputs: list[tuple[str, str
 
 
 def pricing_fit(ctx: ScoringContext) -> CriterionScore:
-    """A lower price scores higher: the lowest eligible total over this one, the ceiling and preferred kinds.
+    """A lower price scores higher: the total against the budget ceiling, and the preferred kinds.
 
     The exact formula (see the module docstring), with T the candidate's budget total,
-    L the lowest eligible total (``ctx.lowest_total``), C the budget ceiling and S the
-    share of the budget in the preferred pricing kinds::
+    C the budget ceiling, F and Z the preferences' ``price_full_at`` and
+    ``price_zero_at`` (0.5 and 1.5 by default), S the share of the budget in the
+    preferred pricing kinds and, only with ``price_against_lowest``, L the lowest
+    eligible total (``ctx.lowest_total``)::
 
-        ratio    = L / T                          (1 when T is 0)
-        ceiling  = clip((1.2 - T / C) / 0.4, 0, 1)
+        ceiling  = clip((Z - T / C) / (Z - F), 0, 1)
+        ratio    = L / T                          (1 when T is 0; only with price_against_lowest)
         price    = 0.5 x ratio + 0.5 x ceiling    (or whichever of the two is known)
         value    = 0.7 x price + 0.3 x S          (price alone without preferred kinds)
 
-    With neither L, C nor preferred kinds the fit cannot be judged: 0.5. Without a
+    With no price part and no preferred kinds the fit cannot be judged: 0.5. Without a
     budget: 0. The value is then blended with the questionnaire like every criterion.
     """
     budget, prefs = ctx.budget, ctx.preferences
@@ -427,7 +450,10 @@ def pricing_fit(ctx: ScoringContext) -> CriterionScore:
         parts.append((0.3, share, f"{share:.1%} of the budget is in the preferred kinds ({kinds})"))
         inputs.append(("share in preferred kinds", _fmt(share)))
     if not parts:
-        basis = "no lowest total, no ceiling and no preferred pricing given, so the fit cannot be judged: 0.5 (neutral)"
+        basis = (
+            "no budget ceiling and no preferred pricing given, so the price cannot be judged on an absolute "
+            "scale: 0.5 (neutral; set a budget ceiling to score price)"
+        )
         return _blend(ctx, "crokit:pricing-fit", 0.5, basis, inputs)
     if len(parts) == 1:
         return _blend(ctx, "crokit:pricing-fit", parts[0][1], parts[0][2], inputs)

@@ -187,7 +187,19 @@ def sponsor_preferences(*, currency: str | None = None) -> st.SearchStrategy[Spo
         required_technologies=st.lists(st.sampled_from(TechnologyKind), unique=True, max_size=4).map(tuple),
         min_team_years=st.decimals(min_value=1, max_value=20, places=1),
         price_against_lowest=st.booleans(),
-    )
+    ).flatmap(_with_band)
+
+
+def _with_band(preferences: SponsorPreferences) -> st.SearchStrategy[SponsorPreferences]:
+    """*preferences* with a ceiling band (``price_full_at`` < ``price_zero_at``) drawn too."""
+    bands = st.tuples(
+        st.decimals(min_value=0, max_value=2, places=2), st.decimals(min_value="0.01", max_value=3, places=2)
+    ).map(lambda pair: (pair[0], pair[0] + pair[1]))
+    return st.one_of(st.just(preferences), bands.map(lambda band: _banded(preferences, band)))
+
+
+def _banded(preferences: SponsorPreferences, band: tuple[Decimal, Decimal]) -> SponsorPreferences:
+    return attrs.evolve(preferences, price_full_at=band[0], price_zero_at=band[1])
 
 
 def budgets(*, currency: str | None = None, max_lines: int = 4) -> st.SearchStrategy[Budget]:
