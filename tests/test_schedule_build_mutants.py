@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from crokit import Milestone, Money, Stage, ValidationError
@@ -429,3 +430,147 @@ def test_the_grants_release_waits_for_the_last_invoice_that_retained_something()
         DBL,
     )
     assert [str(p.retained.amount) for p in built.payments if p.retained is not None] == ["1.00"] * 6
+
+
+# -- survivors of the first run -------------------------------------------------------------
+
+
+def test_holdbacks_that_cancel_out_release_nothing() -> None:
+    """10.00 kept from January's fees and -10.00 from February's credit: no release payment of 0.00."""
+    credit = line("-100.00", (1,), description="Credit", kind=PricingKind.ADJUSTMENT)
+    built = schedule(line("100.00", (0,)), credit, holdback_share="0.10")
+    assert [(p.description, str(p.amount.amount), p.retained and str(p.retained.amount)) for p in built.payments] == [
+        ("Services 2027-01", "90.00", "10.00"),
+        ("Services 2027-02", "-90.00", "-10.00"),
+    ]
+
+
+def _fee(*payments: tuple[Milestone, str], service: str = REPORT, description: str = "") -> FixedFee:
+    return FixedFee(
+        service=service,
+        stage=Stage.PHASE_2,
+        fee=usd("100.00"),
+        description=description,
+        milestones=tuple(MilestonePayment(milestone=m, share=share) for m, share in payments),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fee", "budget_line"),
+    [
+        # The same service and amount, another milestone.
+        (_fee((DBL, "1")), fee_line("100.00", FPI)),
+        # The same milestone and amount, another service.
+        (_fee((FPI, "1"), service="crokit:biostatistics"), fee_line("100.00", FPI)),
+        # The same service and milestone, another amount.
+        (_fee((FPI, "1")), fee_line("90.00", FPI)),
+        # A fee with a description finds only the line it writes: "Report: First patient in".
+        (_fee((FPI, "1"), description="Report"), fee_line("100.00", FPI, description="Other")),
+    ],
+)
+def test_a_fee_is_found_only_in_a_line_of_its_service_milestone_amount_and_description(
+    fee: FixedFee, budget_line: LineItem
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build_schedule(
+            Budget(currency="USD", lines=(budget_line,)),
+            contract_start=START,
+            milestones=PLAN,
+            terms=BillingTerms(),
+            fixed_fees=[fee],
+        )
+    assert _problem(caught.value)[0] == "fixed_fees[0].milestones[0]"
+
+
+def test_fees_found_in_the_budget_are_accepted() -> None:
+    lines = (*REPORT_LINES, line("5.00", (0,)))  # a line that is not a fixed fee comes first in no order
+    for fees in ([REPORT_FEE], [_fee((FPI, "0.30"), (CSR, "0.70"))], [REPORT_FEE, REPORT_FEE]):
+        built = build_schedule(
+            Budget(currency="USD", lines=(lines[2], *lines[:2])),
+            contract_start=START,
+            milestones=PLAN,
+            terms=BillingTerms(),
+            fixed_fees=fees,
+        )
+        assert [(p.description, str(p.amount.amount)) for p in built.payments] == [
+            ("Services 2027-01", "5.00"),
+            ("Report: First patient in", "30.00"),
+            ("Report: Clinical study report", "70.00"),
+        ]
+
+
+def test_every_grants_model_is_read_even_after_one_that_retains_nothing() -> None:
+    """The first model is of another service (none of its lines in the budget); the second holds back 10%."""
+    other = attrs.evolve(grants_model("0.10"), service="crokit:patient-travel")
+    for models in ([grants_model("0"), grants_model("0.10")], [other, grants_model("0.10")]):
+        built = with_grants(GRANT_LINES, models)
+        assert [str(p.retained.amount) for p in built.payments if p.retained is not None] == ["3.34", "3.33", "3.33"]
+
+
+def test_a_grants_holdback_of_single_minor_units_is_retained() -> None:
+    """Half of 0.03 is 0.015, 0.02 half-even: one cent is kept from each of the first two months of 0.01."""
+    held = (line("0.03", (1, 2, 3), description=HELD, **GRANTS),)
+    built = with_grants(held, [grants_model("0.5")])
+    assert [(p.description, str(p.amount.amount), p.retained and str(p.retained.amount)) for p in built.payments] == [
+        ("Pass-through costs 2027-02", "0.00", "0.01"),
+        ("Pass-through costs 2027-03", "0.00", "0.01"),
+        ("Pass-through costs 2027-04", "0.01", None),
+        ("Investigator grants held back, released on Database lock", "0.02", None),
+    ]
+
+
+def test_a_grants_holdback_in_yen_is_kept_in_whole_yen() -> None:
+    """Yen have no minor unit: 10% of 3000 yen over three months keeps 100 yen a month, 300 released."""
+    held = LineItem(
+        service="crokit:investigator-grants",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.GRANTS,
+        bucket=CostBucket.INVESTIGATOR_GRANTS,
+        description=HELD,
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=Money("3000", "JPY"),
+        amount=Money("3000", "JPY"),
+        months=(1, 2, 3),
+        derivation="written by hand",
+    )
+    built = build_schedule(
+        Budget(currency="JPY", lines=(held,)),
+        contract_start=START,
+        milestones=PLAN,
+        terms=BillingTerms(),
+        grants=[grants_model("0.10", "JPY")],
+    )
+    assert [(str(p.amount.amount), p.retained and str(p.retained.amount)) for p in built.payments] == [
+        ("900", "100"),
+        ("900", "100"),
+        ("900", "100"),
+        ("300", None),
+    ]
+
+
+def test_a_holdback_on_fees_in_yen_keeps_whole_yen() -> None:
+    """10% of 1004 yen is 100.4: 100 yen kept and 904 paid, whole yen both."""
+    fees = LineItem(
+        service="crokit:on-site-monitoring",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.UNIT,
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        description="Monitoring",
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=Money("1004", "JPY"),
+        amount=Money("1004", "JPY"),
+        months=(0,),
+        derivation="written by hand",
+    )
+    built = build_schedule(
+        Budget(currency="JPY", lines=(fees,)),
+        contract_start=START,
+        milestones=PLAN,
+        terms=BillingTerms(holdback_share="0.10"),
+    )
+    assert [(str(p.amount.amount), p.retained and str(p.retained.amount)) for p in built.payments] == [
+        ("904", "100"),
+        ("100", None),
+    ]
