@@ -574,3 +574,27 @@ def test_a_holdback_on_fees_in_yen_keeps_whole_yen() -> None:
         ("904", "100"),
         ("100", None),
     ]
+
+
+def test_what_each_grants_model_holds_back_is_retained_even_from_the_same_line() -> None:
+    """Two models of one service both hold the line back: 10% and 5% of 100.00, 15.00 retained in all."""
+    held = (line("100.00", (1,), description=HELD, **GRANTS),)
+    models = [grants_model("0.10"), grants_model("0.05")]
+    built = with_grants(held, models)
+    assert [(p.description, str(p.amount.amount), p.retained and str(p.retained.amount)) for p in built.payments] == [
+        ("Pass-through costs 2027-02", "85.00", "15.00"),
+        ("Investigator grants held back, released on Database lock", "15.00", None),
+    ]
+    assert sum((model.holdback(Budget(currency="USD", lines=held)) for model in models), usd("0")) == usd("15.00")
+
+
+def test_a_holdback_share_longer_than_crokits_34_digits_is_applied_exactly() -> None:
+    """A share just below one half keeps nothing of one cent; rounded to 34 digits it would be one half and keep it."""
+    share = "0." + "4" + "9" * 36  # 37 significant digits
+    built = schedule(line("0.01", (0,)), holdback_share=share)
+    assert [(str(p.amount.amount), p.retained) for p in built.payments] == [("0.01", None)]
+    built = schedule(line("0.01", (0,)), holdback_share="0.5")
+    assert [(str(p.amount.amount), p.retained and str(p.retained.amount)) for p in built.payments] == [
+        ("0.00", "0.01"),
+        ("0.01", None),
+    ]
