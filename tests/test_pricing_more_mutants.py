@@ -17,29 +17,46 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from crokit import InvalidAmountError, Milestone, Money, Stage, UnitBasis, UnknownIdError, ValidationError
+from crokit import (
+    FxRate,
+    FxTable,
+    InvalidAmountError,
+    Milestone,
+    Money,
+    Stage,
+    UnitBasis,
+    UnknownIdError,
+    ValidationError,
+)
 from crokit.pricing import (
     Budget,
     CostBucket,
     CostDrivers,
     DiscountTier,
     Driver,
+    FixedFee,
     FteAllocation,
     FteTimeAndMaterials,
     InvestigatorGrants,
     LineItem,
+    MilestonePayment,
     OutcomeStatus,
+    PassThrough,
     PerformanceOutcome,
     PerformanceTerm,
     PricingKind,
+    PricingModel,
+    Proposal,
     RateCard,
     RateCardEntry,
     RatePer,
     SiteActivation,
+    UnitPrice,
     VisitFee,
     VolumeDiscount,
     derive_drivers,
 )
+from crokit.pricing.adjustments import CurrencyConversion, TieredDiscount, TotalTier
 from crokit.pricing.diff import ChangeKind, LineChange
 
 from tests.pricing.test_drivers import make_assumptions, make_study  # isort: skip
@@ -867,3 +884,175 @@ def test_a_malus_only_term_is_in_the_malus_currency_and_an_outcome_takes_its_sta
 
 def test_an_empty_planned_activation_is_refused_in_these_words() -> None:
     assert _problem(SiteActivation.planned) == ("plan", "expected at least one (month_index, sites) pair")
+
+
+# --- proposal -------------------------------------------------------------------------
+
+
+def _euro_items() -> list[tuple[PricingModel, str]]:
+    """One item of each kind priced in EUR, with the field a currency refusal names."""
+    euro = Money("100.00", "EUR")
+    card = RateCard(
+        entries=(RateCardEntry(role="programmer", region="in", rate=euro, per=RatePer.FTE_MONTH, year=2026),)
+    )
+    return [
+        (
+            UnitPrice(
+                service="crokit:on-site-monitoring",
+                stage=Stage.PHASE_2,
+                basis=UnitBasis.PER_MONITORING_VISIT,
+                rate=euro,
+            ),
+            "rate",
+        ),
+        (PassThrough(service="crokit:investigator-grants", stage=Stage.PHASE_2, estimate=euro), "estimate"),
+        (
+            FixedFee(
+                service="crokit:clinical-study-report",
+                stage=Stage.PHASE_2,
+                fee=euro,
+                milestones=(MilestonePayment(milestone=Milestone.CLINICAL_STUDY_REPORT, share="1"),),
+            ),
+            "fee",
+        ),
+        (
+            FteTimeAndMaterials(
+                service="crokit:biostatistics",
+                stage=Stage.PHASE_2,
+                rate_card=card,
+                year=2027,
+                allocations=(_allocation("programmer", "1", 0, 1),),
+            ),
+            "rate_card",
+        ),
+        (
+            InvestigatorGrants(
+                stage=Stage.PHASE_2,
+                fee_per_visit=euro,
+                screen_failure_fee=euro,
+                early_termination_fee=euro,
+                startup_fee_per_site=euro,
+            ),
+            "fee_per_visit",
+        ),
+    ]
+
+
+def test_an_item_in_another_currency_is_refused_at_its_money_field_with_a_hint() -> None:
+    for item, field in _euro_items():
+        assert _problem(functools.partial(Proposal, cro_id="helix", currency="USD", items=(item,))) == (
+            f"items[0].{field}",
+            (
+                "expected an amount in USD, the proposal's currency, got EUR "
+                "(to price this item in EUR and convert it, list 'EUR' in other_currencies)"
+            ),
+        )
+        listed = Proposal(cro_id="helix", currency="USD", items=(item,), other_currencies=("EUR",))
+        assert listed.items == (item,)
+
+
+def test_performance_terms_and_tiered_discounts_are_checked_against_the_currency_then() -> None:
+    malus = PerformanceTerm(milestone=Milestone.DATABASE_LOCK, target_date=date(2029, 1, 1), malus=Money("1", "EUR"))
+    assert _problem(lambda: Proposal(cro_id="helix", currency="USD", performance_terms=(malus,))) == (
+        "performance_terms[0].malus",
+        "expected an amount in USD, the proposal's currency, got EUR",
+    )
+    bonus = attrs.evolve(malus, bonus=Money("2", "EUR"))
+    assert _problem(lambda: Proposal(cro_id="helix", currency="USD", performance_terms=(bonus,))) == (
+        "performance_terms[0].bonus",
+        "expected an amount in USD, the proposal's currency, got EUR",
+    )
+
+    def tiered(currency: str) -> TieredDiscount:
+        return TieredDiscount(tiers=(TotalTier(min_total=Money("0", currency), rate="0.01"),))
+
+    fx = FxTable(rates=(FxRate(base="USD", quote="EUR", rate=Decimal("0.9"), as_of=date(2026, 1, 1), source="test"),))
+    conversion = CurrencyConversion(to="EUR", fx=fx, on=date(2026, 6, 1))
+    assert _problem(lambda: Proposal(cro_id="helix", currency="USD", adjustments=(tiered("EUR"),))) == (
+        "adjustments[0].tiers",
+        "expected thresholds in USD, the budget's currency at this point, got EUR",
+    )
+    assert _problem(lambda: Proposal(cro_id="helix", currency="USD", adjustments=(conversion, tiered("USD")))) == (
+        "adjustments[1].tiers",
+        "expected thresholds in EUR, the budget's currency at this point, got USD",
+    )
+    both = Proposal(cro_id="helix", currency="USD", adjustments=(tiered("USD"), conversion, tiered("EUR")))
+    assert len(both.adjustments) == 3
+
+
+def test_other_currencies_are_refused_with_their_paths_and_words() -> None:
+    def proposal(*codes: str) -> Proposal:
+        return Proposal(cro_id="helix", currency="USD", other_currencies=codes)
+
+    path, message = _problem(lambda: proposal("EUR", "yen"))
+    assert path == "other_currencies[1]"
+    assert message.startswith("unknown currency 'yen': expected an active ISO 4217 code")
+    assert _problem(lambda: proposal("EUR", "USD")) == (
+        "other_currencies[1]",
+        "USD is the proposal's own currency; list only other ones",
+    )
+    assert _problem(lambda: proposal("EUR", "JPY", "EUR")) == (
+        "other_currencies[2]",
+        "EUR is already listed at other_currencies[0]",
+    )
+    assert proposal("EUR", "JPY").other_currencies == ("EUR", "JPY")
+
+
+def test_activation_plans_are_refused_with_their_paths_and_words() -> None:
+    assert _problem(lambda: SiteActivation(plan=None)) == ("plan", "expected a list of pairs, got None")
+    assert _problem(lambda: SiteActivation(plan="0,3")) == ("plan", "expected a list of pairs, got '0,3'")
+    assert _problem(lambda: SiteActivation(plan=((600, 3),))) == (
+        "plan[0][0]",
+        "expected a month index from 0 to 599, got 600",
+    )
+    assert _problem(lambda: SiteActivation(plan=((-1, 3),))) == (
+        "plan[0][0]",
+        "expected a month index from 0 to 599, got -1",
+    )
+    assert _problem(lambda: SiteActivation(plan=((0, 0),))) == (
+        "plan[0][1]",
+        "expected a whole number of sites >= 1, got 0",
+    )
+    assert _problem(lambda: SiteActivation(plan=((2, 3), (2, 3)))) == (
+        "plan[1][0]",
+        "months must be listed once each, in increasing order: 2 follows 2",
+    )
+    # the ends of the ranges are accepted
+    assert SiteActivation(plan=((0, 1), (599, 1))).plan == ((0, 1), (599, 1))
+    assert SiteActivation(plan=[[0, 2], [1, 10]]).plan == ((0, 2), (1, 10))
+    assert SiteActivation.planned((0, 2)).plan == ((0, 2),)
+    assert SiteActivation.evenly().is_even
+    assert not SiteActivation.planned((0, 2)).is_even
+
+
+def test_a_plan_that_does_not_fit_the_study_is_refused_in_these_words() -> None:
+    late = make_assumptions(activation=SiteActivation.planned((0, 6), (16, 6)))
+    assert _problem(lambda: derive_drivers(STUDY, late)) == (
+        "activation.plan[1][0]",
+        "sites must open before enrolment ends (month 15 at the latest), got month 16",
+    )
+    # the last month of enrolment is still in time
+    last = make_assumptions(activation=SiteActivation.planned((0, 6), (15, 6)))
+    assert derive_drivers(STUDY, last).sites_activated_per_month[15] == 6
+    short = make_assumptions(activation=SiteActivation.planned((0, 5), (1, 5)))
+    assert _problem(lambda: derive_drivers(STUDY, short)) == (
+        "activation.plan",
+        "the plan opens 10 sites, but the study has 12 sites",
+    )
+
+
+def test_the_monitoring_frequency_must_be_given_once_in_these_words() -> None:
+    expected = "give exactly one of monitoring_interval_weeks and monitoring_visits_per_site_month, got "
+    assert _problem(lambda: make_assumptions(monitoring_visits_per_site_month="1")) == (
+        "monitoring_interval_weeks",
+        expected + "both",
+    )
+    assert _problem(lambda: make_assumptions(monitoring_interval_weeks=None)) == (
+        "monitoring_interval_weeks",
+        expected + "neither",
+    )
+    with pytest.raises(InvalidAmountError, match="for the visits per site-month"):
+        make_assumptions(monitoring_interval_weeks=None, monitoring_visits_per_site_month="abc")
+    rate = make_assumptions(monitoring_interval_weeks=None, monitoring_visits_per_site_month="0")
+    assert rate.monitoring_visits_per_site_month == Decimal(0)
+    assert make_assumptions().total_months == 25
