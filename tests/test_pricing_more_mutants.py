@@ -542,6 +542,19 @@ def test_rate_card_lookups_are_refused_with_their_kind_path_and_choices() -> Non
         "items[1].year",
         "the rate card prices biostatistician in us from 2026, not in 2025",
     )
+    # the first year named is the role's own in the region, not another role's there or its own elsewhere
+    card = RateCard(
+        entries=(
+            RateCardEntry(role="programmer", region="us", rate=_usd("50.00"), per=RatePer.HOUR, year=2020),
+            RateCardEntry(role="biostatistician", region="in", rate=_usd("40.00"), per=RatePer.HOUR, year=2019),
+            RateCardEntry(role="biostatistician", region="us", rate=_usd("100.00"), per=RatePer.HOUR, year=2026),
+        )
+    )
+    assert _problem(lambda: card.rate("biostatistician", "us", 2025)) == (
+        "year",
+        "the rate card prices biostatistician in us from 2026, not in 2025",
+    )
+    assert card.rate("biostatistician", "us", 2030).rate == _usd("100.00")
 
 
 def test_fte_refusals_have_their_paths_and_words() -> None:
