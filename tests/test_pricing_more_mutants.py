@@ -1014,6 +1014,15 @@ def test_other_currencies_are_refused_with_their_paths_and_words() -> None:
 def test_activation_plans_are_refused_with_their_paths_and_words() -> None:
     assert _problem(lambda: SiteActivation(plan=None)) == ("plan", "expected a list of pairs, got None")
     assert _problem(lambda: SiteActivation(plan="0,3")) == ("plan", "expected a list of pairs, got '0,3'")
+    # an item that is not a list is kept as it is, so the refusal names the item, not the plan
+    assert _problem(lambda: SiteActivation(plan=(3,))) == (
+        "plan[0]",
+        "expected a tuple of (a whole number, a whole number), got 3",
+    )
+    assert _problem(lambda: SiteActivation(plan=((0, 2), "ab"))) == (
+        "plan[1]",
+        "expected a tuple of (a whole number, a whole number), got 'ab'",
+    )
     assert _problem(lambda: SiteActivation(plan=((600, 3),))) == (
         "plan[0][0]",
         "expected a month index from 0 to 599, got 600",
