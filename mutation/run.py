@@ -11,7 +11,18 @@ The targets are in ``mutation/modules.toml``. Each run works in its own scratch 
 ``mutation/work/NAME`` (git-ignored): ``src/``, ``tests/`` and ``pyproject.toml`` are
 copied there, a ``[tool.mutmut]`` section naming the files to mutate and the tests to
 run is appended to the copy, and ``mutmut run`` is started in that folder. The
-repository itself is never modified. Hypothesis runs with the derandomized ``ci``
+repository itself is never modified. mutmut 3 leaves decorated functions alone (a
+decorator runs when the function is defined, and ``@property`` breaks its trampoline),
+which would leave ``@in_crokit_context`` entry points such as ``build_schedule``,
+``select`` and every pricing model's ``price``, and every ``@property``, with no mutant
+at all; so in the scratch copy each decorated function of the mutated files is
+undecorated and decorated again by an assignment after its body (``f = deco(f)``,
+exactly what the ``@`` syntax does; memoising decorators are dropped and a
+``cached_property`` read as a ``property``, since mutmut forks every mutant's run from a
+process whose caches hold the original code's answers), and mutmut mutates it like any other function
+(:func:`undecorate`; ``--decorated`` runs only those functions' mutants). A function
+whose only decorator is ``staticmethod`` or ``classmethod`` (mutmut handles those) or
+that is an ``@overload`` stub is left as it is. Hypothesis runs with the derandomized ``ci``
 profile (the copy's conftest also silences the differing-executors health check,
 since mutmut runs pytest repeatedly in one process), so a verdict does not depend on luck.
 """
@@ -19,6 +30,8 @@ since mutmut runs pytest repeatedly in one process), so a verdict does not depen
 from __future__ import annotations
 
 import argparse
+import ast
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -27,7 +40,7 @@ import tomllib
 from pathlib import Path
 from typing import Final
 
-__all__ = ["main", "prepare", "targets"]
+__all__ = ["main", "prepare", "targets", "undecorate"]
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 HERE: Final = Path(__file__).resolve().parent
@@ -70,6 +83,7 @@ def prepare(name: str, *, fresh: bool = False) -> Path:
         shutil.copytree(
             ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
         )
+    _undecorate_files(work, spec["mutate"])
     conftest = work / "tests" / "conftest.py"
     conftest.write_text(conftest.read_text(encoding="utf-8") + _PROFILE, encoding="utf-8")
     tests = [test for test in spec["tests"] if (ROOT / test.split("::")[0]).exists()]
@@ -86,6 +100,104 @@ def prepare(name: str, *, fresh: bool = False) -> Path:
     return work
 
 
+_KEPT: Final = frozenset({"staticmethod", "classmethod"})
+"""Single decorators mutmut handles itself."""
+
+_CACHES: Final = frozenset({"functools.cache", "functools.lru_cache", "cache", "lru_cache"})
+"""Memoising decorators, dropped in the scratch copy: mutmut forks each mutant's run from
+a process whose caches the clean run filled, so a cached function would answer from the
+original code. crokit caches only pure functions, so dropping the cache changes speed,
+never a result."""
+
+_CACHED_PROPERTIES: Final = frozenset({"functools.cached_property", "cached_property"})
+"""Per-instance caches, read as plain properties in the scratch copy (the same value, computed each time)."""
+
+
+def _name(node: ast.expr) -> str:
+    """The dotted name a decorator is written with (``functools.lru_cache`` for ``functools.lru_cache(maxsize=9)``)."""
+    if isinstance(node, ast.Call):
+        return _name(node.func)
+    if isinstance(node, ast.Attribute):
+        return f"{_name(node.value)}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _decorated(tree: ast.Module) -> list[tuple[str | None, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """The functions to undecorate, module-level or in a top-level class, with their class."""
+    found: list[tuple[str | None, ast.FunctionDef | ast.AsyncFunctionDef]] = []
+    for node in tree.body:
+        members = [(None, node)] if not isinstance(node, ast.ClassDef) else [(node.name, item) for item in node.body]
+        for owner, item in members:
+            if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) or not item.decorator_list:
+                continue
+            names = [_name(d) for d in item.decorator_list]
+            if (len(names) == 1 and names[0] in _KEPT) or any(n.split(".")[-1] == "overload" for n in names):
+                continue
+            found.append((owner, item))
+    return found
+
+
+def undecorate(source: str, module: str) -> tuple[str, list[str]]:
+    """*source* with every decorated function (but those mutmut handles) decorated by assignment instead.
+
+    ``@a`` / ``@b(1)`` / ``def f(...): ...`` becomes ``def f(...): ...`` followed by
+    ``f = a(b(1)(f))`` at the function's indentation: the same object under the same
+    name, built in the same order, but a plain ``def`` that mutmut mutates. Returns the
+    new source and the mutmut name globs of those functions (``crokit.x.x_f__mutmut_*``,
+    ``crokit.x.xǁCǁf__mutmut_*``).
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    globs: list[str] = []
+    # Edit from the bottom up so earlier line numbers stay valid.
+    for owner, function in sorted(_decorated(tree), key=lambda pair: -pair[1].lineno):
+        decorators = [
+            "property" if _name(d) in _CACHED_PROPERTIES else ast.get_source_segment(source, d) or ""
+            for d in function.decorator_list
+            if _name(d) not in _CACHES
+        ]
+        first = min(d.lineno for d in function.decorator_list) - 1
+        end = function.end_lineno or function.lineno
+        indent = " " * function.col_offset
+        wrapped = function.name
+        for text in reversed(decorators):
+            wrapped = f"{text}({wrapped})"
+        if decorators:
+            lines.insert(end, f"{indent}{function.name} = {wrapped}\n")
+        del lines[first : function.lineno - 1]
+        where = f"xǁ{owner}ǁ" if owner else "x_"
+        globs.append(f"{module}.{where}{function.name}__mutmut_*")
+    return "".join(lines), sorted(globs)
+
+
+def _undecorate_files(work: Path, patterns: list[str]) -> list[str]:
+    """Undecorate every mutated file of the scratch copy *work*; the globs of the functions undecorated."""
+    globs: list[str] = []
+    for path in sorted((work / "src").rglob("*.py")):
+        relative = path.relative_to(work).as_posix()
+        if not any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
+            continue
+        parts = path.relative_to(work / "src").with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        text, found = undecorate(path.read_text(encoding="utf-8"), module)
+        path.write_text(text, encoding="utf-8")
+        globs.extend(found)
+    return globs
+
+
+def decorated_globs(name: str) -> list[str]:
+    """The mutmut name globs of target *name*'s decorated functions (as :func:`undecorate` finds them)."""
+    globs: list[str] = []
+    for pattern in targets()[name]["mutate"]:
+        for path in sorted(ROOT.glob(pattern)):
+            if path.suffix != ".py" or not path.is_file():
+                continue
+            parts = path.relative_to(ROOT / "src").with_suffix("").parts
+            module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            globs.extend(undecorate(path.read_text(encoding="utf-8"), module)[1])
+    return globs
+
+
 def _mutmut(work: Path, *args: str) -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["HYPOTHESIS_PROFILE"] = "ci"
@@ -100,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of this target")
     parser.add_argument("--results", action="store_true", help="list the mutants that were not killed")
     parser.add_argument("--show", metavar="MUTANT", help="print the diff of one mutant")
+    parser.add_argument(
+        "--decorated", action="store_true", help="run only the mutants of the target's decorated functions"
+    )
     parser.add_argument("mutants", nargs="*", help="run only these mutant names (globs allowed)")
     args = parser.parse_args(argv)
     work = HERE / "work" / args.target
@@ -108,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         return _mutmut(work, "show", args.show)
     prepare(args.target, fresh=args.fresh)
-    return _mutmut(work, "run", "--max-children", str(args.max_children), *args.mutants)
+    names = [*args.mutants, *(decorated_globs(args.target) if args.decorated else [])]
+    return _mutmut(work, "run", "--max-children", str(args.max_children), *names)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from crokit.selection.rules import (
     CriterionScore,
     geographic_reach,
     pricing_fit,
+    resolve_rule,
     team_experience,
     technology,
     therapeutic_expertise,
@@ -503,3 +504,31 @@ def test_a_kind_listed_twice_is_refused_where_it_repeats(
         SponsorPreferences(**{field: values})  # type: ignore[arg-type]
     assert (info.value.problems[0].path, info.value.problems[0].message) == (path, message)
     assert len(getattr(SponsorPreferences(**{field: values[:2]}), field)) == 2  # type: ignore[arg-type]
+
+
+# resolve_rule (mutated once mutation/run.py undecorated it)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("crokit.selection.rules:no_such_rule", "'crokit.selection.rules:no_such_rule' does not name a function"),
+        ("crokit.selection.rules:technology:x", "'crokit.selection.rules:technology:x' does not name a function"),
+        ("crokit.selection.rules:DD_WEIGHT", "'crokit.selection.rules:DD_WEIGHT' does not name a function"),
+    ],
+)
+def test_a_rule_path_naming_no_function_is_refused_at_rule(path: str, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        resolve_rule(path)
+    assert (info.value.problems[0].path, info.value.problems[0].message) == ("rule", message)
+
+
+def test_a_rule_module_that_cannot_be_imported_is_refused_at_rule() -> None:
+    with pytest.raises(ValidationError) as info:
+        resolve_rule("acme_missing_rules:x")
+    assert info.value.problems[0].path == "rule"
+    assert info.value.problems[0].message.startswith("cannot import the rule module of 'acme_missing_rules:x': ")
+
+
+def test_a_rule_path_names_its_function_after_the_first_colon() -> None:
+    assert resolve_rule("crokit.selection.rules:technology") is technology
