@@ -519,3 +519,22 @@ def test_only_text_with_a_lone_surrogate_is_refused(text: str, surrogate: int, d
     document["study"]["tags"][1] = {"note": text[:at] + chr(surrogate) + text[at:]}  # type: ignore[index]
     with pytest.raises(ValidationError, match=rf"^study\.tags\[1\]\.note: .*U\+{surrogate:04X} at character {at + 1},"):
         _files.refuse_surrogates(document)
+
+
+def test_an_error_naming_a_lone_surrogate_is_written_escaped_not_raised() -> None:
+    # Fuzz finding (cli, 2026-11-30): an error message quoting input text with a lone
+    # surrogate raised UnicodeEncodeError on a strict UTF-8 error stream.
+    import argparse
+
+    from crokit._cli_io import run
+
+    def handler(_args: argparse.Namespace, _out: object) -> int:
+        raise ValidationError.at("sponsor\udcff", "expected text, got '\udcfe'")
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    written = io.BytesIO()
+    err = io.TextIOWrapper(written, encoding="utf-8")
+    code = run(handler, argparse.Namespace(file=None), out, err)
+    err.flush()
+    assert code == EXIT_INVALID
+    assert written.getvalue().decode("utf-8") == "crokit: error: sponsor\\udcff: expected text, got '\\udcfe'\n"

@@ -201,6 +201,8 @@ def run(handler: Handler, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         message = _message(exc) if not isinstance(exc, MemoryError) else "not enough memory"
         if source and isinstance(exc, CrokitError) and source not in message:
             message = f"{source}: {message}"
+        # Text from the input (a key, a value) may hold a lone surrogate, which UTF-8 cannot write.
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")
         first, *rest = message.splitlines() or [""]
         err.write(f"crokit: error: {first}\n")
         err.writelines(f"{line}\n" for line in rest)  # a ValidationError lists each problem on its own line

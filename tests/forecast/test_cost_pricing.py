@@ -305,3 +305,27 @@ def test_simulated_drivers_refuse_a_target_that_is_not_the_studys() -> None:
     with pytest.raises(ValidationError) as caught:
         simulate_drivers(study, plan, simulate_enrolment(model, trials=2, seed=1))
     assert caught.value.problems[0].path == "enrolment.model.target"
+
+
+def test_a_fixed_amount_beyond_the_exact_range_is_refused_not_overflowed() -> None:
+    # Fuzz finding (cli, 2026-11-30): a fixed fee of 10^17 USD (10^19 cents) raised a bare
+    # OverflowError from NumPy instead of the refusal every other amount gets.
+    from crokit.demo import demo_scenario
+    from crokit.pricing import FixedFee, MilestonePayment
+
+    scenario = demo_scenario()
+    study = scenario.study
+    drivers = simulate_drivers(
+        study, scenario.assumptions, simulate_enrolment(_model(study, 1.5, 0.4, 3.0), trials=4, seed=3)
+    )
+    fee = FixedFee(
+        service="crokit:project-management",
+        stage=Stage.PHASE_2,
+        fee=Money("100000000000000000.00", "USD"),
+        milestones=(MilestonePayment(milestone="contract-signed", share=Decimal(1)),),
+    )
+    proposal = Proposal(cro_id="huge", currency="USD", items=(fee,))
+    with pytest.raises(ValidationError) as caught:
+        price_simulated(proposal, drivers, registry=Registry.builtin())
+    assert caught.value.problems[0].path == "items[0]"
+    assert "beyond the 1000000000000000 the exact int64 pricing accepts" in caught.value.problems[0].message

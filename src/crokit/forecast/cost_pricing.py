@@ -417,6 +417,11 @@ class _Pricer:
     def constant(self, line: LineItem, item: int | None, months: Months) -> SimulatedLine:
         line = self.converted.get(line.key, line)
         units = int(line.amount.amount.scaleb(self.minor))
+        if abs(units) > MAX_UNITS:
+            raise ValidationError.at(
+                "items" if item is None else f"items[{item}]",
+                f"an amount of {units} minor units is beyond the {MAX_UNITS} the exact int64 pricing accepts",
+            )
         return self.line(line, item, np.full(self.trials, units, dtype=np.int64), months)
 
     def line(
