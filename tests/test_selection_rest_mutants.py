@@ -1,0 +1,860 @@
+"""Tests written to kill the mutants of crokit.selection (all but ahp, constraints and rules).
+
+Each pins behaviour the earlier tests left open: values, boundaries, refusal paths and
+messages. See mutation/results-selection-rest.md for the mutants each test kills.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, cast
+
+import pytest
+
+from crokit import CroProfile, ProviderKind, Registry, Stage, Study, UnknownIdError, ValidationError
+from crokit.selection.acceptability import rank_acceptability
+from crokit.selection.constraints import Constraints
+from crokit.selection.due_diligence import (
+    FRACTION_QUESTIONS,
+    Answer,
+    DueDiligence,
+    QuestionScore,
+    answer_score,
+    check_due_diligence,
+    question_scores,
+)
+from crokit.selection.matrix import (
+    Criterion,
+    DecisionMatrix,
+    Direction,
+    NormalizedWeights,
+    normalize_weights,
+    to_float,
+)
+from crokit.selection.methods import method_name, rank_scores, topsis, weighted_product, weighted_sum
+from crokit.selection.models import (
+    DEFAULT_CRITERIA,
+    PRODUCT_FLOOR,
+    AcceptabilityRow,
+    CandidateInput,
+    Consistency,
+    Exclusion,
+    Scorecard,
+    SelectionSettings,
+    normalisation_note,
+)
+from crokit.selection.ranking import select
+from crokit.vocabulary import AnswerType, Better, Question, SelectionCriterion
+
+
+def _problem(error: ValidationError) -> tuple[str, str]:
+    assert len(error.problems) == 1
+    return error.problems[0].path, error.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        ("weighted-sum", "weighted-sum"),
+        (weighted_sum, "weighted-sum"),
+        ("weighted-product", "weighted-product"),
+        (weighted_product, "weighted-product"),
+        ("topsis", "topsis"),
+        (topsis, "topsis"),
+    ],
+)
+def test_a_method_is_named_by_its_name_or_its_function(method: Any, expected: str):
+    assert method_name(method) == expected
+
+
+def test_an_unknown_method_lists_every_name():
+    with pytest.raises(ValidationError) as caught:
+        method_name("electre")
+    assert _problem(caught.value) == (
+        "method",
+        "expected one of 'weighted-sum', 'weighted-product', 'topsis' or its function, got 'electre'",
+    )
+
+
+def test_scores_within_the_tie_tolerance_tie_and_the_next_rank_is_skipped():
+    ranks, ties = rank_scores([0.5, 0.5 + 1e-13, 0.4, 0.5 - 2e-12], ["a", "b", "c", "d"])
+    assert ranks == (1, 1, 4, 3)
+    assert ties == (("a", "b"),)
+
+
+# --- matrix: refusals with their exact paths and messages --------------------------------
+
+BIG = 10**400
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, "expected a score, got the bool True"),
+        ("x" * 101, f"expected a score such as '2.5' or '1/3', got the text '{'x' * 101}'"),
+        ("lots", "expected a score such as '2.5' or '1/3', got the text 'lots'"),
+        ("1/0", "expected a score such as '2.5' or '1/3', got the text '1/0'"),
+        (Decimal("sNaN"), "expected a finite number, got Decimal('sNaN')"),
+        (BIG, f"expected a finite number, got {BIG}"),
+        (float("nan"), "expected a finite number, got nan"),
+        (None, "expected a score, got NoneType None"),
+        ([1], "expected a score, got list [1]"),
+    ],
+)
+def test_a_bad_number_is_refused_naming_what_was_expected(value: object, message: str):
+    with pytest.raises(ValidationError) as caught:
+        to_float(value, path="scores[0][1]", what="score")
+    assert _problem(caught.value) == ("scores[0][1]", message)
+
+
+def test_a_number_is_read_from_text_fractions_and_decimals():
+    assert to_float(" 2.5 ", path="p") == 2.5
+    assert to_float("1" * 100, path="p") == float("1" * 100)  # a text of 100 characters is still read
+    assert to_float(Fraction(1, 4), path="p") == 0.25
+    assert to_float(Decimal("0.1"), path="p") == 0.1
+    with pytest.raises(ValidationError) as caught:
+        to_float(False, path="p")
+    assert _problem(caught.value) == ("p", "expected a number, got the bool False")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path", "message"),
+    [
+        (
+            {"alternatives": ("a", "b", "c", "b"), "scores": ((1,), (2,), (3,), (4,))},
+            "alternatives[3]",
+            "duplicate alternative id 'b': already given at alternatives[1]",
+        ),
+        (
+            {"alternatives": ("a", " "), "scores": ((1,), (2,))},
+            "alternatives[1]",
+            "expected a non-empty text id, got ' '",
+        ),
+        ({"alternatives": (), "scores": ()}, "alternatives", "expected at least one alternative, got none"),
+        (
+            {"criteria": ("x", "x"), "scores": ((1, 2), (3, 4))},
+            "criteria[1]",
+            "duplicate criterion id 'x': already given at criteria[0]",
+        ),
+        ({"criteria": (), "scores": ((), ())}, "criteria", "expected at least one criterion, got none"),
+        ({"scores": ((1,),)}, "scores", "expected one row per alternative (2 rows), got 1 rows"),
+        ({"scores": ((1,), (2, 3))}, "scores[1]", "expected one score per criterion (1 scores), got 2"),
+        ({"scores": ((1,), "2")}, "scores[1]", "expected a row of scores, got '2'"),
+        ({"scores": ((1,), 2)}, "scores[1]", "expected a row of scores, got 2"),
+        ({"scores": ((1,), ("lots",))}, "scores[1][0]", "expected a score such as '2.5' or '1/3', got the text 'lots'"),
+    ],
+)
+def test_a_bad_matrix_is_refused_with_its_path_and_message(kwargs: dict[str, Any], path: str, message: str):
+    arguments: dict[str, Any] = {"alternatives": ("a", "b"), "criteria": ("x",)} | kwargs
+    with pytest.raises(ValidationError) as caught:
+        DecisionMatrix(**arguments)
+    assert _problem(caught.value) == (path, message)
+
+
+def test_a_criterion_refuses_a_blank_id_and_an_unknown_direction():
+    with pytest.raises(ValidationError) as caught:
+        Criterion(id=" ")
+    assert _problem(caught.value) == ("id", "expected a non-empty text id, got ' '")
+    with pytest.raises(ValidationError) as caught:
+        Criterion(id="x", direction="more")
+    assert _problem(caught.value) == ("direction", "expected 'benefit' or 'cost', got 'more'")
+    assert Criterion(id="x", direction="cost").direction is Direction.COST
+
+
+@pytest.mark.parametrize(
+    ("weights", "path", "message"),
+    [
+        (5, "weights", "expected a mapping of criterion id to weight, got 5"),
+        ({"x": 1}, "weights", "expected a weight for every criterion (give 0 to ignore one), missing 'y'"),
+        ({"x": -1, "y": 1}, "weights['x']", "expected a weight of 0 or more, got -1"),
+        ({"x": 0, "y": "0"}, "weights", "expected at least one positive weight, got all zero"),
+        ({"x": True, "y": 1}, "weights['x']", "expected a weight, got the bool True"),
+        ({"x": 1e308, "y": 1e308}, "weights", "the weights are too large to add up; scale them down"),
+    ],
+)
+def test_bad_weights_are_refused_with_their_path_and_message(weights: Any, path: str, message: str):
+    with pytest.raises(ValidationError) as caught:
+        normalize_weights(weights, [Criterion(id="x"), Criterion(id="y")])
+    assert _problem(caught.value) == (path, message)
+
+
+def test_weights_too_large_to_add_up_are_refused_not_an_overflow():
+    """Regression: two weights of 1e308 made math.fsum raise a bare OverflowError."""
+    matrix = DecisionMatrix(alternatives=("a", "b"), criteria=("x", "y"), scores=((1, 2), (2, 1)))
+    for method in (weighted_sum, weighted_product, topsis):
+        with pytest.raises(ValidationError, match=r"weights: the weights are too large to add up"):
+            method(matrix, {"x": 1e308, "y": 1e308})
+        with pytest.raises(ValidationError) as caught:
+            method(matrix, NormalizedWeights(values=(1e308, 1e308), given_sum=1.0, was_normalized=False))
+        assert _problem(caught.value) == ("weights", "expected normalised weights summing to 1, got a sum of inf")
+
+
+def test_an_unknown_weight_names_the_criterion_with_its_path():
+    with pytest.raises(UnknownIdError) as caught:
+        normalize_weights({"x": 1, "y": 1, "z": 1}, [Criterion(id="x"), Criterion(id="y")])
+    assert caught.value.path == "weights['z']"
+    assert "unknown criterion 'z'" in str(caught.value)
+
+
+def test_weights_within_a_billionth_of_1_are_not_rescaled():
+    criteria = [Criterion(id="x"), Criterion(id="y")]
+    near = normalize_weights({"x": "0.5", "y": 0.5 + 5e-10}, criteria)
+    assert not near.was_normalized
+    assert near.given_sum == 1.0 + 5e-10
+    far = normalize_weights({"x": "0.5", "y": 0.5 + 2e-9}, criteria)
+    assert far.was_normalized
+    assert far.values == pytest.approx((0.5 / (1 + 2e-9), (0.5 + 2e-9) / (1 + 2e-9)), rel=1e-15, abs=0)
+    assert far.values[0] < 0.5
+
+
+# --- methods ----------------------------------------------------------------------------
+
+SQUARE = DecisionMatrix(alternatives=("a", "b"), criteria=("x", "y"), scores=((1, 2), (2, 1)))
+
+
+@pytest.mark.parametrize(
+    ("call", "path", "message"),
+    [
+        (
+            lambda: weighted_sum(SQUARE, {"x": 1, "y": 1}, normalisation=cast("Any", "zscore")),
+            "normalisation",
+            "expected 'absolute' or 'min-max', got 'zscore'",
+        ),
+        (
+            lambda: weighted_sum(SQUARE, {"x": 1, "y": 1}, normalisation="absolute"),
+            "scores[0][1]",
+            "absolute normalisation needs scores from 0 to 1, got 2.0",
+        ),
+        (
+            lambda: weighted_sum(SQUARE, NormalizedWeights(values=(1.0,), given_sum=1.0, was_normalized=False)),
+            "weights",
+            "expected 2 normalised weights, got 1",
+        ),
+        (
+            lambda: topsis(SQUARE, NormalizedWeights(values=(1.5, -0.5), given_sum=1.0, was_normalized=False)),
+            "weights[1]",
+            "expected a finite weight of 0 or more, got -0.5",
+        ),
+        (
+            lambda: topsis(SQUARE, NormalizedWeights(values=(0.5, 0.6), given_sum=1.1, was_normalized=False)),
+            "weights",
+            "expected normalised weights summing to 1, got a sum of 1.1",
+        ),
+    ],
+)
+def test_method_refusals_have_their_path_and_message(call: Any, path: str, message: str):
+    with pytest.raises(ValidationError) as caught:
+        call()
+    assert _problem(caught.value) == (path, message)
+
+
+def test_normalised_weights_within_a_billionth_of_1_are_used_as_they_are():
+    near = NormalizedWeights(values=(0.5, 0.5 + 9e-10), given_sum=1.0, was_normalized=False)
+    assert weighted_sum(SQUARE, near).weights == (0.5, 0.5 + 9e-10)
+    zero = NormalizedWeights(values=(0.0, 1.0), given_sum=1.0, was_normalized=False)
+    assert weighted_sum(SQUARE, zero).scores == (1.0, 0.0)
+
+
+# --- acceptability ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bounds", "path", "message"),
+    [
+        (5, "weights_bounds", "expected a mapping of criterion id to (low, high), got 5"),
+        ({"x": "ab"}, "weights_bounds['x']", "expected a (low, high) pair, got 'ab'"),
+        ({"x": (0, 1, 2)}, "weights_bounds['x']", "expected a (low, high) pair, got (0, 1, 2)"),
+        ({"x": 0.5}, "weights_bounds['x']", "expected a (low, high) pair, got 0.5"),
+        ({"x": (0.6, 0.5)}, "weights_bounds['x']", "expected bounds with 0 <= low <= high <= 1, got (0.6, 0.5)"),
+        ({"x": (-0.1, 0.5)}, "weights_bounds['x']", "expected bounds with 0 <= low <= high <= 1, got (-0.1, 0.5)"),
+        ({"x": (0.2, 1.1)}, "weights_bounds['x']", "expected bounds with 0 <= low <= high <= 1, got (0.2, 1.1)"),
+        ({"x": (True, 1)}, "weights_bounds['x'][0]", "expected a weight bound, got the bool True"),
+        (
+            {"x": (0, "much")},
+            "weights_bounds['x'][1]",
+            "expected a weight bound such as '2.5' or '1/3', got the text 'much'",
+        ),
+        (
+            {"x": (0.6, 1), "y": (0.6, 1)},
+            "weights_bounds",
+            (
+                "no weights summing to 1 fit these bounds: the lows add up to 1.2 (at most 1 allowed) "
+                "and the highs to 2 (at least 1 needed)"
+            ),
+        ),
+        (
+            {"x": (0, 0.2), "y": (0, 0.2)},
+            "weights_bounds",
+            (
+                "no weights summing to 1 fit these bounds: the lows add up to 0 (at most 1 allowed) "
+                "and the highs to 0.4 (at least 1 needed)"
+            ),
+        ),
+        ({"x": (0.5, 0.5)}, "weights_bounds", "the bounds are too narrow to sample: 0 of 10 draws fit; widen them"),
+    ],
+)
+def test_bad_bounds_are_refused_with_their_path_and_message(bounds: Any, path: str, message: str):
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(SQUARE, bounds, samples=10, seed=1)
+    assert _problem(caught.value) == (path, message)
+
+
+def test_bounds_on_an_unknown_criterion_name_it():
+    with pytest.raises(UnknownIdError) as caught:
+        rank_acceptability(SQUARE, {"z": (0, 1)}, samples=10, seed=1)
+    assert caught.value.path == "weights_bounds['z']"
+    assert "unknown criterion 'z'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path", "message"),
+    [
+        ({"samples": 0}, "samples", "expected a whole number from 1 to 1000000, got 0"),
+        ({"samples": 1_000_001}, "samples", "expected a whole number from 1 to 1000000, got 1000001"),
+        ({"samples": True}, "samples", "expected a whole number from 1 to 1000000, got True"),
+        ({"samples": 1.0}, "samples", "expected a whole number from 1 to 1000000, got 1.0"),
+        ({"seed": -1}, "seed", "expected a whole number of 0 or more, got -1"),
+        ({"seed": 1.0}, "seed", "expected a whole number of 0 or more, got 1.0"),
+        (
+            {"method": "electre"},
+            "method",
+            "expected one of 'weighted-sum', 'weighted-product', 'topsis' or its function, got 'electre'",
+        ),
+    ],
+)
+def test_bad_sampling_arguments_are_refused_with_their_path_and_message(
+    kwargs: dict[str, Any], path: str, message: str
+):
+    arguments: dict[str, Any] = {"samples": 10, "seed": 1} | kwargs
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(SQUARE, **arguments)
+    assert _problem(caught.value) == (path, message)
+
+
+def test_the_extreme_sample_counts_and_seed_are_accepted():
+    assert rank_acceptability(SQUARE, samples=1, seed=0).samples == 1
+    assert rank_acceptability(SQUARE, samples=1_000_000, seed=0).samples == 1_000_000
+
+
+def test_acceptability_refuses_bad_scores_before_sampling():
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(SQUARE, samples=10, seed=1, normalisation="absolute")
+    assert _problem(caught.value) == ("scores[0][1]", "absolute normalisation needs scores from 0 to 1, got 2.0")
+    zero = DecisionMatrix(alternatives=("a", "b"), criteria=("x",), scores=((0,), (1,)))
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(zero, samples=10, seed=1, method="weighted-product")
+    assert _problem(caught.value) == ("scores[0][0]", "the weighted product needs scores above 0, got 0.0")
+
+
+# --- due diligence ----------------------------------------------------------------------
+
+REGISTRY = Registry.builtin()
+
+
+def _question(**changes: object) -> Question:
+    fields: dict[str, Any] = {
+        "id": "acme:q",
+        "text": "?",
+        "criterion": "crokit:technology",
+        "answer_type": AnswerType.SCALE_1_5,
+        "better": Better.HIGHER,
+    }
+    fields.update(changes)
+    return Question(**fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "message"),
+    [
+        ({}, "", "give exactly one of yes, scale, number and text, got none"),
+        ({"yes": True, "scale": 3}, "", "give exactly one of yes, scale, number and text, got yes, scale"),
+        ({"number": 1, "text": "t"}, "", "give exactly one of yes, scale, number and text, got number, text"),
+        ({"scale": 0}, "scale", "expected a whole number from 1 to 5, got 0"),
+        ({"scale": 6}, "scale", "expected a whole number from 1 to 5, got 6"),
+        ({"text": " "}, "text", "expected a non-empty text, got ' '"),
+    ],
+)
+def test_answer_refusals_have_their_path_and_message(fields: dict[str, Any], path: str, message: str):
+    with pytest.raises(ValidationError) as caught:
+        Answer(question="crokit:dd-named-team", **fields)
+    assert _problem(caught.value) == (path, message)
+
+
+@pytest.mark.parametrize(("scale", "higher", "lower"), [(1, 0.0, 1.0), (3, 0.5, 0.5), (5, 1.0, 0.0)])
+def test_the_ends_of_the_scale_are_answers_and_score_0_or_1(scale: int, higher: float, lower: float):
+    answer = Answer(question="acme:q", scale=scale)
+    assert answer.answer_type is AnswerType.SCALE_1_5
+    assert answer_score(_question(), answer) == higher
+    assert answer_score(_question(better=Better.LOWER), answer) == lower
+
+
+def test_each_answer_knows_its_type():
+    assert Answer(question="acme:q", yes=False).answer_type is AnswerType.YES_NO
+    assert Answer(question="acme:q", number=0).answer_type is AnswerType.NUMBER
+    assert Answer(question="acme:q", text="t").answer_type is AnswerType.TEXT
+    assert Answer(question="acme:q", yes=False, evidence="audit 2026").evidence == "audit 2026"
+
+
+def test_an_answer_to_a_question_twice_names_both_places():
+    answer = Answer(question="crokit:dd-named-team", yes=True)
+    other = Answer(question="crokit:dd-escalation", scale=2)
+    with pytest.raises(ValidationError) as caught:
+        DueDiligence(candidate="x", answers=(answer, other, answer))
+    assert _problem(caught.value) == ("answers[2].question", "'crokit:dd-named-team' is already answered at answers[0]")
+
+
+def test_an_answer_of_the_wrong_type_names_the_field_to_use():
+    cases = [
+        (Answer(question="crokit:dd-named-team", scale=3), "a yes-no answer (field 'yes'), got a scale-1-5 answer"),
+        (Answer(question="crokit:dd-escalation", yes=True), "a scale-1-5 answer (field 'scale'), got a yes-no answer"),
+        (Answer(question="crokit:dd-team-turnover", text="low"), "a number answer (field 'number'), got a text answer"),
+        (
+            Answer(question="crokit:dd-budget-assumptions", number=1),
+            "a text answer (field 'text'), got a number answer",
+        ),
+    ]
+    for answer, expected in cases:
+        dd = DueDiligence(candidate="x", answers=(Answer(question="crokit:dd-data-ownership", yes=True), answer))
+        with pytest.raises(ValidationError) as caught:
+            check_due_diligence(dd, REGISTRY)
+        assert _problem(caught.value) == ("answers[1]", f"question {answer.question!r} expects {expected}")
+
+
+def test_an_unknown_question_has_its_path():
+    dd = DueDiligence(
+        candidate="x",
+        answers=(Answer(question="crokit:dd-named-team", yes=True), Answer(question="crokit:dd-named-tem", yes=True)),
+    )
+    with pytest.raises(UnknownIdError) as caught:
+        check_due_diligence(dd, REGISTRY)
+    assert caught.value.path == "answers[1].question"
+    assert "unknown question 'crokit:dd-named-tem'; did you mean 'crokit:dd-named-team'" in str(caught.value)
+
+
+@pytest.mark.parametrize("question", sorted(FRACTION_QUESTIONS))
+def test_a_fraction_question_takes_1_and_refuses_more(question: str):
+    check_due_diligence(DueDiligence(candidate="x", answers=(Answer(question=question, number=1),)), REGISTRY)
+    check_due_diligence(DueDiligence(candidate="x", answers=(Answer(question=question, number=0),)), REGISTRY)
+    dd = DueDiligence(
+        candidate="x", answers=(Answer(question="crokit:dd-named-team", yes=True), Answer(question=question, number=20))
+    )
+    with pytest.raises(ValidationError) as caught:
+        check_due_diligence(dd, REGISTRY)
+    assert _problem(caught.value) == (
+        "answers[1].number",
+        "20 is not a fraction between 0 and 1; did you mean 0.20 (20%)?",
+    )
+
+
+def test_a_number_question_that_is_not_a_fraction_takes_numbers_above_1():
+    dd = DueDiligence(candidate="x", answers=(Answer(question="crokit:dd-project-lead-experience", number=12),))
+    check_due_diligence(dd, REGISTRY)
+    assert question_scores(dd, REGISTRY, ["crokit:team-experience"])["crokit:team-experience"].score == 1.0
+
+
+def test_answer_score_refuses_an_answer_of_another_type():
+    answer = Answer(question="acme:q", yes=True)
+    with pytest.raises(ValidationError) as caught:
+        answer_score(_question(), answer)
+    assert _problem(caught.value) == ("answer", f"question 'acme:q' expects a scale-1-5 answer, got {answer!r}")
+
+
+def test_a_number_answer_is_placed_between_its_questions_ends():
+    number = Answer(question="acme:q", number=3)
+    higher = _question(answer_type=AnswerType.NUMBER, zero_at=0, one_at=5)
+    lower = _question(answer_type=AnswerType.NUMBER, better=Better.LOWER, zero_at=5, one_at=0)
+    assert answer_score(higher, number) == 0.6
+    assert answer_score(lower, number) == 0.4
+
+
+def test_question_scores_follow_the_criteria_asked_for_in_their_order():
+    dd = DueDiligence(
+        candidate="x",
+        answers=(
+            Answer(question="crokit:dd-named-team", yes=True),  # weight 2, score 1
+            Answer(question="crokit:dd-escalation", scale=2),  # weight 1, score 0.25
+            Answer(question="crokit:dd-team-turnover", number="0.1"),  # weight 2, (0.1 - 0.4) / (0 - 0.4) = 0.75
+        ),
+    )
+    scores = question_scores(dd, REGISTRY, ["crokit:team-experience", "acme:none"])
+    assert list(scores) == ["crokit:team-experience", "acme:none"]
+    team = scores["crokit:team-experience"]
+    assert team.score == (2 * 1 + 0.25 + 2 * 0.75) / 5
+    assert team.answered == ("crokit:dd-named-team", "crokit:dd-team-turnover", "crokit:dd-escalation")
+    assert team.unanswered == ("crokit:dd-project-lead-experience",)
+    assert scores["acme:none"] == QuestionScore(criterion="acme:none")
+    everything = question_scores(None, REGISTRY)
+    assert list(everything) == list(dict.fromkeys(q.criterion for q in REGISTRY.questions))
+
+
+# --- select(): notes, warnings, the explanation and refusals -----------------------------
+
+MANUAL = ("test:quality", "test:speed", "test:price")
+CHOOSER = Registry.builtin().with_entries(
+    *(SelectionCriterion(id=cid, name=cid.split(":")[1].title(), description="d", why="w") for cid in MANUAL)
+)
+STUDY = Study(
+    name="RD-201",
+    phase=Stage.PHASE_2,
+    therapeutic_area="crokit:rare-disease",
+    indication="Fabry disease",
+    planned_patients=60,
+    sites=12,
+    countries=("US",),
+    start_date=date(2027, 1, 4),
+    currency="USD",
+)
+OPEN = Constraints(require_services=False, require_countries=False)
+
+
+def _cro(id_: str, **changes: Any) -> CroProfile:
+    return CroProfile(id=id_, name=id_.title(), kind=ProviderKind.CRO, countries=("US",), **changes)
+
+
+def _manual(id_: str, *scores: str, **changes: Any) -> CandidateInput:
+    pairs = tuple((cid, Decimal(s)) for cid, s in zip(MANUAL, scores, strict=True))
+    return CandidateInput(profile=_cro(id_, **changes), manual_scores=pairs)
+
+
+def _settings(**changes: Any) -> SelectionSettings:
+    fields: dict[str, Any] = {"criteria": MANUAL, "constraints": OPEN}
+    fields.update(changes)
+    return SelectionSettings(**fields)
+
+
+THREE = (
+    _manual("acme", "0.9", "0.2", "0.5"),
+    _manual("bolt", "0.5", "0.8", "0.6"),
+    _manual("core", "0.1", "0.1", "0.1"),
+)
+NO_ANSWERS = tuple(
+    f"{name}: no due-diligence answers; scored from its profile alone" for name in ("Acme", "Bolt", "Core")
+)
+NO_SEED = "no seed given: rank acceptability not computed (pass seed=... to sample the weights)"
+
+
+def test_a_ranking_says_where_its_weights_come_from():
+    given = _settings(weights=(("test:quality", 3), ("test:speed", 1), ("test:price", 1)))
+    assert (
+        select(STUDY, THREE, given, registry=CHOOSER).weights_note
+        == "the given weights sum to 5; each was divided by that sum so they sum to 1"
+    )
+    unit = _settings(weights=(("test:quality", "0.5"), ("test:speed", "0.25"), ("test:price", "0.25")))
+    ranking = select(STUDY, THREE, unit, registry=CHOOSER)
+    assert ranking.weights_note == "the given weights, which already sum to 1"
+    assert ranking.weights == (0.5, 0.25, 0.25)
+    equal = select(STUDY, THREE, _settings(), registry=CHOOSER)
+    assert equal.weights_note == "equal weights (none given): 1/3 each"
+    assert equal.weights == (1 / 3, 1 / 3, 1 / 3)
+    assert equal.consistency is None
+
+
+def test_ahp_weights_carry_their_consistency_and_say_so():
+    pairwise = _settings(pairwise=((1, 2, 4), ("1/2", 1, 2), ("1/4", "1/2", 1)))
+    ranking = select(STUDY, THREE, pairwise, registry=CHOOSER)
+    assert ranking.weights_note == (
+        "weights from AHP pairwise judgements (principal eigenvector, sum 1); consistency ratio 0.000"
+    )
+    assert ranking.consistency == Consistency(lambda_max=3.0, ci=0.0, acceptable=True, cr=0.0)
+    assert ranking.warnings == (*NO_ANSWERS, NO_SEED)
+    uneven = select(STUDY, THREE, _settings(pairwise=((1, 9, "1/9"), ("1/9", 1, 9), (9, "1/9", 1))), registry=CHOOSER)
+    assert uneven.consistency is not None
+    assert uneven.consistency is not None
+    found: Any = (uneven.consistency.lambda_max, uneven.consistency.ci, uneven.consistency.cr)
+    assert found == (
+        pytest.approx(91 / 9),
+        pytest.approx(32 / 9),
+        pytest.approx(6.130268),
+    )
+    assert not uneven.consistency.acceptable
+    assert uneven.weights_note.endswith("consistency ratio 6.130")
+    assert uneven.warnings == (
+        (
+            "consistency ratio 6.130 exceeds 0.10: the judgements contradict each other; the least consistent is "
+            "pairwise[1][0] = 0.1111, where the weights imply 1"
+        ),
+        *NO_ANSWERS,
+        NO_SEED,
+    )
+    two = (
+        CandidateInput(
+            profile=_cro("acme"), manual_scores=(("test:quality", Decimal("0.9")), ("test:speed", Decimal("0.2")))
+        ),
+        CandidateInput(
+            profile=_cro("bolt"), manual_scores=(("test:quality", Decimal("0.5")), ("test:speed", Decimal("0.8")))
+        ),
+    )
+    small = select(STUDY, two, _settings(criteria=MANUAL[:2], pairwise=((1, 2), ("1/2", 1))), registry=CHOOSER)
+    assert small.weights_note.endswith("consistency ratio n/a (2 criteria or fewer)")
+    assert small.consistency == Consistency(lambda_max=2.0, ci=0.0, acceptable=True, cr=None)
+
+
+def test_the_explanation_names_leads_trails_the_closest_call_and_the_share_of_first_places():
+    weights = (("test:quality", 3), ("test:speed", 1), ("test:price", 1))
+    ranking = select(STUDY, THREE, _settings(weights=weights), registry=CHOOSER, seed=3)
+    assert ranking.explanation == (
+        "Acme ranks first with 0.68 against 0.58 for Bolt; its largest contribution leads are on Quality (+0.24), "
+        "while it trails on Speed (-0.12) and Price (-0.02). The closest call is Speed: if it weighed more than "
+        "0.314 (now 0.2), Bolt would win instead. It ranks first in 34% of 2000 random weightings (seed 3)."
+    )
+    assert ranking.warnings == NO_ANSWERS
+    assert ranking.acceptability == (
+        AcceptabilityRow(candidate="acme", by_rank=(0.341, 0.659, 0.0)),
+        AcceptabilityRow(candidate="bolt", by_rank=(0.659, 0.341, 0.0)),
+        AcceptabilityRow(candidate="core", by_rank=(0.0, 0.0, 1.0)),
+    )
+    quality, speed, price = ranking.intervals
+    found: Any = (quality.criterion, quality.current, quality.low, quality.high)
+    assert found == (
+        "test:quality",
+        0.6,
+        pytest.approx(7 / 15),
+        1.0,
+    )
+    assert (quality.below, quality.above) == ("bolt", None)
+    assert quality.explanation == (
+        "Acme stays the winner while Quality weighs from 0.467 to 1 (now 0.6); "
+        "the winner changes to Bolt if Quality weighs less than 0.467."
+    )
+    found = (speed.low, speed.high, speed.below, speed.above)
+    assert found == (0.0, pytest.approx(0.11 / 0.35), None, "bolt")
+    found = (price.low, price.high, price.below, price.above)
+    assert found == (0.0, pytest.approx(0.6), None, "bolt")
+
+
+@pytest.mark.parametrize(
+    ("candidates", "path", "message"),
+    [
+        ((THREE[0], 5), "candidates[1]", "expected a CandidateInput, got 5"),
+        (
+            (*THREE, _manual("acme", "0.1", "0.1", "0.1")),
+            "candidates[3]",
+            "candidate 'acme' is listed twice: already given at candidates[0]",
+        ),
+        (
+            (THREE[0], _manual("bolt", "0.5", "1.2", "0.6")),
+            "candidates[1].manual_scores[1]",
+            "a score outside its scale: expected 0 to 1 for 'test:speed', got 1.2",
+        ),
+        (
+            (THREE[0], _manual("bolt", "0.5", "-0.1", "0.6")),
+            "candidates[1].manual_scores[1]",
+            "a score outside its scale: expected 0 to 1 for 'test:speed', got -0.1",
+        ),
+        (
+            (THREE[0], CandidateInput(profile=_cro("bolt"), due_diligence=DueDiligence(candidate="acme"))),
+            "candidates[1].due_diligence.candidate",
+            "the answers are from 'acme', but the candidate is 'bolt'",
+        ),
+    ],
+)
+def test_candidate_refusals_have_their_path_and_message(candidates: Any, path: str, message: str):
+    with pytest.raises(ValidationError) as caught:
+        select(STUDY, candidates, _settings(), registry=CHOOSER)
+    assert _problem(caught.value) == (path, message)
+
+
+def test_manual_scores_of_0_and_1_are_within_the_scale():
+    ranking = select(
+        STUDY, (_manual("acme", "0", "1", "1"), _manual("bolt", "1", "0", "0")), _settings(), registry=CHOOSER
+    )
+    assert ranking.winner == "acme"
+    assert [card.score for card in ranking.scorecards] == [pytest.approx(2 / 3), pytest.approx(1 / 3)]
+
+
+def test_unknown_ids_in_a_candidate_have_their_paths():
+    bad_score = CandidateInput(profile=_cro("bolt"), manual_scores=(("test:qualty", Decimal("0.5")),))
+    with pytest.raises(UnknownIdError) as caught:
+        select(STUDY, (THREE[0], bad_score), _settings(), registry=CHOOSER)
+    assert caught.value.path == "candidates[1].manual_scores[0]"
+    assert "unknown criterion 'test:qualty'; did you mean 'test:quality'" in str(caught.value)
+    answers = DueDiligence(candidate="bolt", answers=(Answer(question="crokit:dd-named-tem", yes=True),))
+    with pytest.raises(UnknownIdError) as caught:
+        select(
+            STUDY,
+            (THREE[0], CandidateInput(profile=_cro("bolt"), due_diligence=answers)),
+            _settings(),
+            registry=CHOOSER,
+        )
+    assert caught.value.path == "candidates[1].due_diligence.answers[0].question"
+    with pytest.raises(UnknownIdError) as caught:
+        select(STUDY, THREE, _settings(weights=(("test:quality", 1), ("test:sped", 1))), registry=CHOOSER)
+    assert caught.value.path == "settings.weights[1]"
+
+
+def test_weights_and_judgements_that_do_not_fit_are_refused_under_settings():
+    with pytest.raises(ValidationError) as caught:
+        select(STUDY, THREE, _settings(pairwise=((1, 2), ("1/2", 1))), registry=CHOOSER)
+    assert _problem(caught.value) == ("settings.pairwise", "expected a 3x3 matrix (one row per criterion), got 2 rows")
+    with pytest.raises(ValidationError) as caught:
+        select(STUDY, THREE, _settings(weights=(("test:quality", 1),)), registry=CHOOSER)
+    assert _problem(caught.value) == (
+        "settings.weights",
+        "expected a weight for every criterion (give 0 to ignore one), missing 'test:speed', 'test:price'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "name"), [(weighted_sum, "weighted-sum"), (weighted_product, "weighted-product"), (topsis, "topsis")]
+)
+def test_each_result_names_its_method(method: Any, name: str):
+    result = method(SQUARE, {"x": 1, "y": 1})
+    assert result.method == name
+    assert result.criteria == ("x", "y")
+    assert result.alternatives == ("a", "b")
+    assert result.weights == (0.5, 0.5)
+
+
+# --- models -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "path", "message"),
+    [
+        (
+            lambda: CandidateInput(profile=_cro("acme"), manual_scores=(("a", "0.5"), ("a", "0.6"))),
+            "manual_scores[1]",
+            "'a' is already given at manual_scores[0]",
+        ),
+        (
+            lambda: CandidateInput(profile=_cro("acme"), manual_scores=(("", "0.5"),)),
+            "manual_scores[0]",
+            "expected a criterion id, got ''",
+        ),
+        (
+            lambda: CandidateInput(profile=_cro("acme"), manual_scores=cast("Any", (("a", "0.5", "x"),))),
+            "[0]",
+            "expected a (criterion id, number) pair, got ('a', '0.5', 'x')",
+        ),
+        (
+            lambda: CandidateInput(profile=_cro("acme"), manual_scores=cast("Any", ("ab",))),
+            "[0]",
+            "expected a (criterion id, number) pair, got 'ab'",
+        ),
+        (
+            lambda: SelectionSettings(method="electre"),
+            "method",
+            "expected one of 'weighted-sum', 'weighted-product', 'topsis', got 'electre'",
+        ),
+        (
+            lambda: SelectionSettings(normalisation="zscore"),
+            "normalisation",
+            "expected one of 'absolute', 'min-max', got 'zscore'",
+        ),
+        (lambda: SelectionSettings(criteria=()), "criteria", "expected at least one criterion"),
+        (lambda: SelectionSettings(criteria=("a", "b", "a")), "criteria[2]", "'a' is listed more than once"),
+        (
+            lambda: SelectionSettings(criteria=("a", "b"), weights={"a": 1, "b": 1}, pairwise=[[1, 2], ["1/2", 1]]),
+            "pairwise",
+            "give weights or pairwise judgements, not both",
+        ),
+        (
+            lambda: SelectionSettings(criteria=("a", "b"), pairwise=cast("Any", [[1, 2], [0.5, 1]])),
+            "pairwise",
+            "expected a judgement such as 3, '3' or '1/3', got 0.5",
+        ),
+        (
+            lambda: SelectionSettings(criteria=("a", "b"), pairwise=[[1, True], [1, 1]]),
+            "pairwise",
+            "expected a judgement such as 3, '3' or '1/3', got True",
+        ),
+        (lambda: SelectionSettings(samples=0), "samples", "expected a whole number from 1 to 1000000, got 0"),
+        (
+            lambda: SelectionSettings(constraints=Constraints(within_budget_ceiling=True)),
+            "constraints.within_budget_ceiling",
+            "there is no budget ceiling to stay within: set preferences.budget_ceiling",
+        ),
+        (
+            lambda: Scorecard(
+                candidate="a", name="A", rank=1, score=0.5, contributions=((5, 0.1),), criterion_scores=()
+            ),
+            "contributions[0]",
+            "expected a criterion id, got 5",
+        ),
+        (
+            lambda: Scorecard(
+                candidate="a", name="A", rank=1, score=0.5, contributions=(("x", "lots"),), criterion_scores=()
+            ),
+            "contributions[0]",
+            "expected a number such as '2.5' or '1/3', got the text 'lots'",
+        ),
+    ],
+)
+def test_model_refusals_have_their_path_and_message(build: Any, path: str, message: str):
+    with pytest.raises(ValidationError) as caught:
+        build()
+    assert _problem(caught.value) == (path, message)
+
+
+def test_models_convert_what_files_hold():
+    candidate = CandidateInput(profile=_cro("acme"), manual_scores=cast("Any", {"a": "0.5", "b": 1}))
+    assert candidate.manual_scores == (("a", Decimal("0.5")), ("b", Decimal(1)))
+    assert candidate.id == "acme"
+    assert CandidateInput(profile=_cro("acme"), manual_scores=cast("Any", [["a", "0.25"]])).manual_scores == (
+        ("a", Decimal("0.25")),
+    )
+    settings = SelectionSettings(criteria=["a", "b"], pairwise=[[1, " 2 "], ["1/2", Decimal("1.0")]])
+    assert settings.criteria == ("a", "b")
+    assert settings.pairwise == (("1", "2"), ("1/2", "1.0"))
+    assert SelectionSettings(samples=1_000_000).samples == 1_000_000
+    card = Scorecard(candidate="a", name="A", rank=1, score=0.5, contributions=[("x", "1/4")], criterion_scores=[])
+    assert card.contributions == (("x", 0.25),)
+    assert card.criterion_scores == ()
+    assert Exclusion(candidate="a", name="A", reasons=["r"]).reasons == ("r",)
+    assert AcceptabilityRow(candidate="a", by_rank=[0.5, 0.5]).by_rank == (0.5, 0.5)
+
+
+def test_settings_defaults():
+    settings = SelectionSettings()
+    assert settings.method == "weighted-sum"
+    assert settings.criteria == DEFAULT_CRITERIA
+    assert settings.weights == ()
+    assert settings.pairwise is None
+    assert settings.samples == 2000
+    assert settings.normalisation == "absolute"
+    assert DEFAULT_CRITERIA == (
+        "crokit:therapeutic-expertise",
+        "crokit:geographic-reach",
+        "crokit:technology",
+        "crokit:team-experience",
+        "crokit:pricing-fit",
+    )
+    assert PRODUCT_FLOOR == 0.01
+
+
+@pytest.mark.parametrize(
+    ("method", "normalisation", "note"),
+    [
+        (
+            "weighted-sum",
+            "absolute",
+            (
+                "absolute: each criterion's 0..1 score is used as it is, "
+                "so a candidate's score does not depend on the others"
+            ),
+        ),
+        (
+            "weighted-sum",
+            "min-max",
+            (
+                "min-max: each criterion rescaled from the worst eligible candidate (0) to the best (1), "
+                "so scores depend on who else is compared"
+            ),
+        ),
+        (
+            "weighted-product",
+            "min-max",
+            "ratio to the best: each score divided by the best candidate's (the weighted product's own scale)",
+        ),
+        ("topsis", "min-max", "vector: each column divided by its Euclidean norm (TOPSIS's own scale)"),
+    ],
+)
+def test_each_normalisation_note(method: str, normalisation: str, note: str):
+    assert normalisation_note(method, normalisation) == note
+
+
+def test_a_ranking_repr_is_one_line_of_counts():
+    ranking = select(STUDY, THREE, _settings(), registry=CHOOSER, seed=2)
+    assert repr(ranking) == ("Ranking(method='weighted-sum', 3 criteria, 3 ranked, 0 excluded, winner='bolt', seed=2)")
