@@ -14,6 +14,8 @@ from typing import Any, cast
 import pytest
 
 from crokit import CroProfile, ProviderKind, Registry, Stage, Study, UnknownIdError, ValidationError
+from crokit.money import Money
+from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.selection.acceptability import rank_acceptability
 from crokit.selection.constraints import Constraints
 from crokit.selection.due_diligence import (
@@ -45,8 +47,9 @@ from crokit.selection.models import (
     SelectionSettings,
     normalisation_note,
 )
-from crokit.selection.ranking import select
+from crokit.selection.ranking import lowest_totals, select
 from crokit.vocabulary import AnswerType, Better, Question, SelectionCriterion
+from crokit.vocabulary.terms import UnitBasis
 
 
 def _problem(error: ValidationError) -> tuple[str, str]:
@@ -510,7 +513,8 @@ OPEN = Constraints(require_services=False, require_countries=False)
 
 
 def _cro(id_: str, **changes: Any) -> CroProfile:
-    return CroProfile(id=id_, name=id_.title(), kind=ProviderKind.CRO, countries=("US",), **changes)
+    fields: dict[str, Any] = {"id": id_, "name": id_.title(), "kind": ProviderKind.CRO, "countries": ("US",)}
+    return CroProfile(**(fields | changes))
 
 
 def _manual(id_: str, *scores: str, **changes: Any) -> CandidateInput:
@@ -858,3 +862,253 @@ def test_each_normalisation_note(method: str, normalisation: str, note: str):
 def test_a_ranking_repr_is_one_line_of_counts():
     ranking = select(STUDY, THREE, _settings(), registry=CHOOSER, seed=2)
     assert repr(ranking) == ("Ranking(method='weighted-sum', 3 criteria, 3 ranked, 0 excluded, winner='bolt', seed=2)")
+
+
+def test_an_empty_shortlist_explains_itself():
+    cdmo = _manual("make", "0.9", "0.9", "0.9", kind=ProviderKind.CDMO)
+    ranking = select(STUDY, (cdmo,), _settings(), registry=CHOOSER, seed=1)
+    assert ranking.warnings == ("empty shortlist: no candidate met the constraints",)
+    assert ranking.explanation == (
+        "No candidate met the constraints, so there is no winner; see the exclusions for the reasons."
+    )
+    assert ranking.excluded[0].candidate == "make"
+    assert ranking.excluded[0].name == "Make"
+    assert (ranking.winner, ranking.seed, ranking.samples, ranking.scorecards) == (None, 1, 2000, ())
+    assert ranking.normalisation == "absolute"
+    assert ranking.criteria == MANUAL
+    assert ranking.method == "weighted-sum"
+
+
+def test_a_sole_candidate_is_ranked_without_intervals_or_acceptability():
+    cdmo = _manual("make", "0.9", "0.9", "0.9", kind=ProviderKind.CDMO)
+    ranking = select(STUDY, (THREE[0], cdmo), _settings(), registry=CHOOSER, seed=1)
+    assert ranking.warnings == (
+        NO_ANSWERS[0],
+        "fewer than 2 eligible candidates: weight intervals and rank acceptability are skipped",
+    )
+    assert ranking.explanation == "Acme is the only candidate that met the constraints."
+    assert (ranking.intervals, ranking.acceptability, ranking.winner) == ((), (), "acme")
+
+
+def test_the_weighted_product_raises_zero_scores_and_compares_logarithms():
+    candidates = (
+        _manual("acme", "0", "0.5", "0.5"),
+        _manual("bolt", "0.5", "0.5", "0.4"),
+        _manual("core", "0.5", "0", "0"),
+    )
+    ranking = select(STUDY, candidates, _settings(method="weighted-product"), registry=CHOOSER, seed=1)
+    assert ranking.warnings == (
+        "the weighted product needs scores above 0: raised to 0.01 for Acme on Quality, Core on Speed, Core on Price",
+        *NO_ANSWERS,
+    )
+    assert ranking.normalisation == "ratio"
+    assert ranking.explanation == (
+        "Bolt ranks first with 0.928 against 0.271 for Acme; its largest log-contribution leads are on Quality "
+        "(+1.3), while it trails on Price (-0.0744). The closest call is Quality: if it weighed less than 0.0277 "
+        "(now 0.333), Acme would win instead. It ranks first in 95% of 2000 random weightings (seed 1)."
+    )
+    bolt, acme, core = ranking.scorecards
+    assert bolt.contributions == (
+        ("test:quality", 1.0),
+        ("test:speed", 1.0),
+        ("test:price", pytest.approx(0.8 ** (1 / 3))),
+    )
+    assert acme.score == pytest.approx(0.02 ** (1 / 3))
+    assert core.score == pytest.approx(0.02 ** (2 / 3))
+    assert [card.rank for card in ranking.scorecards] == [1, 2, 3]
+
+
+def test_a_score_just_above_zero_is_not_raised_under_the_weighted_product():
+    candidates = (_manual("acme", "0.01", "0.5", "0.5"), _manual("bolt", "0.5", "0.5", "0.4"))
+    ranking = select(STUDY, candidates, _settings(method="weighted-product"), registry=CHOOSER)
+    assert not any("raised to" in warning for warning in ranking.warnings)
+
+
+def test_a_tie_is_warned_about_only_when_it_is_for_first_place():
+    first = (
+        _manual("acme", "0.5", "0.5", "0.5"),
+        _manual("bolt", "0.5", "0.5", "0.5"),
+        _manual("core", "0.1", "0.1", "0.1"),
+    )
+    ranking = select(STUDY, first, _settings(), registry=CHOOSER)
+    assert ranking.warnings == (
+        *NO_ANSWERS,
+        "a tie for first place: Acme, Bolt; the first listed is named the winner",
+        NO_SEED,
+    )
+    assert ranking.explanation == (
+        "Acme ranks first with 0.5 against 0.5 for Bolt. "
+        "Acme stays the winner whatever weight any single criterion is given."
+    )
+    assert [card.rank for card in ranking.scorecards] == [1, 1, 3]
+    later = (
+        _manual("acme", "0.9", "0.9", "0.9"),
+        _manual("bolt", "0.5", "0.5", "0.5"),
+        _manual("core", "0.5", "0.5", "0.5"),
+    )
+    ranking = select(STUDY, later, _settings(), registry=CHOOSER)
+    assert ranking.ties == (("bolt", "core"),)
+    assert ranking.warnings == (*NO_ANSWERS, NO_SEED)
+    assert [(card.candidate, card.rank) for card in ranking.scorecards] == [("acme", 1), ("bolt", 2), ("core", 2)]
+
+
+def test_a_tie_lists_the_winners_by_name_in_input_order():
+    tied = (
+        _manual("acme", "0.1", "0.1", "0.1"),
+        _manual("bolt", "0.5", "0.5", "0.5"),
+        _manual("core", "0.5", "0.5", "0.5"),
+    )
+    ranking = select(STUDY, tied, _settings(), registry=CHOOSER)
+    assert ranking.winner == "bolt"
+    assert "a tie for first place: Bolt, Core; the first listed is named the winner" in ranking.warnings
+    assert [card.candidate for card in ranking.scorecards] == ["bolt", "core", "acme"]
+
+
+def _answers_to_all_but(*left_out: str) -> tuple[Answer, ...]:
+    values: dict[AnswerType, dict[str, Any]] = {
+        AnswerType.YES_NO: {"yes": True},
+        AnswerType.SCALE_1_5: {"scale": 3},
+        AnswerType.NUMBER: {"number": 0},
+        AnswerType.TEXT: {"text": "t"},
+    }
+    return tuple(Answer(question=q.id, **values[q.answer_type]) for q in REGISTRY.questions if q.id not in left_out)
+
+
+def test_unanswered_questions_are_warned_about_by_name():
+    acme = DueDiligence(candidate="acme", answers=_answers_to_all_but("crokit:dd-named-team"))
+    bolt = DueDiligence(candidate="bolt", answers=_answers_to_all_but("crokit:dd-named-team", "crokit:dd-escalation"))
+    complete = DueDiligence(candidate="core", answers=_answers_to_all_but())
+    candidates = (
+        CandidateInput(profile=_cro("acme"), due_diligence=acme),
+        CandidateInput(profile=_cro("bolt"), due_diligence=bolt),
+        CandidateInput(profile=_cro("core"), due_diligence=complete),
+    )
+    ranking = select(STUDY, candidates, SelectionSettings(constraints=OPEN), registry=REGISTRY)
+    named = REGISTRY.name_of("crokit:dd-named-team", "question")
+    escalation = REGISTRY.name_of("crokit:dd-escalation", "question")
+    unanswered = [w for w in ranking.warnings if "unanswered" in w]
+    assert sorted(unanswered) == [
+        f"Acme: 1 due-diligence question unanswered: {named}",
+        f"Bolt: 2 due-diligence questions unanswered: {named} / {escalation}",
+    ]
+    cards = {card.candidate: card for card in ranking.scorecards}
+    assert cards["acme"].unanswered == ("crokit:dd-named-team",)
+    assert cards["bolt"].unanswered == ("crokit:dd-named-team", "crokit:dd-escalation")
+    assert cards["core"].unanswered == ()
+
+
+def test_scores_near_zero_tie_within_the_absolute_tolerance():
+    """Scores lie in [0, 1]: near 0 the tolerance is absolute, not relative."""
+    ranks, ties = rank_scores([0.0, 1e-13, 2e-12], ["a", "b", "c"])
+    assert ranks == (2, 2, 1)
+    assert ties == (("a", "b"),)
+
+
+def _budget(amount: str, currency: str = "USD") -> Budget:
+    price = Money(amount, currency)
+    line = LineItem(
+        service="crokit:on-site-monitoring",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.UNIT,
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        description="monitoring visit",
+        basis=UnitBasis.PER_MONITORING_VISIT,
+        quantity=Decimal(1),
+        unit_price=price,
+        amount=price,
+        months=(0,),
+        derivation=f"1 x {price}",
+    )
+    return Budget(currency=currency, lines=(line,))
+
+
+def test_the_lowest_total_is_kept_per_currency():
+    candidates = [
+        CandidateInput(profile=_cro("acme"), budget=_budget("900")),
+        CandidateInput(profile=_cro("bolt"), budget=_budget("700")),
+        CandidateInput(profile=_cro("core")),
+        CandidateInput(profile=_cro("dyna"), budget=_budget("800", "EUR")),
+        CandidateInput(profile=_cro("echo"), budget=_budget("700.00")),
+        CandidateInput(profile=_cro("flux"), budget=_budget("750")),
+    ]
+    lowest = lowest_totals(candidates)
+    assert lowest == {"USD": Money("700", "USD"), "EUR": Money("800", "EUR")}
+    assert str(lowest["USD"].amount) == "700"  # the first of equal totals is kept
+    assert lowest_totals([CandidateInput(profile=_cro("core"))]) == {}
+
+
+def test_pricing_fit_compares_each_total_with_the_lowest_eligible_one():
+    candidates = (
+        CandidateInput(profile=_cro("acme"), budget=_budget("1000")),
+        CandidateInput(profile=_cro("bolt"), budget=_budget("800")),
+        CandidateInput(profile=_cro("core")),
+    )
+    settings = SelectionSettings(criteria=("crokit:pricing-fit",), constraints=OPEN)
+    ranking = select(STUDY, candidates, settings, registry=REGISTRY)
+    scores = {card.candidate: card.criterion_scores[0].value for card in ranking.scorecards}
+    assert scores == {"acme": 0.8, "bolt": 1.0, "core": 0.0}
+    assert [card.candidate for card in ranking.scorecards] == ["bolt", "acme", "core"]
+
+
+# --- the explanation --------------------------------------------------------------------
+
+
+def test_a_winner_ahead_everywhere_shows_its_two_largest_leads_and_no_trail():
+    candidates = (_manual("acme", "0.9", "0.8", "0.7"), _manual("bolt", "0.1", "0.5", "0.6"))
+    ranking = select(STUDY, candidates, _settings(), registry=CHOOSER, seed=5)
+    assert ranking.explanation == (
+        "Acme ranks first with 0.8 against 0.4 for Bolt; its largest contribution leads are on Quality (+0.267) "
+        "and Speed (+0.1). Acme stays the winner whatever weight any single criterion is given. "
+        "It ranks first in 100% of 2000 random weightings (seed 5)."
+    )
+
+
+def test_shared_names_are_told_apart_by_id_and_the_closest_call_is_the_smallest_move():
+    def named(id_: str, name: str, *scores: str) -> CandidateInput:
+        pairs = tuple((cid, Decimal(s)) for cid, s in zip(MANUAL, scores, strict=True))
+        return CandidateInput(profile=_cro(id_, name=name), manual_scores=pairs)
+
+    candidates = (
+        named("acme-us", "Acme", "0.9", "0.1", "0.5"),
+        named("acme-eu", "ACME", "0.1", "0.9", "0.5"),
+        _manual("bolt", "0.1", "0.1", "0.1"),
+    )
+    weights = {"test:quality": 2, "test:speed": 1, "test:price": 1}
+    ranking = select(STUDY, candidates, _settings(weights=weights), registry=CHOOSER)
+    assert ranking.explanation == (
+        "Acme (acme-us) ranks first with 0.6 against 0.4 for ACME (acme-eu); its largest contribution leads are on "
+        "Quality (+0.4), while it trails on Speed (-0.2). The closest call is Speed: if it weighed more than 0.4 "
+        "(now 0.25), ACME (acme-eu) would win instead."
+    )
+    assert [interval.explanation for interval in ranking.intervals] == [
+        (
+            "Acme (acme-us) stays the winner while Quality weighs from 0.333 to 1 (now 0.5); "
+            "the winner changes to ACME (acme-eu) if Quality weighs less than 0.333."
+        ),
+        (
+            "Acme (acme-us) stays the winner while Speed weighs from 0 to 0.4 (now 0.25); "
+            "the winner changes to ACME (acme-eu) if Speed weighs more than 0.4."
+        ),
+        "Acme (acme-us) stays the winner for any weight of Price from 0 to 1 (now 0.25).",
+    ]
+    assert ranking.warnings[:3] == (
+        "Acme: no due-diligence answers; scored from its profile alone",
+        "ACME: no due-diligence answers; scored from its profile alone",
+        "Bolt: no due-diligence answers; scored from its profile alone",
+    )
+
+
+def test_topsis_rankings_are_explained_with_their_numeric_intervals():
+    candidates = (_manual("acme", "0.6", "0.5", "0.5"), _manual("bolt", "0.5", "0.6", "0.5"))
+    weights = {"test:quality": "0.5", "test:speed": "0.4", "test:price": "0.1"}
+    ranking = select(STUDY, candidates, _settings(weights=weights, method="topsis"), registry=CHOOSER, seed=1)
+    assert ranking.normalisation == "vector"
+    assert ranking.explanation == (
+        "Acme ranks first with 0.556 against 0.444 for Bolt; its largest contribution leads are on Quality (+0.064), "
+        "while it trails on Speed (-0.0512). The closest call is Speed: if it weighed more than 0.455 (now 0.4), "
+        "Bolt would win instead. It ranks first in 50% of 2000 random weightings (seed 1)."
+    )
+    quality, speed, price = ranking.intervals
+    assert (quality.low, quality.high, quality.below, quality.above) == (pytest.approx(4 / 9), 1.0, "bolt", None)
+    assert (speed.low, speed.high, speed.below, speed.above) == (0.0, pytest.approx(5 / 11), None, "bolt")
+    assert (price.low, price.high, price.below, price.above) == (0.0, 1.0, None, None)
