@@ -908,7 +908,8 @@ def test_the_weighted_product_raises_zero_scores_and_compares_logarithms():
         "(now 0.333), Acme would win instead. It ranks first in 95% of 2000 random weightings (seed 1)."
     )
     bolt, acme, core = ranking.scorecards
-    assert bolt.contributions == (
+    contributions: Any = bolt.contributions
+    assert contributions == (
         ("test:quality", 1.0),
         ("test:speed", 1.0),
         ("test:price", pytest.approx(0.8 ** (1 / 3))),
@@ -1109,6 +1110,8 @@ def test_topsis_rankings_are_explained_with_their_numeric_intervals():
         "Bolt would win instead. It ranks first in 50% of 2000 random weightings (seed 1)."
     )
     quality, speed, price = ranking.intervals
-    assert (quality.low, quality.high, quality.below, quality.above) == (pytest.approx(4 / 9), 1.0, "bolt", None)
-    assert (speed.low, speed.high, speed.below, speed.above) == (0.0, pytest.approx(5 / 11), None, "bolt")
+    found: Any = (quality.low, quality.high, quality.below, quality.above)
+    assert found == (pytest.approx(4 / 9), 1.0, "bolt", None)
+    found = (speed.low, speed.high, speed.below, speed.above)
+    assert found == (0.0, pytest.approx(5 / 11), None, "bolt")
     assert (price.low, price.high, price.below, price.above) == (0.0, 1.0, None, None)
