@@ -14,6 +14,7 @@ from typing import Any, cast
 import pytest
 
 from crokit import CroProfile, ProviderKind, Registry, Stage, Study, UnknownIdError, ValidationError
+from crokit.errors import InvalidAmountError
 from crokit.money import Money
 from crokit.pricing.budget import Budget, CostBucket, LineItem, PricingKind
 from crokit.selection.acceptability import rank_acceptability
@@ -48,6 +49,7 @@ from crokit.selection.models import (
     normalisation_note,
 )
 from crokit.selection.ranking import lowest_totals, select
+from crokit.selection.rules import CriterionScore, ScoringContext
 from crokit.vocabulary import AnswerType, Better, Question, SelectionCriterion
 from crokit.vocabulary.terms import UnitBasis
 
@@ -1115,3 +1117,69 @@ def test_topsis_rankings_are_explained_with_their_numeric_intervals():
     found = (speed.low, speed.high, speed.below, speed.above)
     assert found == (0.0, pytest.approx(5 / 11), None, "bolt")
     assert (price.low, price.high, price.below, price.above) == (0.0, 1.0, None, None)
+
+
+def test_a_ranking_repr_counts_one_criterion_in_the_singular():
+    cdmo = CandidateInput(profile=_cro("make", kind=ProviderKind.CDMO))
+    ranking = select(STUDY, (cdmo,), _settings(criteria=("test:quality",)), registry=CHOOSER)
+    assert repr(ranking) == "Ranking(method='weighted-sum', 1 criterion, 0 ranked, 1 excluded, winner=None, seed=None)"
+
+
+def test_a_ranking_shows_itself_as_records_a_dataframe_and_tables():
+    from crokit.dataframe import to_dataframe, to_records
+    from crokit.display import ranking_html, ranking_markdown
+
+    ranking = select(STUDY, THREE, _settings(), registry=CHOOSER, seed=2)
+    assert ranking.to_records() == to_records(ranking)
+    assert ranking.to_records()[0]["candidate"] == "bolt"
+    assert ranking.to_dataframe().equals(to_dataframe(ranking))
+    assert ranking.to_dataframe(numeric="float").equals(to_dataframe(ranking, numeric="float"))
+    assert list(ranking.to_dataframe()["candidate"]) == ["bolt", "acme", "core"]
+    assert ranking._repr_html_() == ranking_html(ranking)
+    assert ranking._repr_markdown_() == ranking_markdown(ranking)
+    assert ranking._repr_markdown_().startswith("**Ranking by weighted sum: winner Bolt**")
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("abc", "invalid amount 'abc': expected a decimal number such as '12.50' for the number"),
+        (True, "invalid amount True: a bool is not a number; give the number as text or an int"),
+    ],
+)
+def test_an_answer_that_is_not_a_number_says_so(number: Any, message: str):
+    with pytest.raises(InvalidAmountError) as caught:
+        Answer(question="crokit:dd-team-turnover", number=number)
+    assert str(caught.value) == message
+
+
+def test_an_answer_to_a_badly_written_question_id_names_the_field():
+    with pytest.raises(ValidationError) as caught:
+        Answer(question="bad id", yes=True)
+    assert _problem(caught.value) == (
+        "question",
+        "expected a namespaced id like 'crokit:patient-recruitment' (lower case, hyphens), got 'bad id'",
+    )
+
+
+def _rule_with_a_bad_lookup(ctx: ScoringContext) -> CriterionScore:
+    """A custom scoring rule that looks up an entry missing from the registry, without a path."""
+    ctx.registry.criterion("acme:missing")
+    return CriterionScore(criterion="acme:lookup", value=1.0, basis="never reached")
+
+
+def test_an_unknown_id_met_by_a_custom_rule_is_placed_at_its_candidate():
+    lookup = SelectionCriterion(
+        id="acme:lookup",
+        name="Lookup",
+        description="d",
+        why="w",
+        rule="tests.test_selection_rest_mutants:_rule_with_a_bad_lookup",
+    )
+    registry = CHOOSER.with_entries(lookup)
+    by_hand = CandidateInput(profile=_cro("acme"), manual_scores=(("acme:lookup", Decimal("0.5")),))
+    by_rule = CandidateInput(profile=_cro("bolt"))
+    with pytest.raises(UnknownIdError) as caught:
+        select(STUDY, (by_hand, by_rule), _settings(criteria=("acme:lookup",)), registry=registry)
+    assert caught.value.path == "candidates[1]"
+    assert str(caught.value) == "candidates[1]: unknown criterion 'acme:missing'"
