@@ -1183,3 +1183,30 @@ def test_an_unknown_id_met_by_a_custom_rule_is_placed_at_its_candidate():
         select(STUDY, (by_hand, by_rule), _settings(criteria=("acme:lookup",)), registry=registry)
     assert caught.value.path == "candidates[1]"
     assert str(caught.value) == "candidates[1]: unknown criterion 'acme:missing'"
+
+
+def test_bounds_on_a_misspelt_criterion_suggest_the_close_one():
+    matrix = DecisionMatrix(alternatives=("a", "b"), criteria=("quality", "price"), scores=((1, 2), (2, 1)))
+    with pytest.raises(UnknownIdError, match=r"did you mean 'quality'"):
+        rank_acceptability(matrix, {"qualty": (0, 1)}, samples=10, seed=1)
+
+
+def test_a_weight_on_its_bound_is_inside_it():
+    """With one criterion every weight is exactly 1, so bounds of (1, 1) hold every draw."""
+    one = DecisionMatrix(alternatives=("a", "b"), criteria=("x",), scores=((1,), (2,)))
+    result = rank_acceptability(one, {"x": (1, 1)}, samples=5, seed=0)
+    assert result.acceptability == ((0.0, 1.0), (1.0, 0.0))
+    assert result.central_weights == ((), (1.0,))
+    assert result.bounds == ((1.0, 1.0),)
+
+
+def test_draws_that_fit_only_by_the_last_batch_are_enough_and_one_more_is_too_many():
+    """Seed 0 draws 200 batches of 1024 weight vectors; 836 of them give x a weight within (0.498, 0.502)."""
+    bounds = {"x": (0.498, 0.502)}
+    assert rank_acceptability(SQUARE, bounds, samples=836, seed=0).samples == 836
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(SQUARE, bounds, samples=837, seed=0)
+    assert _problem(caught.value) == (
+        "weights_bounds",
+        "the bounds are too narrow to sample: 836 of 837 draws fit; widen them",
+    )
