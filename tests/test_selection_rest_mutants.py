@@ -1210,3 +1210,30 @@ def test_draws_that_fit_only_by_the_last_batch_are_enough_and_one_more_is_too_ma
         "weights_bounds",
         "the bounds are too narrow to sample: 836 of 837 draws fit; widen them",
     )
+
+
+def test_acceptability_defaults_to_ten_thousand_min_max_draws():
+    result = rank_acceptability(SQUARE, seed=4)
+    assert result.samples == 10_000
+    assert result.method == "weighted-sum"
+    assert result == rank_acceptability(SQUARE, seed=4, samples=10_000, normalisation="min-max")
+
+
+def test_acceptability_refuses_an_unknown_normalisation():
+    """Regression: an unknown normalisation was silently taken as min-max."""
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(SQUARE, samples=10, seed=1, normalisation=cast("Any", "zscore"))
+    assert _problem(caught.value) == ("normalisation", "expected 'absolute' or 'min-max', got 'zscore'")
+
+
+def test_only_the_method_in_use_checks_its_scores_and_before_sampling():
+    zero = DecisionMatrix(alternatives=("a", "b"), criteria=("x", "y"), scores=((0, 1), (1, 0)))
+    assert rank_acceptability(zero, samples=10, seed=1).samples == 10
+    assert rank_acceptability(SQUARE, samples=10, seed=1, method="topsis", normalisation="absolute").samples == 10
+    narrow = {"x": (0.5, 0.5)}  # too narrow to sample: the scores are refused first
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(zero, narrow, samples=10, seed=1, method="weighted-product")
+    assert _problem(caught.value) == ("scores[0][0]", "the weighted product needs scores above 0, got 0.0")
+    with pytest.raises(ValidationError) as caught:
+        rank_acceptability(SQUARE, narrow, samples=10, seed=1, normalisation="absolute")
+    assert _problem(caught.value) == ("scores[0][1]", "absolute normalisation needs scores from 0 to 1, got 2.0")
