@@ -49,7 +49,7 @@ from crokit.selection.models import (
     normalisation_note,
 )
 from crokit.selection.ranking import lowest_totals, select
-from crokit.selection.rules import CriterionScore, ScoringContext
+from crokit.selection.rules import CriterionScore, ScoringContext, SponsorPreferences
 from crokit.vocabulary import AnswerType, Better, Question, SelectionCriterion
 from crokit.vocabulary.terms import UnitBasis
 
@@ -1237,3 +1237,43 @@ def test_only_the_method_in_use_checks_its_scores_and_before_sampling():
     with pytest.raises(ValidationError) as caught:
         rank_acceptability(SQUARE, narrow, samples=10, seed=1, normalisation="absolute")
     assert _problem(caught.value) == ("scores[0][1]", "absolute normalisation needs scores from 0 to 1, got 2.0")
+
+
+def test_the_sponsors_preferences_reach_every_scoring_rule():
+    candidates = (
+        CandidateInput(profile=_cro("acme"), budget=_budget("1000")),
+        CandidateInput(profile=_cro("bolt"), budget=_budget("800")),
+    )
+    apart = SponsorPreferences(price_against_lowest=False)
+    settings = SelectionSettings(criteria=("crokit:pricing-fit",), constraints=OPEN, preferences=apart)
+    ranking = select(STUDY, candidates, settings, registry=REGISTRY)
+    assert [card.criterion_scores[0].value for card in ranking.scorecards] == [0.5, 0.5]
+
+
+def test_a_cost_criterion_from_the_registry_favours_the_lower_score():
+    effort = SelectionCriterion(id="acme:effort", name="Effort", description="d", why="w", direction="cost")
+    registry = CHOOSER.with_entries(effort)
+    candidates = tuple(
+        CandidateInput(profile=_cro(id_), manual_scores=(("acme:effort", Decimal(score)),))
+        for id_, score in (("acme", "0.8"), ("bolt", "0.3"))
+    )
+    ranking = select(STUDY, candidates, _settings(criteria=("acme:effort",)), registry=registry)
+    assert ranking.winner == "bolt"
+    assert [card.score for card in ranking.scorecards] == [pytest.approx(0.7), pytest.approx(0.2)]
+
+
+def test_a_criterion_without_a_rule_or_a_manual_score_is_refused_at_its_candidate():
+    bare = SelectionCriterion(id="acme:bare", name="Bare", description="d", why="w")
+    registry = CHOOSER.with_entries(bare)
+    by_hand = CandidateInput(profile=_cro("acme"), manual_scores=(("acme:bare", Decimal("0.5")),))
+    with pytest.raises(ValidationError) as caught:
+        select(
+            STUDY,
+            (by_hand, CandidateInput(profile=_cro("bolt"))),
+            _settings(criteria=("acme:bare",)),
+            registry=registry,
+        )
+    assert _problem(caught.value) == (
+        "candidates[1].manual['acme:bare']",
+        "'acme:bare' has no scoring rule: give a manual score from 0 to 1 for it",
+    )
