@@ -687,7 +687,10 @@ def test_unknown_ids_in_a_candidate_have_their_paths():
     assert caught.value.path == "candidates[1].due_diligence.answers[0].question"
     with pytest.raises(UnknownIdError) as caught:
         select(STUDY, THREE, _settings(weights=(("test:quality", 1), ("test:sped", 1))), registry=CHOOSER)
-    assert caught.value.path == "settings.weights[1]"
+    assert (
+        str(caught.value)
+        == "settings.weights[1]: unknown criterion 'test:sped'; did you mean 'test:speed' or 'test:price'?"
+    )
 
 
 def test_weights_and_judgements_that_do_not_fit_are_refused_under_settings():
@@ -1277,3 +1280,12 @@ def test_a_criterion_without_a_rule_or_a_manual_score_is_refused_at_its_candidat
         "candidates[1].manual['acme:bare']",
         "'acme:bare' has no scoring rule: give a manual score from 0 to 1 for it",
     )
+
+
+def test_a_manual_score_or_weight_that_is_not_a_number_says_so():
+    with pytest.raises(InvalidAmountError) as caught:
+        SelectionSettings(weights=(("crokit:technology", "x"),))
+    assert str(caught.value) == "invalid amount 'x': expected a decimal number such as '12.50' for the number"
+    with pytest.raises(InvalidAmountError) as caught:
+        CandidateInput(profile=_cro("acme"), manual_scores=(("a", "0.5"), ("b", True)))
+    assert str(caught.value) == "invalid amount True: a bool is not a number; give the number as text or an int"
