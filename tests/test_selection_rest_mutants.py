@@ -50,6 +50,7 @@ from crokit.selection.models import (
 )
 from crokit.selection.ranking import lowest_totals, select
 from crokit.selection.rules import CriterionScore, ScoringContext, SponsorPreferences
+from crokit.selection.sensitivity import weight_intervals
 from crokit.vocabulary import AnswerType, Better, Question, SelectionCriterion
 from crokit.vocabulary.terms import UnitBasis
 
@@ -1289,3 +1290,24 @@ def test_a_manual_score_or_weight_that_is_not_a_number_says_so():
     with pytest.raises(InvalidAmountError) as caught:
         CandidateInput(profile=_cro("acme"), manual_scores=(("a", "0.5"), ("b", True)))
     assert str(caught.value) == "invalid amount True: a bool is not a number; give the number as text or an int"
+
+
+def test_exactly_equal_scores_take_ranks_in_input_order_however_many_alternatives():
+    """The sort is stable: with 20 alternatives (more than a small-array sort handles) ties keep input order."""
+    ids = tuple(f"cro-{i:02d}" for i in range(20))
+    scores = tuple((i % 3,) for i in range(20))
+    matrix = DecisionMatrix(alternatives=ids, criteria=("x",), scores=scores)
+    expected = sorted(range(20), key=lambda i: (-(i % 3), i))
+    result = rank_acceptability(matrix, samples=3, seed=0)
+    for rank, i in enumerate(expected):
+        assert result.acceptability[i][rank] == 1.0, (ids[i], rank)
+
+
+def test_a_challenger_ahead_by_less_than_the_tie_tolerance_never_ends_the_interval_even_near_zero():
+    """The tolerance is 1e-12 of the scores' scale, and never of a scale below 1."""
+    matrix = DecisionMatrix(
+        alternatives=("a", "b"), criteria=("x", "y"), scores=((0.01, 0.01), (0.01 + 1e-13, 0.01 - 1e-13))
+    )
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
+    assert (x.winner, x.low, x.high, x.below, x.above) == ("a", 0.0, 1.0, None, None)
+    assert (y.winner, y.low, y.high, y.below, y.above) == ("a", 0.0, 1.0, None, None)
