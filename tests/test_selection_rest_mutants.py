@@ -1311,3 +1311,12 @@ def test_a_challenger_ahead_by_less_than_the_tie_tolerance_never_ends_the_interv
     x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
     assert (x.winner, x.low, x.high, x.below, x.above) == ("a", 0.0, 1.0, None, None)
     assert (y.winner, y.low, y.high, y.below, y.above) == ("a", 0.0, 1.0, None, None)
+
+
+def test_a_challenger_ahead_by_more_than_the_tie_tolerance_ends_the_interval():
+    matrix = DecisionMatrix(
+        alternatives=("a", "b"), criteria=("x", "y"), scores=((0.5, 0.5), (0.5 + 1.5e-12, 0.5 - 1.5e-12))
+    )
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
+    assert (x.winner, x.low, x.high, x.below, x.above) == ("a", 0.0, 0.5, None, "b")
+    assert (y.winner, y.low, y.high, y.below, y.above) == ("a", 0.5, 1.0, "b", None)
