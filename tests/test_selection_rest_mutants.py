@@ -1320,3 +1320,18 @@ def test_a_challenger_ahead_by_more_than_the_tie_tolerance_ends_the_interval():
     x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
     assert (x.winner, x.low, x.high, x.below, x.above) == ("a", 0.0, 0.5, None, "b")
     assert (y.winner, y.low, y.high, y.below, y.above) == ("a", 0.5, 1.0, "b", None)
+
+
+def test_the_tie_tolerance_of_the_weighted_product_scales_with_its_log_scores_at_both_ends():
+    """b trails a by 6e-12 on y's log-ratio and leads by 3e-12 on x's; a scores log(0.001) with x alone.
+
+    Within 1e-12 of the larger log-score at either end (6.9) b never overtakes, so only c,
+    far ahead on x, ends each interval.
+    """
+    scores = ((0.001, 1.0), (0.001 * (1 + 3e-12), 1.0 - 6e-12), (1.0, 1e-9))
+    matrix = DecisionMatrix(alternatives=("a", "b", "c"), criteria=("x", "y"), scores=scores)
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, method="weighted-product")
+    found: Any = (x.winner, x.low, x.high, x.below, x.above)
+    assert found == ("a", 0.0, pytest.approx(0.75), None, "c")
+    found = (y.winner, y.low, y.high, y.below, y.above)
+    assert found == ("a", pytest.approx(0.25), 1.0, "c", None)
