@@ -1335,3 +1335,22 @@ def test_the_tie_tolerance_of_the_weighted_product_scales_with_its_log_scores_at
     assert found == ("a", 0.0, pytest.approx(0.75), None, "c")
     found = (y.winner, y.low, y.high, y.below, y.above)
     assert found == ("a", pytest.approx(0.25), 1.0, "c", None)
+
+
+def test_of_challengers_crossing_at_the_same_weight_the_fastest_then_the_first_takes_over():
+    """b and a both catch w at x = 0.4; below it b gains faster; b2 is b again, listed later."""
+    scores = ((0.6, 0.4), (0.3, 0.6), (0.45, 0.5), (0.3, 0.6))
+    matrix = DecisionMatrix(alternatives=("w", "b", "a", "b2"), criteria=("x", "y"), scores=scores)
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
+    found: Any = (x.winner, x.low, x.high, x.below, x.above)
+    assert found == ("w", pytest.approx(0.4), 1.0, "b", None)
+    found = (y.winner, y.low, y.high, y.below, y.above)
+    assert found == ("w", 0.0, pytest.approx(0.6), None, "b")
+
+
+def test_a_challenger_whose_crossing_is_within_the_tolerance_of_zero_takes_nothing():
+    """c leads w by 2e-12 in log-score with y alone, but falls behind within 1.5e-13 of x's weight."""
+    matrix = DecisionMatrix(alternatives=("w", "c"), criteria=("x", "y"), scores=((1.0, 1.0), (1e-6, 1.0 + 2e-12)))
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, method="weighted-product")
+    assert (x.low, x.high, x.below, x.above) == (0.0, 1.0, None, None)
+    assert (y.low, y.high, y.below, y.above) == (0.0, 1.0, None, None)
