@@ -1354,3 +1354,28 @@ def test_a_challenger_whose_crossing_is_within_the_tolerance_of_zero_takes_nothi
     x, y = weight_intervals(matrix, {"x": 1, "y": 1}, method="weighted-product")
     assert (x.low, x.high, x.below, x.above) == (0.0, 1.0, None, None)
     assert (y.low, y.high, y.below, y.above) == (0.0, 1.0, None, None)
+
+
+def test_when_a_criterion_has_all_the_weight_the_rest_is_shared_equally_among_the_others():
+    matrix = DecisionMatrix(alternatives=("a", "b"), criteria=("x", "y", "z"), scores=((1, 0, 0), (0, 1, 0)))
+    x, y, z = weight_intervals(matrix, {"x": 1, "y": 0, "z": 0}, normalisation="absolute")
+    # Moving x down to t leaves (1 - t) / 2 to y and to z: b scores (1 - t) / 2 against a's t.
+    found: Any = (x.winner, x.low, x.high, x.below, x.above)
+    assert found == ("a", pytest.approx(1 / 3), 1.0, "b", None)
+    assert (y.low, y.high, y.below, y.above) == (0.0, 0.5, None, "b")
+    assert (z.low, z.high, z.below, z.above) == (0.0, 1.0, None, None)
+
+
+def test_intervals_follow_the_normalisation_and_name_what_they_are_told():
+    """Under absolute scores b wins; under min-max a and b would tie and a would win."""
+    matrix = DecisionMatrix(alternatives=("a", "b"), criteria=("x", "y"), scores=((0.9, 0.0), (0.5, 0.5)))
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute", names={"x": "Quality"})
+    assert x.winner == "b"
+    assert x.explanation == (
+        "b stays the winner while Quality weighs from 0 to 0.556 (now 0.5); "
+        "the winner changes to a if Quality weighs more than 0.556."
+    )
+    assert y.explanation == (
+        "b stays the winner while y weighs from 0.444 to 1 (now 0.5); "
+        "the winner changes to a if y weighs less than 0.444."
+    )
