@@ -1379,3 +1379,16 @@ def test_intervals_follow_the_normalisation_and_name_what_they_are_told():
         "b stays the winner while y weighs from 0.444 to 1 (now 0.5); "
         "the winner changes to a if y weighs less than 0.444."
     )
+
+
+def test_the_weighted_product_takes_each_ratio_to_its_own_columns_best():
+    matrix = DecisionMatrix(
+        alternatives=("a", "b"),
+        criteria=(Criterion(id="x"), Criterion(id="y"), Criterion(id="price", direction="cost")),
+        scores=((1, 20, 300), (2, 10, 600)),
+    )
+    result = weighted_product(matrix, {"x": 1, "y": 1, "price": 1})
+    half = 0.5 ** (1 / 3)
+    assert result.contributions[0] == pytest.approx((half, 1.0, 1.0))
+    assert result.contributions[1] == pytest.approx((1.0, half, half))
+    assert result.scores == pytest.approx((half, half * half))
