@@ -1392,3 +1392,17 @@ def test_the_weighted_product_takes_each_ratio_to_its_own_columns_best():
     assert result.contributions[0] == pytest.approx((half, 1.0, 1.0))
     assert result.contributions[1] == pytest.approx((1.0, half, half))
     assert result.scores == pytest.approx((half, half * half))
+
+
+def test_a_winner_ahead_everywhere_is_named_by_its_name_not_its_id():
+    pairs = tuple((cid, Decimal(s)) for cid, s in zip(MANUAL, ("0.9", "0.8", "0.7"), strict=True))
+    winner = CandidateInput(profile=_cro("acme-us", name="Acme"), manual_scores=pairs)
+    ranking = select(STUDY, (winner, _manual("bolt", "0.1", "0.5", "0.6")), _settings(), registry=CHOOSER)
+    assert "Acme stays the winner whatever weight any single criterion is given" in ranking.explanation
+
+
+def test_an_all_zero_column_contributes_nothing_to_topsis():
+    matrix = DecisionMatrix(alternatives=("a", "b"), criteria=("x", "y"), scores=((0, 3), (0, 4)))
+    result = topsis(matrix, {"x": 1, "y": 1})
+    assert [row[0] for row in result.contributions] == [0.0, 0.0]
+    assert result.scores == (0.0, 1.0)
