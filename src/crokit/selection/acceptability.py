@@ -22,7 +22,14 @@ import attrs
 
 from crokit._typed import typed_fields
 from crokit.errors import UnknownIdError, ValidationError
-from crokit.selection._scoring import MethodName, Normalisation, absolute_utilities, ratio_normalised, sample_scores
+from crokit.selection._scoring import (
+    NORMALISATIONS,
+    MethodName,
+    Normalisation,
+    absolute_utilities,
+    ratio_normalised,
+    sample_scores,
+)
 from crokit.selection.matrix import DecisionMatrix, Number, to_float
 from crokit.selection.methods import Method, method_name
 
@@ -151,12 +158,15 @@ def rank_acceptability(
 
     Raises:
         ValidationError: For bad bounds, bounds no weights summing to 1 fit, bounds too
-            narrow to sample, a bad *samples* or *seed*, or an unknown method.
+            narrow to sample, a bad *samples* or *seed*, an unknown method or
+            normalisation.
         UnknownIdError: For bounds on an unknown criterion.
     """
     import numpy as np
 
     name = method_name(method)
+    if normalisation not in NORMALISATIONS:
+        raise ValidationError.at("normalisation", f"expected 'absolute' or 'min-max', got {normalisation!r}")
     _check_whole("samples", samples, 1, _MAX_SAMPLES)
     _check_whole("seed", seed, 0, None)
     bounds = _read_bounds(matrix, weights_bounds)

@@ -253,10 +253,11 @@ def normalize_weights(weights: Mapping[str, Number], criteria: Iterable[Criterio
         if value < 0:
             raise ValidationError.at(f"weights[{cid!r}]", f"expected a weight of 0 or more, got {weights[cid]!r}")
         values.append(value)
-    total = math.fsum(values)
+    try:
+        total = math.fsum(values)
+    except OverflowError:  # finite weights whose sum is beyond the largest float
+        raise ValidationError.at("weights", "the weights are too large to add up; scale them down") from None
     if total <= 0:
         raise ValidationError.at("weights", "expected at least one positive weight, got all zero")
-    if math.isinf(total):
-        raise ValidationError.at("weights", "the weights are too large to add up; scale them down")
     normalized = tuple(v / total for v in values)
     return NormalizedWeights(values=normalized, given_sum=total, was_normalized=abs(total - 1.0) > 1e-9)  # noqa: PLR2004

@@ -184,10 +184,12 @@ def weight_vector(matrix: DecisionMatrix, weights: WeightsLike) -> FloatArray:
         for index, value in enumerate(given):
             if isinstance(value, bool) or not (isinstance(value, float | int) and math.isfinite(value) and value >= 0):
                 raise ValidationError.at(f"weights[{index}]", f"expected a finite weight of 0 or more, got {value!r}")
-        if not math.isclose(math.fsum(values), 1.0, abs_tol=1e-9):
-            raise ValidationError.at(
-                "weights", f"expected normalised weights summing to 1, got a sum of {math.fsum(values)!r}"
-            )
+        try:
+            total = math.fsum(values)
+        except OverflowError:  # finite weights whose sum is beyond the largest float
+            total = math.inf
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValidationError.at("weights", f"expected normalised weights summing to 1, got a sum of {total!r}")
     else:
         values = normalize_weights(weights, matrix.criteria).values
     return np.asarray(values, dtype=np.float64)
