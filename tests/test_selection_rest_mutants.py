@@ -1050,7 +1050,11 @@ def test_pricing_fit_compares_each_total_with_the_lowest_eligible_one():
         CandidateInput(profile=_cro("bolt"), budget=_budget("800")),
         CandidateInput(profile=_cro("core")),
     )
-    settings = SelectionSettings(criteria=("crokit:pricing-fit",), constraints=OPEN)
+    settings = SelectionSettings(
+        criteria=("crokit:pricing-fit",),
+        constraints=OPEN,
+        preferences=SponsorPreferences(price_against_lowest=True),
+    )
     ranking = select(STUDY, candidates, settings, registry=REGISTRY)
     scores = {card.candidate: card.criterion_scores[0].value for card in ranking.scorecards}
     assert scores == {"acme": 0.8, "bolt": 1.0, "core": 0.0}

@@ -11,7 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crokit import CrokitError, CroProfile, ProviderKind, Registry, Stage, Study, UnknownIdError, ValidationError
+from crokit import (
+    CrokitError,
+    CroProfile,
+    Money,
+    ProviderKind,
+    Registry,
+    Stage,
+    Study,
+    UnknownIdError,
+    ValidationError,
+)
 from crokit.selection import (
     Answer,
     CandidateInput,
@@ -19,6 +29,7 @@ from crokit.selection import (
     DueDiligence,
     Ranking,
     SelectionSettings,
+    SponsorPreferences,
     select,
 )
 from crokit.testing._selection import candidate_inputs, rankings
@@ -371,3 +382,56 @@ def test_with_the_builtin_rules_only_pricing_fit_depends_on_the_others(candidate
         mine = next(c for c in subset if c.id == card.candidate)
         if mine.budget is None or not any(c.id != mine.id and c.budget is not None for c in candidates):
             assert card.score == before.score  # nobody else's price to compare with
+
+
+class TestUnjudgedPrice:
+    """Pricing fit with no budget ceiling and no ratio to the lowest bid says so (issue #10)."""
+
+    WARNING = "pricing fit compares no prices: there is no budget ceiling to judge them against"
+
+    @staticmethod
+    def _ranking(preferences: SponsorPreferences, weights: tuple[tuple[str, Decimal], ...] = ()) -> list[str]:
+        from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
+
+        money = Money("1000.00", "USD")
+        line = LineItem(
+            service="crokit:data-management",
+            stage=Stage.PHASE_2,
+            kind=PricingKind.FIXED_FEE,
+            bucket=CostBucket.CRO_DIRECT_FEES,
+            description="fee",
+            basis=None,
+            quantity=Decimal(1),
+            unit_price=money,
+            amount=money,
+            months=(0,),
+            derivation="a fixed fee",
+        )
+        profile = CroProfile(id="acme", name="Acme", kind=ProviderKind.CRO)
+        settings = SelectionSettings(
+            criteria=("crokit:geographic-reach", "crokit:pricing-fit"),
+            weights=weights,
+            constraints=Constraints(require_services=False, require_countries=False, min_area_studies=0),
+            preferences=preferences,
+        )
+        candidates = [CandidateInput(profile=profile, budget=Budget(currency="USD", lines=(line,)))]
+        return list(select(STUDY, candidates, settings, registry=Registry.builtin()).warnings)
+
+    def test_without_a_ceiling_the_ranking_warns(self) -> None:
+        warnings = self._ranking(SponsorPreferences())
+        assert any(w.startswith(self.WARNING) for w in warnings)
+
+    @pytest.mark.parametrize(
+        "preferences",
+        [
+            SponsorPreferences(budget_ceiling=Money("5000.00", "USD")),
+            SponsorPreferences(price_against_lowest=True),
+        ],
+        ids=["ceiling", "against the lowest"],
+    )
+    def test_with_something_to_judge_against_it_does_not(self, preferences: SponsorPreferences) -> None:
+        assert not any(w.startswith(self.WARNING) for w in self._ranking(preferences))
+
+    def test_pricing_fit_weighing_nothing_needs_no_warning(self) -> None:
+        weights = (("crokit:geographic-reach", Decimal(1)), ("crokit:pricing-fit", Decimal(0)))
+        assert not any(w.startswith(self.WARNING) for w in self._ranking(SponsorPreferences(), weights))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from crokit._decimal import in_crokit_context
 from crokit.errors import UnknownIdError, ValidationError
@@ -241,6 +241,9 @@ def select(
     weights, note, consistency, warnings = _weights(settings)
     _check_candidates(candidates, settings.criteria, registry)
     warning_list = list(warnings)
+    unjudged = _unjudged_price(settings, weights, candidates)
+    if unjudged:
+        warning_list.append(unjudged)
     eligible: list[tuple[int, CandidateInput]] = []
     excluded: list[Exclusion] = []
     for index, candidate in enumerate(candidates):
@@ -291,6 +294,28 @@ def select(
         names=names,
         base=base,
         warnings=warning_list,
+    )
+
+
+_PRICING_FIT: Final = "crokit:pricing-fit"
+
+
+def _unjudged_price(
+    settings: SelectionSettings, weights: Sequence[float], candidates: Sequence[CandidateInput]
+) -> str | None:
+    """A warning when pricing fit weighs in but has nothing to judge prices against (issue #10)."""
+    preferences = settings.preferences
+    if preferences.budget_ceiling is not None or preferences.price_against_lowest:
+        return None
+    weighted = any(
+        criterion == _PRICING_FIT and weight > 0 for criterion, weight in zip(settings.criteria, weights, strict=True)
+    )
+    if not weighted or not any(candidate.budget is not None for candidate in candidates):
+        return None
+    return (
+        "pricing fit compares no prices: there is no budget ceiling to judge them against, so it reads "
+        "only the preferred pricing kinds, if any (set selection.preferences.budget_ceiling, or "
+        "price_against_lowest = true to compare each total with the lowest)"
     )
 
 
