@@ -37,6 +37,7 @@ from crokit.pricing import (
     FixedFee,
     FteAllocation,
     FteTimeAndMaterials,
+    FxPurpose,
     InvestigatorGrants,
     LineItem,
     MilestonePayment,
@@ -55,6 +56,7 @@ from crokit.pricing import (
     VisitFee,
     VolumeDiscount,
     derive_drivers,
+    performance_outcome,
 )
 from crokit.pricing.adjustments import CurrencyConversion, TieredDiscount, TotalTier
 from crokit.pricing.diff import ChangeKind, LineChange
@@ -1078,3 +1080,65 @@ def test_the_monitoring_frequency_must_be_given_once_in_these_words() -> None:
     rate = make_assumptions(monitoring_interval_weeks=None, monitoring_visits_per_site_month="0")
     assert rate.monitoring_visits_per_site_month == Decimal(0)
     assert make_assumptions().total_months == 25
+
+
+# Decorated functions (mutated once mutation/run.py undecorated them; see results-pricing-more.md)
+
+
+def test_an_fte_item_of_an_unknown_service_is_refused_at_its_service() -> None:
+    item = attrs.evolve(
+        _fte(_allocation("biostatistician", "1", 0, 2)),
+        service="crokit:biostatistix",
+    )
+    with pytest.raises(UnknownIdError) as info:
+        item.price(STUDY, derive_drivers(STUDY, ASSUMPTIONS), registry=REGISTRY, path="items[3]")
+    assert info.value.path == "items[3].service"
+    assert info.value.suggestions[0] == "crokit:biostatistics"
+
+
+def _euro_fee_proposal() -> Proposal:
+    fee = FixedFee(
+        service="crokit:project-management",
+        stage=Stage.PHASE_2,
+        fee=Money("1000.00", "EUR"),
+        milestones=(MilestonePayment(milestone="contract-signed", share=Decimal(1)),),
+    )
+    return Proposal(cro_id="helix", currency="USD", items=(fee,), other_currencies=("EUR",))
+
+
+_EUR_USD = FxTable(rates=(FxRate(base="EUR", quote="USD", rate="1.10", as_of=date(2026, 1, 1), source="test"),))
+
+
+@pytest.mark.parametrize(("fx", "on"), [(None, date(2027, 1, 4)), (_EUR_USD, None), (None, None)])
+def test_an_item_in_another_currency_needs_both_fx_and_a_date(fx: FxTable | None, on: date | None) -> None:
+    drivers = derive_drivers(STUDY, ASSUMPTIONS)
+    assert _problem(lambda: _euro_fee_proposal().price_converted(STUDY, drivers, registry=REGISTRY, fx=fx, on=on)) == (
+        "items[0]",
+        (
+            "the item is priced in EUR and the proposal in USD: "
+            "pass fx= (an FxTable) and on= (the date whose rate applies) to convert it"
+        ),
+    )
+
+
+def test_a_conversion_records_the_purpose_it_was_asked_for() -> None:
+    drivers = derive_drivers(STUDY, ASSUMPTIONS)
+    budget, (record,) = _euro_fee_proposal().price_converted(
+        STUDY, drivers, registry=REGISTRY, fx=_EUR_USD, on=date(2027, 1, 4), purpose=FxPurpose.CASH_FLOW
+    )
+    assert record.purpose is FxPurpose.CASH_FLOW
+    assert budget.total == Money("1100.00", "USD")
+
+
+def test_a_milestone_reached_on_its_target_date_is_met_and_the_outcome_keeps_the_date() -> None:
+    term = PerformanceTerm(
+        milestone=Milestone.DATABASE_LOCK, target_date=date(2029, 1, 31), bonus=Money("5000.00", "USD")
+    )
+    (on_time,) = performance_outcome([term], {Milestone.DATABASE_LOCK: date(2029, 1, 31)})
+    assert (on_time.status, on_time.actual_date, on_time.amount) == (
+        OutcomeStatus.MET,
+        date(2029, 1, 31),
+        Money("5000.00", "USD"),
+    )
+    (late,) = performance_outcome([term], {Milestone.DATABASE_LOCK: date(2029, 2, 1)})
+    assert (late.status, late.actual_date) == (OutcomeStatus.MISSED, date(2029, 2, 1))
