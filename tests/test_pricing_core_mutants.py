@@ -16,6 +16,8 @@ from typing import Any
 import attrs
 import pytest
 
+import crokit.dataframe
+import crokit.display
 from crokit import FxRate, FxTable, Milestone, Money, Registry, Stage, UnitBasis
 from crokit.errors import CurrencyMismatchError, InvalidAmountError, UnknownIdError, ValidationError
 from crokit.pricing import (
@@ -537,6 +539,8 @@ def test_kinds_and_buckets_may_be_given_as_text_or_as_a_models_tag() -> None:
     )
     with pytest.raises(ValueError, match="5 is not a valid PricingKind"):
         PricingKind(5)
+    with pytest.raises(ValueError, match=r"\['unit'\] is not a valid PricingKind"):
+        PricingKind(["unit"])  # not text: no tag is looked up (a list cannot be)
 
 
 def _split(price: str, currency: str, months: tuple[int, ...], kind: str = "unit") -> dict[int, str]:
@@ -922,3 +926,25 @@ def test_a_currency_conversion_converts_each_unit_price_and_says_how() -> None:
     )
     budget = _two_buckets()
     assert CurrencyConversion(to="USD", fx=fx, on=START).apply(budget) is budget
+
+
+# --- budget.py: views ----------------------------------------------------------------------
+
+
+def test_a_budgets_repr_counts_its_lines_and_shows_its_total() -> None:
+    assert repr(Budget(currency="USD", lines=(_line(),))) == "Budget(currency='USD', 1 line, total=3000.00 USD)"
+    assert repr(Budget(currency="EUR")) == "Budget(currency='EUR', 0 lines, total=0.00 EUR)"
+
+
+def test_a_budgets_views_are_the_public_views_of_it() -> None:
+    budget = _two_buckets()
+    assert budget.to_records() == crokit.dataframe.to_records(budget)
+    assert budget.to_records()[1]["amount"] == "100.00"
+    assert budget._repr_html_() == crokit.display.budget_html(budget)
+    assert budget._repr_markdown_() == crokit.display.budget_markdown(budget)
+    exact = budget.to_dataframe()
+    assert list(exact["amount"]) == [Decimal("3000.00"), Decimal("100.00")]
+    assert all(type(value) is Decimal for value in exact["amount"])
+    floats = budget.to_dataframe(numeric="float")
+    assert list(floats["amount"]) == [3000.0, 100.0]
+    assert all(type(value) is float for value in floats["amount"])
