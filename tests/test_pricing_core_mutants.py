@@ -948,3 +948,18 @@ def test_a_budgets_views_are_the_public_views_of_it() -> None:
     floats = budget.to_dataframe(numeric="float")
     assert list(floats["amount"]) == [3000.0, 100.0]
     assert all(type(value) is float for value in floats["amount"])
+
+
+def test_a_line_near_the_top_of_the_range_converts_into_a_four_place_currency() -> None:
+    # Regression (found through the survivor _converted_line__mutmut_25): 13 x 5.1e28 USD into
+    # CLF (four places) is a 35-digit amount, and no 34-digit unit price priced it, so the
+    # converted line was refused by LineItem's own check. The amount over the quantity to
+    # 62 digits always prices it.
+    fx = FxTable(rates=(_rate("USD", "CLF", "1.0001", date(2027, 1, 1), "illustrative"),))
+    line = _line(quantity=Decimal(13), unit_price=Money("51072278438157323722758854908.385", "USD"))
+    converted, record = convert_budget(Budget(currency="USD", lines=(line,)), "CLF", fx=fx, on=START)
+    (only,) = converted.lines
+    assert record is not None
+    assert only.amount == Money("664006013658014812916704700320.3809", "CLF") == record.converted
+    assert (only.unit_price * 13).rounded() == only.amount
+    assert only.unit_price == Money("51077385666001139455131130793.875453846153846153846153846153846", "CLF")
