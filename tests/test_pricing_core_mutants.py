@@ -963,3 +963,17 @@ def test_a_line_near_the_top_of_the_range_converts_into_a_four_place_currency() 
     assert only.amount == Money("664006013658014812916704700320.3809", "CLF") == record.converted
     assert (only.unit_price * 13).rounded() == only.amount
     assert only.unit_price == Money("51077385666001139455131130793.875453846153846153846153846153846", "CLF")
+
+
+def test_a_diff_goes_on_past_an_unchanged_line_and_totals_each_changed_service() -> None:
+    old = Budget(currency="USD", lines=(_line(description="Same"), _line()))
+    new = Budget(currency="USD", lines=(_line(description="Same"), _line(quantity=Decimal(4))))
+    diff = old.diff(new)
+    assert [(change.key[1], change.change) for change in diff.lines] == [("Monitoring visits", ChangeKind.CHANGED)]
+    (service,) = diff.services
+    assert (service.service, service.change, service.old_amount, service.new_amount) == (
+        "crokit:on-site-monitoring",
+        ChangeKind.CHANGED,
+        _usd("6000.00"),
+        _usd("7000.00"),
+    )
