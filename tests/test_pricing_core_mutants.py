@@ -977,3 +977,19 @@ def test_a_diff_goes_on_past_an_unchanged_line_and_totals_each_changed_service()
         _usd("6000.00"),
         _usd("7000.00"),
     )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: _unit_price(service="not an id"),
+        lambda: PassThrough(service="not an id", stage=Stage.PHASE_2, estimate=_usd("1.00")),
+        lambda: _fixed_fee(service="not an id"),
+    ],
+)
+def test_a_models_service_that_is_not_an_id_is_refused_at_its_field(build: Any) -> None:
+    _refused(
+        ValidationError,
+        "service: expected a namespaced id like 'crokit:patient-recruitment' (lower case, hyphens), got 'not an id'",
+        build,
+    )
