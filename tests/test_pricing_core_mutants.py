@@ -993,3 +993,10 @@ def test_a_models_service_that_is_not_an_id_is_refused_at_its_field(build: Any) 
         "service: expected a namespaced id like 'crokit:patient-recruitment' (lower case, hyphens), got 'not an id'",
         build,
     )
+
+
+def test_a_line_whose_adjustment_rounds_to_zero_does_not_stop_the_lines_after_it() -> None:
+    small = _line(description="Small", unit_price=_usd("1.00"), quantity=Decimal(1))
+    budget = Budget(currency="USD", lines=(small, _line()))
+    added = PercentDiscount(rate="0.004").apply(budget).lines[2:]
+    assert [(line.description, line.amount) for line in added] == [("Discount 0.4%: Monitoring visits", _usd("-12.00"))]
