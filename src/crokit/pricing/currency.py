@@ -232,13 +232,17 @@ def _converted_line(line: LineItem, amount: Money, record: Conversion) -> LineIt
 
     The unit price is the first of these that gives ``quantity x unit price``, rounded,
     equal to *amount*: the converted unit price rounded to the minor unit, the exact
-    converted unit price, the amount over the quantity (to 34 significant digits).
+    converted unit price, the amount over the quantity to 34 significant digits, and
+    to :data:`~crokit._decimal.MONEY_DIGITS` (62). The last always prices the line: an
+    amount near 10**30 in a currency of four places has 35 digits, which a 34-digit
+    quotient times the quantity can miss by more than half a minor unit.
     """
     unit = MINOR_UNITS[record.quote] or 0
     exact = MONEY.multiply(line.unit_price.amount, record.rate)
     choices = [exact.quantize(Decimal(1).scaleb(-unit), rounding=POLICY.decimal_mode, context=MONEY), exact]
     if line.quantity:
         choices.append(CONTEXT.divide(amount.amount, line.quantity))
+        choices.append(MONEY.divide(amount.amount, line.quantity))
     unit_price = Money(_readable(exact, unit), record.quote)
     for choice in choices:
         candidate = Money(_readable(choice, unit), record.quote)
@@ -263,7 +267,8 @@ def convert_budget(
     split over the lines in proportion to their exact converted amounts (see the module
     docstring), so the converted lines add up exactly to it. Each line keeps its
     quantity, service, months and description; its unit price is the exact converted
-    unit price where that prices the line's share, else its share over its quantity.
+    unit price where that prices the line's share, else its share over its quantity (to
+    34 digits, or 62 where 34 do not price it).
     A budget already in *to*, or with no lines, comes back unchanged (an empty one in
     *to*), with no conversion record.
 
