@@ -419,7 +419,20 @@ class TestUnjudgedPrice:
 
     def test_without_a_ceiling_the_ranking_warns(self) -> None:
         warnings = self._ranking(SponsorPreferences())
-        assert any(w.startswith(self.WARNING) for w in warnings)
+        assert (
+            "pricing fit compares no prices: there is no budget ceiling to judge them against, so it reads only "
+            "the preferred pricing kinds, if any (set selection.preferences.budget_ceiling, or "
+            "price_against_lowest = true to compare each total with the lowest)"
+        ) in warnings
+
+    def test_without_any_quote_there_are_no_prices_to_compare(self) -> None:
+        profile = CroProfile(id="acme", name="Acme", kind=ProviderKind.CRO)
+        settings = SelectionSettings(
+            criteria=("crokit:geographic-reach", "crokit:pricing-fit"),
+            constraints=Constraints(require_services=False, require_countries=False, min_area_studies=0),
+        )
+        ranking = select(STUDY, [CandidateInput(profile=profile)], settings, registry=Registry.builtin())
+        assert not any(w.startswith(self.WARNING) for w in ranking.warnings)
 
     @pytest.mark.parametrize(
         "preferences",
@@ -435,3 +448,41 @@ class TestUnjudgedPrice:
     def test_pricing_fit_weighing_nothing_needs_no_warning(self) -> None:
         weights = (("crokit:geographic-reach", Decimal(1)), ("crokit:pricing-fit", Decimal(0)))
         assert not any(w.startswith(self.WARNING) for w in self._ranking(SponsorPreferences(), weights))
+
+
+def test_a_constraint_that_cannot_be_checked_names_the_candidate() -> None:
+    from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
+
+    money = Money("1000.00", "EUR")
+    line = LineItem(
+        service="crokit:data-management",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.FIXED_FEE,
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        description="fee",
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=money,
+        amount=money,
+        months=(0,),
+        derivation="a fixed fee",
+    )
+    settings = SelectionSettings(
+        criteria=("crokit:geographic-reach",),
+        constraints=Constraints(
+            require_services=False, require_countries=False, min_area_studies=0, within_budget_ceiling=True
+        ),
+        preferences=SponsorPreferences(budget_ceiling=Money("5000.00", "USD")),
+    )
+    candidates = [
+        CandidateInput(profile=CroProfile(id="bolt", name="Bolt", kind=ProviderKind.CRO)),
+        CandidateInput(
+            profile=CroProfile(id="acme", name="Acme", kind=ProviderKind.CRO),
+            budget=Budget(currency="EUR", lines=(line,)),
+        ),
+    ]
+    with pytest.raises(ValidationError) as info:
+        select(STUDY, candidates, settings, registry=Registry.builtin())
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        ("candidates[1].budget_ceiling", "the ceiling is in USD but the budget in EUR")
+    ]
