@@ -307,3 +307,20 @@ def test_an_amount_with_trailing_zeros_below_the_minor_unit_allocates_exactly():
 def test_a_rate_date_may_be_given_as_iso_text():
     fx = FxRate(base=USD, quote="EUR", rate="0.9", as_of="2027-01-04", source="ECB")
     assert fx.as_of == dt.date(2027, 1, 4)
+
+
+# Money's "," format (changed after the money round; mutated again 2026-11-30 evening)
+
+
+def test_a_30_digit_amount_is_shown_with_separators_whatever_the_callers_precision() -> None:
+    amount = Money("123456789012345678901234567890.12", "USD")
+    assert f"{amount:,}" == "123,456,789,012,345,678,901,234,567,890.12 USD"
+
+
+def test_an_unknown_money_format_is_refused_at_format() -> None:
+    with pytest.raises(ValidationError) as info:
+        format(Money("1.00", "USD"), "x")
+    assert (info.value.problems[0].path, info.value.problems[0].message) == (
+        "format",
+        "expected '' or ',' as the format of Money, got 'x'",
+    )
