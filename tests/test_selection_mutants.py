@@ -179,3 +179,29 @@ def test_judgements_at_the_ends_of_the_scale_within_the_tolerance_are_accepted()
     with pytest.raises(ValidationError) as caught:
         reciprocal_matrix(["x"])
     assert _problem(caught.value) == ("judgements[0]", "expected a judgement such as '2.5' or '1/3', got the text 'x'")
+
+
+def test_an_ahp_hierarchy_whose_parts_do_not_match_its_names_is_refused() -> None:
+    # Found through the survivors of the decorated consistency_ratios: a hierarchy built by
+    # hand with one local result too few was accepted, then failed with a bare ValueError.
+    import attrs
+
+    from crokit.selection.ahp import ahp_hierarchy
+
+    good = ahp_hierarchy(
+        [[1, 2], [0.5, 1]],
+        [[[1, 3], [1 / 3, 1]], [[1, 0.5], [2, 1]]],
+        criterion_names=["price", "quality"],
+        alternative_names=["a", "b"],
+    )
+    with pytest.raises(ValidationError) as info:
+        attrs.evolve(good, local=good.local[:1])
+    assert (info.value.problems[0].path, info.value.problems[0].message) == (
+        "local",
+        "expected 2 (one per criterion), got 1",
+    )
+    with pytest.raises(ValidationError, match=r"global_priorities: expected 2 \(one per alternative\), got 3"):
+        attrs.evolve(good, global_priorities=(0.2, 0.3, 0.5))
+    with pytest.raises(ValidationError, match=r"criteria_weights.weights: expected 3 \(one per criterion\), got 2"):
+        attrs.evolve(good, criteria=("price", "quality", "speed"), local=(*good.local, good.local[0]))
+    assert good.consistency_ratios.keys() == {"criteria", "price", "quality"}

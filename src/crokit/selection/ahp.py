@@ -275,6 +275,17 @@ class AhpHierarchy:
     global_priorities: tuple[float, ...]
     warnings: tuple[str, ...]
 
+    def __attrs_post_init__(self) -> None:
+        n, m = len(self.criteria), len(self.alternatives)
+        counts = (
+            ("criteria_weights.weights", len(self.criteria_weights.weights), n, "criterion"),
+            ("local", len(self.local), n, "criterion"),
+            ("global_priorities", len(self.global_priorities), m, "alternative"),
+        )
+        for path, found, expected, per in counts:
+            if found != expected:
+                raise ValidationError.at(path, f"expected {expected} (one per {per}), got {found}")
+
     @property
     def consistency_ratios(self) -> dict[str, float | None]:
         """The consistency ratio of every node: ``criteria`` first, then each criterion by name."""
