@@ -170,32 +170,30 @@ def undecorate(source: str, module: str) -> tuple[str, list[str]]:
     return "".join(lines), sorted(globs)
 
 
-def _undecorate_files(work: Path, patterns: list[str]) -> list[str]:
-    """Undecorate every mutated file of the scratch copy *work*; the globs of the functions undecorated."""
-    globs: list[str] = []
-    for path in sorted((work / "src").rglob("*.py")):
-        relative = path.relative_to(work).as_posix()
-        if not any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
+def _mutated_files(root: Path, patterns: list[str]) -> list[tuple[Path, str]]:
+    """The Python files under *root* that *patterns* mutate, each with its module name."""
+    found: list[tuple[Path, str]] = []
+    for path in sorted((root / "src").rglob("*.py")):
+        if not any(fnmatch.fnmatch(path.relative_to(root).as_posix(), pattern) for pattern in patterns):
             continue
-        parts = path.relative_to(work / "src").with_suffix("").parts
-        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        text, found = undecorate(path.read_text(encoding="utf-8"), module)
-        path.write_text(text, encoding="utf-8")
-        globs.extend(found)
-    return globs
+        parts = path.relative_to(root / "src").with_suffix("").parts
+        found.append((path, ".".join(parts[:-1] if parts[-1] == "__init__" else parts)))
+    return found
+
+
+def _undecorate_files(work: Path, patterns: list[str]) -> None:
+    """Undecorate every mutated file of the scratch copy *work* in place."""
+    for path, module in _mutated_files(work, patterns):
+        path.write_text(undecorate(path.read_text(encoding="utf-8"), module)[0], encoding="utf-8")
 
 
 def decorated_globs(name: str) -> list[str]:
     """The mutmut name globs of target *name*'s decorated functions (as :func:`undecorate` finds them)."""
-    globs: list[str] = []
-    for pattern in targets()[name]["mutate"]:
-        for path in sorted(ROOT.glob(pattern)):
-            if path.suffix != ".py" or not path.is_file():
-                continue
-            parts = path.relative_to(ROOT / "src").with_suffix("").parts
-            module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            globs.extend(undecorate(path.read_text(encoding="utf-8"), module)[1])
-    return globs
+    return [
+        glob
+        for path, module in _mutated_files(ROOT, targets()[name]["mutate"])
+        for glob in undecorate(path.read_text(encoding="utf-8"), module)[1]
+    ]
 
 
 def _mutmut(work: Path, *args: str) -> int:

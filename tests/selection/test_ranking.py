@@ -22,6 +22,7 @@ from crokit import (
     UnknownIdError,
     ValidationError,
 )
+from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
 from crokit.selection import (
     Answer,
     CandidateInput,
@@ -384,6 +385,25 @@ def test_with_the_builtin_rules_only_pricing_fit_depends_on_the_others(candidate
             assert card.score == before.score  # nobody else's price to compare with
 
 
+def _fee_budget(currency: str) -> Budget:
+    """A budget of one fixed fee of 1,000.00 in *currency*."""
+    money = Money("1000.00", currency)
+    line = LineItem(
+        service="crokit:data-management",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.FIXED_FEE,
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        description="fee",
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=money,
+        amount=money,
+        months=(0,),
+        derivation="a fixed fee",
+    )
+    return Budget(currency=currency, lines=(line,))
+
+
 class TestUnjudgedPrice:
     """Pricing fit with no budget ceiling and no ratio to the lowest bid says so (issue #10)."""
 
@@ -391,22 +411,6 @@ class TestUnjudgedPrice:
 
     @staticmethod
     def _ranking(preferences: SponsorPreferences, weights: tuple[tuple[str, Decimal], ...] = ()) -> list[str]:
-        from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
-
-        money = Money("1000.00", "USD")
-        line = LineItem(
-            service="crokit:data-management",
-            stage=Stage.PHASE_2,
-            kind=PricingKind.FIXED_FEE,
-            bucket=CostBucket.CRO_DIRECT_FEES,
-            description="fee",
-            basis=None,
-            quantity=Decimal(1),
-            unit_price=money,
-            amount=money,
-            months=(0,),
-            derivation="a fixed fee",
-        )
         profile = CroProfile(id="acme", name="Acme", kind=ProviderKind.CRO)
         settings = SelectionSettings(
             criteria=("crokit:geographic-reach", "crokit:pricing-fit"),
@@ -414,7 +418,7 @@ class TestUnjudgedPrice:
             constraints=Constraints(require_services=False, require_countries=False, min_area_studies=0),
             preferences=preferences,
         )
-        candidates = [CandidateInput(profile=profile, budget=Budget(currency="USD", lines=(line,)))]
+        candidates = [CandidateInput(profile=profile, budget=_fee_budget("USD"))]
         return list(select(STUDY, candidates, settings, registry=Registry.builtin()).warnings)
 
     def test_without_a_ceiling_the_ranking_warns(self) -> None:
@@ -451,22 +455,6 @@ class TestUnjudgedPrice:
 
 
 def test_a_constraint_that_cannot_be_checked_names_the_candidate() -> None:
-    from crokit.pricing import Budget, CostBucket, LineItem, PricingKind
-
-    money = Money("1000.00", "EUR")
-    line = LineItem(
-        service="crokit:data-management",
-        stage=Stage.PHASE_2,
-        kind=PricingKind.FIXED_FEE,
-        bucket=CostBucket.CRO_DIRECT_FEES,
-        description="fee",
-        basis=None,
-        quantity=Decimal(1),
-        unit_price=money,
-        amount=money,
-        months=(0,),
-        derivation="a fixed fee",
-    )
     settings = SelectionSettings(
         criteria=("crokit:geographic-reach",),
         constraints=Constraints(
@@ -478,7 +466,7 @@ def test_a_constraint_that_cannot_be_checked_names_the_candidate() -> None:
         CandidateInput(profile=CroProfile(id="bolt", name="Bolt", kind=ProviderKind.CRO)),
         CandidateInput(
             profile=CroProfile(id="acme", name="Acme", kind=ProviderKind.CRO),
-            budget=Budget(currency="EUR", lines=(line,)),
+            budget=_fee_budget("EUR"),
         ),
     ]
     with pytest.raises(ValidationError) as info:

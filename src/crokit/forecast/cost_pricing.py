@@ -110,13 +110,17 @@ def scaled(values: Ints, number: Decimal, shift: int, *, path: str) -> Ints:
         result: npt.NDArray[Any] = _round_half_even(values * multiplier, divisor)
     else:
         result = _round_half_even(values.astype(object) * multiplier, divisor)
-    if result.size and int(np.abs(result).max()) > MAX_UNITS:
-        raise ValidationError.at(
-            path,
-            f"an amount of {int(np.abs(result).max())} minor units is beyond the {MAX_UNITS} the exact "
-            "int64 pricing accepts",
-        )
+    if result.size:
+        _within_range(int(np.abs(result).max()), path)
     return np.asarray(result, dtype=np.int64)
+
+
+def _within_range(units: int, path: str) -> None:
+    """Refuse, at *path*, an amount of *units* minor units beyond :data:`MAX_UNITS` (in absolute value)."""
+    if abs(units) > MAX_UNITS:
+        raise ValidationError.at(
+            path, f"an amount of {units} minor units is beyond the {MAX_UNITS} the exact int64 pricing accepts"
+        )
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -417,11 +421,7 @@ class _Pricer:
     def constant(self, line: LineItem, item: int | None, months: Months) -> SimulatedLine:
         line = self.converted.get(line.key, line)
         units = int(line.amount.amount.scaleb(self.minor))
-        if abs(units) > MAX_UNITS:
-            raise ValidationError.at(
-                "items" if item is None else f"items[{item}]",
-                f"an amount of {units} minor units is beyond the {MAX_UNITS} the exact int64 pricing accepts",
-            )
+        _within_range(units, "items" if item is None else f"items[{item}]")
         return self.line(line, item, np.full(self.trials, units, dtype=np.int64), months)
 
     def line(
