@@ -115,7 +115,7 @@ def _per_line(
         if amount.is_zero():
             continue
         added.append(
-            LineItem(
+            LineItem._trusted(  # noqa: SLF001 - the model's own checked values
                 service=line.service,
                 stage=line.stage,
                 kind=PricingKind.ADJUSTMENT,
@@ -394,7 +394,7 @@ class Escalation:
             return []
         first = self.start_date + relativedelta(months=months[0])
         return [
-            LineItem(
+            LineItem._trusted(  # noqa: SLF001 - the model's own checked values
                 service=service,
                 stage=stage,
                 kind=PricingKind.ADJUSTMENT,
@@ -404,7 +404,7 @@ class Escalation:
                 quantity=factor,
                 unit_price=base,
                 amount=amount,
-                months=months,
+                months=tuple(months),
                 derivation=(
                     f"((1 + {percent_text(self.annual_rate)}/100)^{years} - 1) = {factor} x {base} "
                     "(work in study months "

@@ -209,7 +209,7 @@ class FixedFee:
                 how = f"stated amount of the fee {self.fee}"
             month = drivers.month_of(payment.milestone)
             lines.append(
-                LineItem(
+                LineItem._trusted(  # noqa: SLF001 - the model's own checked values
                     service=service.id,
                     stage=self.stage,
                     kind=PricingKind.FIXED_FEE,

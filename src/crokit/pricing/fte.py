@@ -367,7 +367,7 @@ class FteTimeAndMaterials:
             + (f" x {a.hours_per_fte_month} hours" if entry.per is RatePer.HOUR else "")
             for a in group
         )
-        return LineItem(
+        return LineItem._trusted(  # noqa: SLF001 - the model's own checked values
             service=service,
             stage=self.stage,
             kind=PricingKind.FTE,
@@ -377,7 +377,7 @@ class FteTimeAndMaterials:
             quantity=quantity,
             unit_price=entry.rate,
             amount=amount,
-            months=months,
+            months=tuple(months),
             derivation=(
                 f"({booked}) = {quantity} {entry.per.value}s x {entry.rate} (rate card {entry.year}) "
                 f"= {CONTEXT.multiply(entry.rate.amount, quantity)} {self.currency}, rounded half-even to {amount}"
@@ -396,7 +396,7 @@ class FteTimeAndMaterials:
         for line in lines:
             amount = (-line.amount * rate).rounded(POLICY)
             discounts.append(
-                LineItem(
+                LineItem._trusted(  # noqa: SLF001 - the model's own checked values
                     service=service,
                     stage=self.stage,
                     kind=PricingKind.ADJUSTMENT,

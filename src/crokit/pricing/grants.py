@@ -251,7 +251,7 @@ class InvestigatorGrants:
         if self._held(basis):
             description += f" ({percent_text(self.holdback_share)}% {_HELD})"
             derivation += f"; {percent_text(self.holdback_share)}% of it is {_HELD}"
-        return LineItem(
+        return LineItem._trusted(  # noqa: SLF001 - the model's own checked values
             service=self.service,
             stage=self.stage,
             kind=PricingKind.GRANTS,

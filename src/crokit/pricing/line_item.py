@@ -181,6 +181,48 @@ class LineItem:
                 f"{self.quantity} x {self.unit_price} = {expected}, got {self.amount}",
             )
 
+    @classmethod
+    def _trusted(
+        cls,
+        *,
+        service: str,
+        stage: Stage,
+        kind: PricingKind,
+        bucket: CostBucket,
+        description: str,
+        basis: UnitBasis | None,
+        quantity: Decimal,
+        unit_price: Money,
+        amount: Money,
+        months: tuple[int, ...],
+        derivation: str,
+    ) -> LineItem:
+        """Build a line a pricing model computed from its own validated fields (no re-validation).
+
+        The pricing models give members (not text), ids the registry resolved, a
+        quantity >= 0, Money they computed and the amount as ``(unit_price x
+        quantity).rounded(POLICY)``: the public constructor would only re-check that,
+        at a cost that dominated pricing (issue #13). The tests rebuild every line a
+        model prices through the public constructor and compare
+        (``tests/pricing/test_trusted_lines.py``).
+        """
+        line = object.__new__(cls)
+        for name, value in (
+            ("service", service),
+            ("stage", stage),
+            ("kind", kind),
+            ("bucket", bucket),
+            ("description", description),
+            ("basis", basis),
+            ("quantity", quantity),
+            ("unit_price", unit_price),
+            ("amount", amount),
+            ("months", months),
+            ("derivation", derivation),
+        ):
+            object.__setattr__(line, name, value)
+        return line
+
     @property
     def key(self) -> tuple[str, str]:
         """The line's identity across budgets: ``(service, description)``."""

@@ -93,7 +93,7 @@ class PassThrough:
         months = drivers.months_for(UnitBasis.PASS_THROUGH)
         cost = self.estimate.rounded(POLICY)
         lines = [
-            LineItem(
+            LineItem._trusted(  # noqa: SLF001 - the model's own checked values
                 service=service.id,
                 stage=self.stage,
                 kind=kind,
@@ -110,7 +110,7 @@ class PassThrough:
         if self.management_fee:
             fee = (cost * self.management_fee).rounded(POLICY)
             lines.append(
-                LineItem(
+                LineItem._trusted(  # noqa: SLF001 - the model's own checked values
                     service=service.id,
                     stage=self.stage,
                     kind=PricingKind.PASS_THROUGH,

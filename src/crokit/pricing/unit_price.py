@@ -123,7 +123,7 @@ class UnitPrice:
         kind = PricingKind.FTE if self.basis in _TIME_BASES else PricingKind.UNIT
         kind, bucket = _grants_or(service, kind, CostBucket.CRO_DIRECT_FEES)
         exact = CONTEXT.multiply(self.rate.amount, quantity)
-        line = LineItem(
+        line = LineItem._trusted(  # noqa: SLF001 - the model's own checked values
             service=service.id,
             stage=self.stage,
             kind=kind,
