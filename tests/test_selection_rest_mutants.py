@@ -6,6 +6,7 @@ messages. See mutation/results-selection-rest.md for the mutants each test kills
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -1410,3 +1411,204 @@ def test_an_all_zero_column_contributes_nothing_to_topsis():
     result = topsis(matrix, {"x": 1, "y": 1})
     assert [row[0] for row in result.contributions] == [0.0, 0.0]
     assert result.scores == (0.0, 1.0)
+
+
+# --- the tie tolerance of TOPSIS's numeric intervals, and the closest call ------------------
+
+
+def _near_tie(score: float) -> DecisionMatrix:
+    """With y alone, c scores 1 and b 0, so a's closeness is its y score; x favours c."""
+    return DecisionMatrix(
+        alternatives=("a", "c", "b"), criteria=("x", "y"), scores=((1.0, score), (2.0, 1.0), (1.0, 0.0))
+    )
+
+
+def test_a_topsis_challenger_exactly_at_the_tie_tolerance_ties_and_takes_over():
+    """With y alone a's closeness is 1 - 1e-12, exactly the tolerance below c's 1.
+
+    A tie goes to the first listed, a: c's interval on x ends just above 0 (a takes over at
+    x = 0) and on y just below 1.
+    """
+    matrix = _near_tie(0.999999999999)
+    alone = topsis(matrix, {"x": 0, "y": 1}).scores
+    assert alone == (1.0 - 1e-12, 1.0, 0.0)
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, method="topsis")
+    assert (x.winner, x.below, x.above, x.high) == ("c", "a", None, 1.0)
+    assert 0.0 < x.low < 1e-9
+    assert (y.winner, y.low, y.below, y.above) == ("c", 0.0, None, "a")
+    assert 1.0 - 1e-9 < y.high < 1.0
+
+
+@pytest.mark.parametrize("score", [0.9999999999985, 0.999999999998])
+def test_a_topsis_challenger_beyond_the_tie_tolerance_never_takes_over(score: float):
+    """a trails c by 1.5e-12 or 2e-12 with y alone: beyond the tolerance (of a scale of 1: closeness is at most 1)."""
+    matrix = _near_tie(score)
+    assert topsis(matrix, {"x": 0, "y": 1}).scores == (score, 1.0, 0.0)
+    for interval in weight_intervals(matrix, {"x": 1, "y": 1}, method="topsis"):
+        assert (interval.winner, interval.low, interval.high, interval.below, interval.above) == (
+            "c",
+            0.0,
+            1.0,
+            None,
+            None,
+        )
+
+
+def test_of_two_equally_close_calls_the_first_criterions_is_told():
+    """Quality's interval ends 0.25 above its weight and speed's 0.25 below: the same move, exactly.
+
+    Quality comes first; the move is measured as the distance from the current weight (0.75
+    and 0.25 are not equally far from 0).
+    """
+    two = (
+        CandidateInput(
+            profile=_cro("acme"), manual_scores=(("test:quality", Decimal(0)), ("test:speed", Decimal("0.75")))
+        ),
+        CandidateInput(
+            profile=_cro("bolt"), manual_scores=(("test:quality", Decimal("0.25")), ("test:speed", Decimal(0)))
+        ),
+    )
+    ranking = select(STUDY, two, _settings(criteria=MANUAL[:2]), registry=CHOOSER)
+    quality, speed = ranking.intervals
+    assert (quality.current, quality.low, quality.high, quality.above) == (0.5, 0.0, 0.75, "bolt")
+    assert (speed.current, speed.low, speed.high, speed.below) == (0.5, 0.25, 1.0, "bolt")
+    assert ranking.explanation == (
+        "Acme ranks first with 0.375 against 0.125 for Bolt; its largest contribution leads are on Speed (+0.375), "
+        "while it trails on Quality (-0.125). The closest call is Quality: if it weighed more than 0.75 (now 0.5), "
+        "Bolt would win instead."
+    )
+
+
+def test_the_closest_call_is_the_smallest_move_from_the_current_weight_not_the_smallest_weight():
+    """Quality must drop 0.1 (to 0.4), speed rise 0.125 (to 0.375), price rise 0.1875 (to 0.4375)."""
+    candidates = (_manual("acme", "0.8", "0.2", "0.2"), _manual("bolt", "0.2", "0.7", "0.5"))
+    weights = {"test:quality": 2, "test:speed": 1, "test:price": 1}
+    ranking = select(STUDY, candidates, _settings(weights=weights), registry=CHOOSER)
+    found: Any = [(i.current, i.low, i.high, i.below, i.above) for i in ranking.intervals]
+    assert found == [
+        (0.5, pytest.approx(0.4), 1.0, "bolt", None),
+        (0.25, 0.0, pytest.approx(0.375), None, "bolt"),
+        (0.25, 0.0, pytest.approx(0.4375), None, "bolt"),
+    ]
+    assert ranking.explanation.endswith(
+        "The closest call is Quality: if it weighed less than 0.4 (now 0.5), Bolt would win instead."
+    )
+
+
+# --- the ends of the intervals: exactly at the tie tolerance, and TOPSIS's grid ---------------
+
+
+def test_a_challenger_level_with_the_winner_to_exactly_the_tie_tolerance_never_ends_the_interval():
+    """With y alone c leads w by 1e-12 exactly (the tolerance): that is a tie, not an overtaking."""
+    matrix = DecisionMatrix(alternatives=("w", "c"), criteria=("x", "y"), scores=((0.5, 0.0), (0.25, 1e-12)))
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
+    assert (x.winner, x.low, x.high, x.below, x.above) == ("w", 0.0, 1.0, None, None)
+    assert (y.winner, y.low, y.high, y.below, y.above) == ("w", 0.0, 1.0, None, None)
+
+
+def test_a_crossing_exactly_the_tie_tolerance_above_zero_counts_as_reaching_zero():
+    """c leads w by 1e-12 * (1 + 1e-12) with y alone, so it crosses w at x = 1e-12 exactly.
+
+    A crossing within the tolerance of 0 (the end included) is no change of winner. Moving
+    y instead, c crosses at 1 / (1 + 1.000000000001e-12), which rounds to 1.00009e-12 below 1:
+    beyond the tolerance of 1, so c takes over there. (w's scores at both ends are at most 1,
+    so the tolerance's scale is 1.)
+    """
+    matrix = DecisionMatrix(
+        alternatives=("w", "c"), criteria=("x", "y"), scores=((1.0, 0.0), (0.0, 1.000000000001e-12))
+    )
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
+    assert (x.low, x.high, x.below, x.above) == (0.0, 1.0, None, None)
+    found: Any = (y.low, y.high, y.below, y.above)
+    assert found == (0.0, pytest.approx(1.0 - 1e-12, abs=1e-15), None, "c")
+    assert y.high < 1.0
+
+
+def test_a_crossing_exactly_the_tie_tolerance_below_one_counts_as_reaching_one():
+    """With x alone c's log-score leads w's by 1.00009e-12 (log 0.999999999999), and c crosses w at x = 1 - 1e-12.
+
+    c's lead is beyond the tolerance, but its crossing is within the tolerance of 1 (the
+    end included), so x's interval runs to 1 with no one beyond it.
+    """
+    matrix = DecisionMatrix(
+        alternatives=("w", "c"), criteria=("x", "y"), scores=((0.999999999999, 1.0), (1.0, 0.36783))
+    )
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, method="weighted-product")
+    assert (x.winner, x.low, x.high, x.below, x.above) == ("w", 0.0, 1.0, None, None)
+    assert (y.winner, y.low, y.high, y.below, y.above) == ("w", 0.0, 1.0, None, None)
+
+
+def test_the_weighted_products_tie_tolerance_scales_with_the_winners_log_scores_at_zero_and_one_only():
+    """w's log-score is log 0.5 with y alone and about 0 with x alone: the scale is 1.
+
+    So c, ahead of w by 1.2e-12 with x alone, ends x's interval just below 1 (and y's just
+    above 0). Extrapolating w's line to the far side (2 log 0.5 = -1.39) would widen the
+    tolerance enough to call that a tie. d, best on y, takes over below log 2 / log 20.
+    """
+    scores = ((1 - 1.2e-12, 0.5), (1.0, 0.25), (0.1, 1.0))
+    matrix = DecisionMatrix(alternatives=("w", "c", "d"), criteria=("x", "y"), scores=scores)
+    x, y = weight_intervals(matrix, {"x": 1, "y": 1}, method="weighted-product")
+    found: Any = (x.winner, x.low, x.below, x.above)
+    assert found == ("w", pytest.approx(math.log(2) / math.log(20)), "d", "c")
+    assert 1.0 - 1e-11 < x.high < 1.0
+    found = (y.low, y.high, y.below, y.above)
+    assert found == (
+        pytest.approx(1.2e-12 / math.log(2), rel=1e-3),
+        pytest.approx(math.log(10) / math.log(20)),
+        "c",
+        "d",
+    )
+
+
+def test_challengers_crossing_within_the_tie_tolerance_of_an_end_near_zero_cross_there_together():
+    """c1 catches w at x = 1e-4, c2 at 5e-13 below it: within 1e-12, so both cross at the end.
+
+    The one gaining faster beyond it (c2, which scores nothing on x) takes over. Near 0 the
+    absolute tolerance matters: 5e-13 is 5e-9 of 1e-4, beyond a relative 1e-9.
+    """
+    r1, r2 = 1e-4, 1e-4 - 5e-13
+    scores = ((1.0, 0.0), (0.5, 0.5 * r1 / (1 - r1)), (0.0, r2 / (1 - r2)))
+    matrix = DecisionMatrix(alternatives=("w", "c1", "c2"), criteria=("x", "y"), scores=scores)
+    x, _ = weight_intervals(matrix, {"x": 1, "y": 1}, normalisation="absolute")
+    found: Any = (x.low, x.high, x.below, x.above)
+    assert found == (pytest.approx(1e-4), 1.0, "c2", None)
+
+
+def _excursion(x: float, z: float) -> DecisionMatrix:
+    """b wins under TOPSIS but for a short stretch of x's weight, around 0.25, where c does.
+
+    y and z share what x leaves equally; c's scores on x and z were tuned (by solving for
+    the two ends) to set the stretch.
+    """
+    return DecisionMatrix(
+        alternatives=("a", "b", "c"), criteria=("x", "y", "z"), scores=((3, 4, 1), (10, 1, 10), (x, 2, z))
+    )
+
+
+def _topsis_winner_at(matrix: DecisionMatrix, x: float) -> str:
+    return topsis(matrix, {"x": x, "y": (1 - x) / 2, "z": (1 - x) / 2}).winner
+
+
+@pytest.mark.parametrize(
+    ("scores", "start", "end"),
+    [
+        # Five grid steps: found by any grid finer than that.
+        ((8.5907912, 7.1891018), 0.2475, 0.2525),
+        # 1.4 steps covering one grid point (0.250), which the grid passes scanning down from 0.333.
+        ((8.59077516, 7.18909995), 0.24930, 0.25070),
+        # Narrower than a step: found because it covers 0.250 (the grid is the thousandths).
+        ((8.5907739, 7.1890998), 0.24981, 0.25019),
+    ],
+)
+def test_topsis_intervals_end_at_the_nearest_change_of_winner_found_on_the_grid(
+    scores: tuple[float, float], start: float, end: float
+):
+    matrix = _excursion(*scores)
+    # The stretch, checked with TOPSIS itself.
+    assert [_topsis_winner_at(matrix, t) for t in (start - 1e-5, (start + end) / 2, end + 1e-5)] == ["b", "c", "b"]
+    assert [_topsis_winner_at(matrix, t) for t in (0.0, 0.2, 0.3, 1 / 3, 0.6, 1.0)] == ["b"] * 6
+    x = weight_intervals(matrix, {"x": 1, "y": 1, "z": 1}, method="topsis")[0]
+    found: Any = (x.winner, x.current, x.low, x.high, x.below, x.above)
+    assert found == ("b", pytest.approx(1 / 3), pytest.approx(end, abs=1e-5), 1.0, "c", None)
+    # Bisected to a crossing: b just above the low end, c just below it.
+    assert (_topsis_winner_at(matrix, x.low + 1e-6), _topsis_winner_at(matrix, x.low - 1e-6)) == ("b", "c")
