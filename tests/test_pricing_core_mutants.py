@@ -1021,7 +1021,7 @@ def test_amounts_in_two_currencies_or_not_money_are_refused_at_their_index() -> 
     )
     _refused(
         ValidationError,
-        "amounts[1]: expected Money in USD, like amounts[0], got 5",
+        "amounts[1]: expected Money, got 5",
         convert,
         [_usd("1.00"), 5],
         "EUR",
@@ -1029,6 +1029,18 @@ def test_amounts_in_two_currencies_or_not_money_are_refused_at_their_index() -> 
         on=START,
         purpose=FxPurpose.COMPARISON,
     )
+
+
+def test_amounts_that_are_not_a_sequence_of_money_are_refused_with_a_path() -> None:
+    # Regression (found judging the survivors of convert_amounts' refusal): a first amount that
+    # was not Money was refused as "expected Money in EUR, like amounts[0]" (the target
+    # currency, and itself), and amounts that were not a sequence raised a bare TypeError.
+    arguments: dict[str, Any] = {"fx": USD_EUR, "on": START, "purpose": FxPurpose.COMPARISON}
+    _refused(ValidationError, "amounts[0]: expected Money, got 5", convert_amounts, [5], "EUR", **arguments)
+    _refused(ValidationError, "amounts: expected a sequence of Money, got 5", convert_amounts, 5, "EUR", **arguments)
+    generator: Any = (amount for amount in [_usd("1.00")])
+    with pytest.raises(ValidationError, match=r"^amounts: expected a sequence of Money, got <generator object"):
+        convert_amounts(generator, "EUR", **arguments)
 
 
 def test_the_converted_total_is_rounded_from_every_digit_of_the_product() -> None:
