@@ -4,7 +4,9 @@ mutmut's run of the pricing core (``python -m mutation.run pricing-core``: line 
 budgets, adjustments, currency conversion and the unit-price, fixed-fee and
 pass-through models) left survivors that change refusal paths and words, a boundary,
 the order of a roll-up, or a number written into a derivation; each test here pins
-what a user relies on in one of those places.
+what a user relies on in one of those places. The tests at the end pin the decorated
+functions (every model's ``price``, the adjustments' ``apply``, ``convert_amounts``,
+``convert_budget``), which ``mutation/run.py --decorated`` mutates undecorated.
 """
 
 from __future__ import annotations
