@@ -4,7 +4,9 @@ mutmut's run of the pricing core (``python -m mutation.run pricing-core``: line 
 budgets, adjustments, currency conversion and the unit-price, fixed-fee and
 pass-through models) left survivors that change refusal paths and words, a boundary,
 the order of a roll-up, or a number written into a derivation; each test here pins
-what a user relies on in one of those places.
+what a user relies on in one of those places. The tests at the end pin the decorated
+functions (every model's ``price``, the adjustments' ``apply``, ``convert_amounts``,
+``convert_budget``), which ``mutation/run.py --decorated`` mutates undecorated.
 """
 
 from __future__ import annotations
@@ -1000,3 +1002,129 @@ def test_a_line_whose_adjustment_rounds_to_zero_does_not_stop_the_lines_after_it
     budget = Budget(currency="USD", lines=(small, _line()))
     added = PercentDiscount(rate="0.004").apply(budget).lines[2:]
     assert [(line.description, line.amount) for line in added] == [("Discount 0.4%: Monitoring visits", _usd("-12.00"))]
+
+
+# --- decorated functions (mutation/run.py --decorated) -----------------------------------------
+
+USD_EUR = FxTable(rates=(_rate("USD", "EUR", "1.00000001", date(2027, 1, 1), "illustrative"),))
+
+
+def test_amounts_in_two_currencies_or_not_money_are_refused_at_their_index() -> None:
+    convert = convert_amounts
+    _refused(
+        ValidationError,
+        "amounts[1]: expected Money in USD, like amounts[0], got Money(amount=Decimal('1.00'), currency='EUR')",
+        convert,
+        [_usd("1.00"), Money("1.00", "EUR")],
+        "EUR",
+        fx=USD_EUR,
+        on=START,
+        purpose=FxPurpose.COMPARISON,
+    )
+    _refused(
+        ValidationError,
+        "amounts[1]: expected Money, got 5",
+        convert,
+        [_usd("1.00"), 5],
+        "EUR",
+        fx=USD_EUR,
+        on=START,
+        purpose=FxPurpose.COMPARISON,
+    )
+
+
+def test_amounts_that_are_not_a_sequence_of_money_are_refused_with_a_path() -> None:
+    # Regression (found judging the survivors of convert_amounts' refusal): a first amount that
+    # was not Money was refused as "expected Money in EUR, like amounts[0]" (the target
+    # currency, and itself), and amounts that were not a sequence raised a bare TypeError.
+    arguments: dict[str, Any] = {"fx": USD_EUR, "on": START, "purpose": FxPurpose.COMPARISON}
+    _refused(ValidationError, "amounts[0]: expected Money, got 5", convert_amounts, [5], "EUR", **arguments)
+    _refused(ValidationError, "amounts: expected a sequence of Money, got 5", convert_amounts, 5, "EUR", **arguments)
+    generator: Any = (amount for amount in [_usd("1.00")])
+    with pytest.raises(ValidationError, match=r"^amounts: expected a sequence of Money, got <generator object"):
+        convert_amounts(generator, "EUR", **arguments)
+
+
+def test_the_converted_total_is_rounded_from_every_digit_of_the_product() -> None:
+    # 1000000000000000000000500010.00 USD x 1.00000001 = 100000001000000000000050001000.50001 cents:
+    # above the half, so it rounds up; rounded to 34 digits first it would be a tie, rounded to even.
+    amount = _usd("1000000000000000000000500010.00")
+    parts, record = convert_amounts([amount], "EUR", fx=USD_EUR, on=START, purpose=FxPurpose.CASH_FLOW)
+    assert record is not None
+    assert parts == (Money("1000000010000000000000500010.01", "EUR"),)
+    assert record.converted == parts[0]
+    assert (record.amount, record.rate, record.purpose) == (amount, Decimal("1.00000001"), FxPurpose.CASH_FLOW)
+    budget = Budget(currency="USD", lines=(_line(quantity=Decimal(1), unit_price=amount),))
+    converted, _ = convert_budget(budget, "EUR", fx=USD_EUR, on=START)
+    assert converted.total == Money("1000000010000000000000500010.01", "EUR")
+
+
+def test_converting_something_that_is_not_a_budget_is_refused() -> None:
+    _refused(ValidationError, "budget: expected a Budget, got 5", convert_budget, 5, "EUR", fx=USD_EUR, on=START)
+
+
+def test_a_tiered_discount_on_one_bucket_says_so_and_discounts_only_that_bucket() -> None:
+    tiered = TieredDiscount(tiers=(_tier(_usd("3000.00"), "0.10"),), applies_to="pass-through")
+    added = tiered.apply(_two_buckets()).lines[2:]
+    assert [(line.description, line.amount, line.bucket) for line in added] == [
+        (
+            "Tiered discount 10% on pass-through (total reaches 3000.00 USD): Grants",
+            _usd("-10.00"),
+            CostBucket.PASS_THROUGH,
+        )
+    ]
+
+
+def test_escalation_escalates_only_its_bucket_and_names_the_group_of_a_service_priced_in_two_stages() -> None:
+    def monthly(description: str, **changes: Any) -> LineItem:
+        fields: dict[str, Any] = {"quantity": Decimal(24), "unit_price": _usd("100.00"), "months": tuple(range(24))}
+        return _line(description=description, **{**fields, **changes})
+
+    budget = Budget(
+        currency="USD",
+        lines=(
+            monthly("Lab kits", service="crokit:central-lab", bucket=CostBucket.PASS_THROUGH),
+            monthly("Phase 2 visits"),
+            monthly("Phase 3 visits", stage=Stage.PHASE_3),
+            monthly("Report", service="crokit:clinical-study-report"),
+        ),
+    )
+    added = Escalation(annual_rate="0.10", base_date=START, start_date=START).apply(budget).lines[4:]
+    assert [(line.service, line.stage, line.description, line.amount) for line in added] == [
+        (
+            "crokit:on-site-monitoring",
+            Stage.PHASE_2,
+            "Escalation 10% a year, contract year 2 (phase-2, cro-direct-fees)",
+            _usd("120.00"),
+        ),
+        (
+            "crokit:on-site-monitoring",
+            Stage.PHASE_3,
+            "Escalation 10% a year, contract year 2 (phase-3, cro-direct-fees)",
+            _usd("120.00"),
+        ),
+        ("crokit:clinical-study-report", Stage.PHASE_2, "Escalation 10% a year, contract year 2", _usd("120.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        _fixed_fee(service="crokit:clinical-study-reportt"),
+        PassThrough(service="crokit:clinical-study-reportt", stage=Stage.PHASE_2, estimate=_usd("1.00")),
+    ],
+)
+def test_a_fixed_fee_or_pass_through_of_an_unknown_service_is_refused_at_the_items_path(item: Any) -> None:
+    with pytest.raises(UnknownIdError) as caught:
+        item.price(STUDY, DRIVERS, registry=REGISTRY, path="items[3]")
+    assert str(caught.value).startswith("items[3].service: unknown service 'crokit:clinical-study-reportt'")
+    with pytest.raises(UnknownIdError) as caught:
+        item.price(STUDY, DRIVERS, registry=REGISTRY)
+    assert str(caught.value).startswith("service: unknown service 'crokit:clinical-study-reportt'")
+
+
+def test_a_unit_price_line_keeps_the_basis_it_was_priced_on() -> None:
+    (line,) = _unit_price().price(STUDY, DRIVERS, registry=REGISTRY).lines
+    assert line.basis is UnitBasis.PER_SITE
+    (hours,) = _unit_price(basis="per-hour", quantity="10").price(STUDY, DRIVERS, registry=REGISTRY).lines
+    assert hours.basis is UnitBasis.PER_HOUR

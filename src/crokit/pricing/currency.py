@@ -185,12 +185,16 @@ def convert_amounts(
 
     Raises:
         MissingRateError: If the table has no rate for the pair in force on *on*.
-        ValidationError: If the amounts are in more than one currency.
+        ValidationError: If *amounts* is not a sequence of Money, or is in more than one currency.
     """
     _check(fx, on, to)
+    if not isinstance(amounts, Sequence):
+        raise ValidationError.at("amounts", f"expected a sequence of Money, got {amounts!r}")
     base = to
     for index, item in enumerate(list[object](amounts)):
-        if not isinstance(item, Money) or (index and item.currency != base):
+        if not isinstance(item, Money):
+            raise ValidationError.at(f"amounts[{index}]", f"expected Money, got {item!r}")
+        if index and item.currency != base:
             raise ValidationError.at(f"amounts[{index}]", f"expected Money in {base}, like amounts[0], got {item!r}")
         base = item.currency
     if base == to:
