@@ -350,3 +350,28 @@ def test_a_bid_paid_in_two_currencies_is_scheduled_part_by_part_and_merged_in_da
         build_schedule(euros, contract_start=start, milestones=PLAN, terms=TERMS, fixed_fees=(report,)), "USD", fx=fx
     )
     assert [p for p in merged.payments if p.description.endswith("(paid in EUR)")] == list(euro_only.payments)
+
+
+def test_a_fixed_fee_of_a_part_not_priced_into_its_budget_is_refused() -> None:
+    report = FixedFee(
+        service=REPORT,
+        stage=Stage.PHASE_2,
+        fee=Money("100.00", "EUR"),
+        description="Report",
+        milestones=(MilestonePayment(milestone=FPI, share="1"),),
+    )
+    euros = Budget(currency="EUR", lines=[_line(Money("50.00", "EUR"), (1,), "Data management")])
+    fx = FxTable(rates=(_rate("USD", "1.1000", date(2027, 1, 1)),))
+    with pytest.raises(ValidationError) as caught:
+        schedule_in_currencies(
+            [(euros, (report,), ())], "USD", fx=fx, contract_start=date(2027, 1, 15), milestones=PLAN, terms=TERMS
+        )
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        (
+            "fixed_fees[0].milestones[0]",
+            (
+                f"the budget has no fixed-fee line of {REPORT} paying 100.00 EUR on {FPI.label}: "
+                "price the fee into the budget first"
+            ),
+        )
+    ]
