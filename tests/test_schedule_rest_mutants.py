@@ -85,6 +85,7 @@ FX = FxTable(
         _rate("USD", "1.2000", date(2027, 3, 1)),
         _rate("USD", "1.3333", date(2027, 6, 1)),
         _rate("JPY", "160", date(2027, 1, 1)),
+        _rate("JPY", "160.0667", date(2027, 6, 1)),
     )
 )
 
@@ -150,11 +151,12 @@ def test_a_holdback_converted_into_a_currency_without_decimals_is_split_in_whole
     converted, records = convert_schedule(_euro_schedule(), "JPY", fx=FX)
     assert [(p.amount, p.retained) for p in converted.payments] == [
         (Money("5333", "JPY"), None),  # 33.33 x 160 = 5332.8, the yen left by 14400 + 5332.8 goes to it
-        (Money("14400", "JPY"), Money("1600", "JPY")),
+        # 15.00 x 160.0667 = 2401.0005 -> 2401 yen released, split 1600.67 / 800.33 in whole yen.
+        (Money("14400", "JPY"), Money("1601", "JPY")),
         (Money("7200", "JPY"), Money("800", "JPY")),
-        (Money("2400", "JPY"), None),
+        (Money("2401", "JPY"), None),
     ]
-    assert [r.converted for r in records] == [Money("19733", "JPY"), Money("7200", "JPY"), Money("2400", "JPY")]
+    assert [r.converted for r in records] == [Money("19733", "JPY"), Money("7200", "JPY"), Money("2401", "JPY")]
 
 
 def test_the_units_left_over_by_the_split_go_to_the_largest_remainders_then_in_order() -> None:
@@ -186,6 +188,23 @@ def test_the_units_left_over_by_the_split_go_to_the_largest_remainders_then_in_o
     converted, _ = convert_schedule(schedule, "USD", fx=fx)
     assert [p.retained for p in converted.payments[:2]] == [Money("0.02", "USD"), Money("0.03", "USD")]
     assert converted.payments[2].amount == Money("0.05", "USD")
+
+
+def test_a_holdback_at_the_top_of_the_money_range_in_a_four_decimal_currency_is_converted_exactly() -> None:
+    # 10**30 + 1 EUR at 1.0001 is 1000100000000000000000000000001.0001 CLF: 35 digits in
+    # minor units, one more than crokit's 34-digit context holds.
+    huge = "1000000000000000000000000000001.00"
+    schedule = PaymentSchedule(
+        currency="EUR",
+        contract_start=START,
+        payments=[
+            _pay(date(2027, 2, 1), "1.00", "Services", retained=huge),
+            _pay(date(2027, 6, 1), huge, "Holdback released", kind=PaymentKind.HOLDBACK_RELEASE, milestone=CSR),
+        ],
+    )
+    converted, _ = convert_schedule(schedule, "CLF", fx=FxTable(rates=(_rate("CLF", "1.0001", date(2027, 1, 1)),)))
+    exact = Money("1000100000000000000000000000001.0001", "CLF")
+    assert [(p.amount, p.retained) for p in converted.payments] == [(Money("1.0001", "CLF"), exact), (exact, None)]
 
 
 def test_a_credit_retained_with_its_sign_is_split_in_proportion() -> None:
@@ -276,6 +295,13 @@ def test_the_fallback_warning_names_the_pair_the_dates_and_the_latest_rate_used(
             "2027-04-01). Add rates to the fx table for a truer cash flow"
         ),
     )
+    assert fallback_warnings(records[:3], who="x") == (
+        (
+            "x: the fx table has no EUR->USD rate on 2 payment dates from 2027-03-03 to 2027-05-03; each payment is "
+            "converted at the latest rate known on or before its due date (the latest used: 1.2 of 2027-04-01). Add "
+            "rates to the fx table for a truer cash flow"
+        ),
+    )
     assert fallback_warnings(records[1:2], who="x") == ()
     assert fallback_warnings(records[4:5], who="x") == ()
 
@@ -288,11 +314,13 @@ TERMS = BillingTerms(holdback_share="0.10", payment_days=15)
 REPORT = "crokit:clinical-study-report"
 
 
-def _line(amount: Money, months: tuple[int, ...], description: str, *, fee: bool = False) -> LineItem:
+def _line(
+    amount: Money, months: tuple[int, ...], description: str, *, fee: bool = False, kind: PricingKind = PricingKind.UNIT
+) -> LineItem:
     return LineItem(
         service=REPORT if fee else "crokit:on-site-monitoring",
         stage=Stage.PHASE_2,
-        kind=PricingKind.FIXED_FEE if fee else PricingKind.UNIT,
+        kind=PricingKind.FIXED_FEE if fee else kind,
         bucket=CostBucket.CRO_DIRECT_FEES,
         description=description,
         basis=None,
@@ -375,3 +403,35 @@ def test_a_fixed_fee_of_a_part_not_priced_into_its_budget_is_refused() -> None:
             ),
         )
     ]
+
+
+def test_holdbacks_that_cancel_out_are_converted_at_the_rate_of_the_last_that_retained() -> None:
+    """Regression: the builder releases nothing for holdbacks that cancel out, and converting such a schedule failed.
+
+    10.00 USD kept from January's fees and -10.00 from February's credit: no release
+    payment. convert_schedule refused the schedule ("a schedule that retains money
+    releases it"); they are now shown at the rate of the last due date that retained.
+    """
+    credit = _line(Money("-100.00", "USD"), (1,), "Credit", kind=PricingKind.ADJUSTMENT)
+    budget = Budget(currency="USD", lines=[_line(Money("100.00", "USD"), (0,), "Monitoring"), credit])
+    start = date(2027, 1, 15)
+    terms = BillingTerms(holdback_share="0.10")
+    built = build_schedule(budget, contract_start=start, milestones=PLAN, terms=terms)
+    fx = FxTable(
+        rates=(
+            _rate("EUR", "0.9", date(2027, 1, 1), base="USD"),
+            _rate("EUR", "0.95", date(2027, 3, 15), base="USD"),
+        )
+    )
+    converted, records = convert_schedule(built, "EUR", fx=fx)
+    # Due 2027-03-02 at 0.9 and 2027-03-30 at 0.95.
+    assert [(str(p.due), p.amount, p.retained) for p in converted.payments] == [
+        ("2027-03-02", Money("81.00", "EUR"), Money("9.50", "EUR")),
+        ("2027-03-30", Money("-85.50", "EUR"), Money("-9.50", "EUR")),
+    ]
+    assert converted.holdback_retained == Money("0.00", "EUR")
+    assert [r.on for r in records] == [date(2027, 3, 2), date(2027, 3, 30)]
+    merged, _ = schedule_in_currencies(
+        [(budget, (), ())], "EUR", fx=fx, contract_start=start, milestones=PLAN, terms=terms
+    )
+    assert merged == converted
