@@ -435,3 +435,14 @@ def test_holdbacks_that_cancel_out_are_converted_at_the_rate_of_the_last_that_re
         [(budget, (), ())], "EUR", fx=fx, contract_start=start, milestones=PLAN, terms=terms
     )
     assert merged == converted
+
+
+def test_a_schedule_summarises_itself_in_one_line() -> None:
+    assert repr(_euro_schedule()) == (
+        "PaymentSchedule(currency='EUR', contract_start=2027-01-04, 4 payments, total=183.33 EUR)"
+    )
+    one = PaymentSchedule(currency="JPY", contract_start=START, payments=[_pay(START, "5", "Fees", currency="JPY")])
+    assert repr(one) == "PaymentSchedule(currency='JPY', contract_start=2027-01-04, 1 payment, total=5 JPY)"
+    assert repr(PaymentSchedule(currency="USD", contract_start=START)) == (
+        "PaymentSchedule(currency='USD', contract_start=2027-01-04, 0 payments, total=0.00 USD)"
+    )
