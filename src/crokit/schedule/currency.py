@@ -12,7 +12,8 @@ a due date, the latest rate before it is used; the record says so
 What a payment's invoice retained is shown at the rate of the holdback release that
 pays it out (the cash moves then): the converted releases are split over the
 retained amounts in proportion to them, so the converted schedule still releases
-exactly what it retained.
+exactly what it retained. Amounts retained that cancel out (and so are released by no
+payment) are shown at the rate of the last due date that retained them.
 
 :func:`schedule_in_currencies` builds one schedule per currency a bid is paid in and
 merges the converted payments into one schedule in the target currency; a converted
@@ -97,7 +98,7 @@ def convert_schedule(
         amounts.update(zip(indexes, parts, strict=True))
         if record is not None:
             records.append(record)
-    retained = _retained(schedule, amounts)
+    retained = _retained(schedule, amounts, to, fx)
     suffix = f" (paid in {schedule.currency})" if label else ""
     payments = [
         attrs.evolve(
@@ -109,16 +110,24 @@ def convert_schedule(
     return PaymentSchedule(currency=to, contract_start=schedule.contract_start, payments=payments), tuple(records)
 
 
-def _retained(schedule: PaymentSchedule, amounts: dict[int, Money]) -> dict[int, Money]:
-    """What each invoice retained, at the rate of the releases that pay it out (they sum exactly to them)."""
+def _retained(schedule: PaymentSchedule, amounts: dict[int, Money], to: str, fx: FxTable) -> dict[int, Money]:
+    """What each invoice retained, at the rate of the releases that pay it out (they sum exactly to them).
+
+    Amounts retained that cancel out (10.00 kept from fees, -10.00 from a credit) are
+    released by no payment, so no cash moves for them: they are shown at the rate of the
+    last due date that retained, and still sum exactly to zero.
+    """
     kept = [(i, p.retained) for i, p in enumerate(schedule.payments) if p.retained is not None]
     if not kept:
         return {}
+    weights = [money.amount for _, money in kept]
+    if not exact_sum(weights):
+        last = max(schedule.payments[i].due for i, _ in kept)
+        parts, _ = convert_amounts([money for _, money in kept], to, fx=fx, on=last, purpose=FxPurpose.CASH_FLOW)
+        return {index: part for (index, _), part in zip(kept, parts, strict=True)}
+    # What is retained is released (PaymentSchedule checks it), so a non-zero total has a release.
     released = [amounts[i] for i, p in enumerate(schedule.payments) if p.kind is PaymentKind.HOLDBACK_RELEASE]
-    whole = sum(released[1:], released[0]) if released else None
-    if whole is None or not exact_sum([money.amount for _, money in kept]):  # pragma: no cover - schedules release
-        raise ValidationError.at("schedule.payments", "a schedule that retains money releases it")
-    shares = _split(whole, [money.amount for _, money in kept])
+    shares = _split(sum(released[1:], released[0]), weights)
     return {index: share for (index, _), share in zip(kept, shares, strict=True)}
 
 
