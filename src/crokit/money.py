@@ -171,7 +171,8 @@ class Money:
 
     def __mul__(self, factor: object) -> Money:
         """Multiply by an ``int`` or ``Decimal`` (never a float or another Money), to 62 significant digits."""
-        return Money(MONEY.multiply(self.amount, _factor(factor)), self.currency)
+        # A finite product of two finite numbers; _trusted sends one out of range to the checking constructor.
+        return Money._trusted(MONEY.multiply(self.amount, _factor(factor)), self.currency)
 
     __rmul__ = __mul__
 
@@ -180,7 +181,7 @@ class Money:
         value = _factor(divisor)
         if not value:
             raise ValidationError.at("divisor", "cannot divide money by zero")
-        return Money(MONEY.divide(self.amount, value), self.currency)
+        return Money._trusted(MONEY.divide(self.amount, value), self.currency)
 
     def ratio(self, other: Money) -> Decimal:
         """``self / other`` as a plain Decimal to 34 significant digits (same currency, *other* not zero)."""
@@ -268,7 +269,8 @@ class Money:
         if not isinstance(given, RoundingPolicy):
             choices = ", ".join(repr(p.value) for p in RoundingPolicy)
             raise ValidationError.at("policy", f"expected a RoundingPolicy ({choices}), got {policy!r}")
-        return Money(self.amount.quantize(self._quantum(), rounding=policy.decimal_mode, context=MONEY), self.currency)
+        quantum = self._quantum()
+        return Money._trusted(self.amount.quantize(quantum, rounding=policy.decimal_mode, context=MONEY), self.currency)
 
     def is_rounded(self) -> bool:
         """Whether the amount has no digits below the currency's minor unit."""

@@ -183,6 +183,7 @@ class _Invoices:
         self.groups: dict[tuple[bool, dt.date, dt.date], tuple[list[int], list[tuple[str, str]]]] = {}
         self.first_month = month_start(contract_start)
         self.periods: dict[tuple[int, bool], tuple[dt.date, dt.date]] = {}
+        self.slots: dict[tuple[bool, bool], dict[int, tuple[list[int], list[tuple[str, str]]]]] = {}
 
     def add_all(self, lines: Sequence[LineItem]) -> None:
         """Add *lines* in the order of their ``(service, description)`` keys."""
@@ -190,22 +191,21 @@ class _Invoices:
             self.add(line)
 
     def add(self, line: LineItem) -> None:
-        first_month = self.first_month
         fees = line.bucket is CostBucket.CRO_DIRECT_FEES
         monthly = not fees and self.terms.pass_through_as_incurred
         frequency = BillingFrequency.MONTHLY if monthly else self.terms.frequency
         key = line.key
         quarterly = frequency is BillingFrequency.QUARTERLY
-        periods = self.periods
-        groups = self.groups
+        # Study month -> its invoice's group, for this kind of invoice and this frequency
+        # (an int key: the per-month lookup is the builder's innermost loop).
+        slots = self.slots.get((fees, quarterly))
+        if slots is None:
+            slots = self.slots[fees, quarterly] = {}
         retention = self.retention
         for month, units in line._month_units():  # noqa: SLF001 - the line's monthly split
-            period = periods.get((month, quarterly))
-            if period is None:
-                period = periods[month, quarterly] = _period(_study_month(first_month, month), quarterly)
-            group = groups.get((fees, *period))
+            group = slots.get(month)
             if group is None:
-                group = groups[fees, *period] = ([0, 0, 0], [])
+                group = slots[month] = self._group(fees, month, quarterly=quarterly)
             sums, keys = group
             sums[0] += units
             if not keys or keys[-1] != key:  # a quarter holds several months of one line
@@ -215,6 +215,16 @@ class _Invoices:
                 if kept is not None:
                     sums[1] += kept
                     sums[2] += 1
+
+    def _group(self, fees: bool, month: int, *, quarterly: bool) -> tuple[list[int], list[tuple[str, str]]]:  # noqa: FBT001
+        """The invoice group of study *month*: found by its (kind, first day, last day), or started."""
+        period = self.periods.get((month, quarterly))
+        if period is None:
+            period = self.periods[month, quarterly] = _period(_study_month(self.first_month, month), quarterly)
+        group = self.groups.get((fees, *period))
+        if group is None:
+            group = self.groups[fees, *period] = ([0, 0, 0], [])
+        return group
 
     def payments(self, holdback: _Holdback, grants: _Holdback) -> list[Payment]:
         result = []
@@ -240,6 +250,7 @@ class _Invoices:
                     lines=lines,
                     hold=kind is PaymentKind.SERVICE_PERIOD or kept,
                     keep=Money._trusted(units_decimal(kept_units, unit), self.currency) if kept else None,  # noqa: SLF001
+                    gross_units=invoiced_units,
                 )
             )
         return result
@@ -267,6 +278,7 @@ class _Holdback:
         kept = int(share.scaleb(places, context=EXACT))
         self.weights = [kept, 10**places - kept]
         self.unit = MINOR_UNITS[currency] or 0
+        self.due_after = terms.due_after  # one timedelta for every payment
         self.retained = Money.zero(currency)
         self.last_retained: dt.date | None = None
 
@@ -281,17 +293,18 @@ class _Holdback:
         hold: bool,
         milestone: Milestone | None = None,
         keep: Money | None = None,
+        gross_units: int | None = None,
     ) -> Payment:
         retained: Money | None = None
         paid = gross
         if hold and (keep is not None or self.terms.holdback_share):
-            kept, paid = (keep, gross - keep) if keep is not None else self._split(gross)
+            kept, paid = (keep, gross - keep) if keep is not None else self._split(gross, gross_units)
             if not kept.is_zero():
                 retained = kept
                 self.retained += kept
                 self.last_retained = max(invoiced, self.last_retained or invoiced)
         return Payment._trusted(  # noqa: SLF001 - the builder's own values
-            due=invoiced + self.terms.due_after,
+            due=invoiced + self.due_after,
             invoice_date=invoiced,
             amount=paid,
             kind=kind,
@@ -301,10 +314,13 @@ class _Holdback:
             retained=retained,
         )
 
-    def _split(self, gross: Money) -> tuple[Money, Money]:
-        """``gross.allocate(self.weights)``, on whole minor units (the same parts, signs and digits)."""
+    def _split(self, gross: Money, gross_units: int | None = None) -> tuple[Money, Money]:
+        """``gross.allocate(self.weights)``, on whole minor units (the same parts, signs and digits).
+
+        *gross_units* is *gross* in minor units when the caller has them already.
+        """
         unit = self.unit
-        units = _scaled(gross.amount, unit)
+        units = _scaled(gross.amount, unit) if gross_units is None else gross_units
         kept, paid = allocate_units(abs(units), self.weights)
         negative = units < 0
         currency = gross.currency
@@ -320,7 +336,7 @@ class _Holdback:
         milestone = self.terms.grant_holdback_release if self.grants else self.terms.holdback_release
         what = "Investigator grants held back, released" if self.grants else "Holdback release"
         return Payment._trusted(  # noqa: SLF001 - the builder's own values
-            due=invoiced + self.terms.due_after,
+            due=invoiced + self.due_after,
             invoice_date=invoiced,
             amount=self.retained,
             kind=PaymentKind.HOLDBACK_RELEASE,
@@ -403,5 +419,5 @@ def build_schedule(
         grants_released = grant_holdback.release(milestones.date_of(terms.grant_holdback_release))
         if grants_released is not None:
             payments.append(grants_released)
-    payments.sort(key=lambda p: (*p.sort_key, p.invoice_date, p.kind.value, p.lines))
-    return PaymentSchedule(currency=budget.currency, contract_start=contract_start, payments=tuple(payments))
+    payments.sort(key=lambda p: (p.due, p.description, p.invoice_date, p.kind.value, p.lines))
+    return PaymentSchedule._trusted(currency=budget.currency, contract_start=contract_start, payments=tuple(payments))  # noqa: SLF001

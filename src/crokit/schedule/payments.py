@@ -132,7 +132,7 @@ class Payment:
             raise ValidationError.at("due", f"the payment is due {self.due}, before it is invoiced {self.invoice_date}")
         if self.retained is not None and self.retained.currency != self.amount.currency:
             raise CurrencyMismatchError(self.amount.currency, self.retained.currency, operation="hold back")
-        if self.kind in {PaymentKind.MILESTONE, PaymentKind.HOLDBACK_RELEASE} and self.milestone is None:
+        if self.milestone is None and (self.kind is PaymentKind.MILESTONE or self.kind is PaymentKind.HOLDBACK_RELEASE):
             raise ValidationError.at("milestone", f"a {self.kind.value} payment names the milestone it is paid on")
 
     @classmethod
@@ -155,17 +155,15 @@ class Payment:
         that tie fields together are still checked.
         """
         payment = object.__new__(cls)
-        for name, value in (
-            ("due", due),
-            ("invoice_date", invoice_date),
-            ("amount", amount),
-            ("kind", kind),
-            ("description", description),
-            ("lines", lines),
-            ("milestone", milestone),
-            ("retained", retained),
-        ):
-            object.__setattr__(payment, name, value)
+        setattr_ = object.__setattr__
+        setattr_(payment, "due", due)
+        setattr_(payment, "invoice_date", invoice_date)
+        setattr_(payment, "amount", amount)
+        setattr_(payment, "kind", kind)
+        setattr_(payment, "description", description)
+        setattr_(payment, "lines", lines)
+        setattr_(payment, "milestone", milestone)
+        setattr_(payment, "retained", retained)
         payment.__attrs_post_init__()
         return payment
 
@@ -228,6 +226,21 @@ class PaymentSchedule:
             raise ValidationError.at(
                 "payments", f"holdback released {released} differs from holdback retained {self.holdback_retained}"
             )
+
+    @classmethod
+    def _trusted(cls, *, currency: str, contract_start: dt.date, payments: tuple[Payment, ...]) -> PaymentSchedule:
+        """A schedule of payments the builder made and sorted itself (no per-field re-validation).
+
+        The builder gives a known currency, a date and its own payments already in
+        order; the invariants that tie them together (currencies, dates, holdback
+        released equal to holdback retained) are still checked.
+        """
+        schedule = object.__new__(cls)
+        object.__setattr__(schedule, "currency", currency)
+        object.__setattr__(schedule, "contract_start", contract_start)
+        object.__setattr__(schedule, "payments", payments)
+        schedule.__attrs_post_init__()
+        return schedule
 
     @property
     def total(self) -> Money:
