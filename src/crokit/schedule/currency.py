@@ -26,8 +26,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
-import attrs
-
 from crokit._currencies import MINOR_UNITS
 from crokit._decimal import MONEY, exact_add, exact_sum, in_crokit_context
 from crokit.errors import ValidationError
@@ -100,14 +98,24 @@ def convert_schedule(
             records.append(record)
     retained = _retained(schedule, amounts, to, fx)
     suffix = f" (paid in {schedule.currency})" if label else ""
+    # The schedule's own payments with converted amounts: the constructors' cross-field
+    # checks (currencies, dates, releases equal to retentions) still run.
     payments = [
-        attrs.evolve(
-            payment, amount=amounts[index], retained=retained.get(index), description=payment.description + suffix
+        Payment._trusted(  # noqa: SLF001 - a checked payment, converted exactly
+            due=payment.due,
+            invoice_date=payment.invoice_date,
+            amount=amounts[index],
+            kind=payment.kind,
+            description=payment.description + suffix,
+            lines=payment.lines,
+            milestone=payment.milestone,
+            retained=retained.get(index),
         )
         for index, payment in enumerate(schedule.payments)
     ]
-    payments.sort(key=lambda p: (*p.sort_key, p.invoice_date, p.kind.value, p.lines))
-    return PaymentSchedule(currency=to, contract_start=schedule.contract_start, payments=payments), tuple(records)
+    payments.sort(key=lambda p: (p.due, p.description, p.invoice_date, p.kind.value, p.lines))
+    converted = PaymentSchedule._trusted(currency=to, contract_start=schedule.contract_start, payments=tuple(payments))  # noqa: SLF001
+    return converted, tuple(records)
 
 
 def _retained(schedule: PaymentSchedule, amounts: dict[int, Money], to: str, fx: FxTable) -> dict[int, Money]:
