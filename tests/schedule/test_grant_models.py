@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from crokit import FxRate, FxTable, Money, Registry, evaluate
 from crokit.demo import demo_scenario
 from crokit.errors import ValidationError
-from crokit.pricing import Budget, InvestigatorGrants, Proposal, convert_budget
+from crokit.pricing import Budget, CostBucket, InvestigatorGrants, LineItem, PricingKind, Proposal, convert_budget
 from crokit.pricing.derive import derive_drivers
 from crokit.pricing.line_item import POLICY
 from crokit.scenario import planned_milestones
@@ -116,6 +116,45 @@ def test_a_model_with_no_description_leaves_the_described_models_lines_alone() -
     assert retained(schedule) == released(schedule) == usd("18680.00") + usd("9340.00")
 
 
+def test_only_the_described_models_of_its_own_service_take_lines_from_a_model_with_no_description() -> None:
+    """A model of another service described with this service's name takes nothing from it."""
+    default = grants()
+    travel = attrs.evolve(grants("Investigator grants", "0.05"), service="crokit:patient-recruitment")
+    models = [default, travel]
+    budget = priced(*models)
+    assert default.holdback(budget, others=models) == usd("18680.00")  # 10% of its own 186800.00
+    assert travel.holdback(budget, others=models) == usd("9340.00")  # 5% of its own 186800.00
+    schedule = schedule_of(budget, models)
+    assert retained(schedule) == released(schedule) == usd("28020.00")
+
+
+def held_line(description: str, month: int) -> LineItem:
+    return LineItem(
+        service="crokit:investigator-grants",
+        stage=Stage.PHASE_2,
+        kind=PricingKind.GRANTS,
+        bucket=CostBucket.INVESTIGATOR_GRANTS,
+        description=f"{description} (10% held back to close-out)",
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=usd("100.00"),
+        amount=usd("100.00"),
+        months=(month,),
+        derivation="written by hand",
+    )
+
+
+def test_each_models_holdback_is_retained_from_its_own_lines_invoices() -> None:
+    """The default model's 10.00 comes out of its February line, Cohort B's 10.00 out of its March line."""
+    lines = (held_line("Investigator grants: patient visits", 1), held_line("Cohort B: patient visits", 2))
+    schedule = schedule_of(Budget(currency="USD", lines=lines), [grants(), grants("Cohort B")])
+    assert [
+        (p.invoice_date.isoformat(), str(p.amount.amount), p.retained and str(p.retained.amount))
+        for p in schedule.payments
+        if p.kind is PaymentKind.PASS_THROUGH
+    ] == [("2027-02-28", "90.00", "10.00"), ("2027-03-31", "90.00", "10.00")]
+
+
 def test_other_models_must_be_grants_models() -> None:
     budget = priced(grants())
     with pytest.raises(ValidationError) as caught:
@@ -144,6 +183,8 @@ def test_the_schedule_retains_the_sum_of_each_models_own_holdback(
     """
     models = [attrs.evolve(model, description=name) for model, name in zip(models, names, strict=False)]
     budget = priced(*models)
+    held = [line for line in budget.lines if "held back" in line.description]
+    assert [sum(model.holds(line, others=models) for model in models) for line in held] == [1] * len(held)
     alone = [model.holdback(priced(model)) for model in models]
     assert [model.holdback(budget, others=models) for model in models] == alone
     if all(model.description for model in models):
