@@ -281,7 +281,9 @@ class InvestigatorGrants:
         A model with no description names its lines after its service, whose name it
         cannot look up without the registry: it holds every held-back grants line of its
         service except those named after the description of one of *others* (the other
-        grants models priced into the same budget) of the same service.
+        grants models priced into the same budget) of the same service. (Two models of
+        one service writing the same name cannot be priced into one budget: their
+        start-up lines would share a key, which :class:`~crokit.pricing.Budget` refuses.)
 
         Raises:
             ValidationError: If an item of *others* is not an :class:`InvestigatorGrants`
