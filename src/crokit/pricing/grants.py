@@ -20,11 +20,15 @@ failures over enrolment, start-up fees in the months sites open.
 A holdback (often 10% of patient payments, retained until site close-out) is stated
 on the patient-payment lines' descriptions and derivations; the lines keep their full
 amounts (the holdback is still owed), and :meth:`InvestigatorGrants.holdback` says how
-much of a budget is retained. Start-up fees carry no holdback.
+much of a budget is retained. Start-up fees carry no holdback. Each model holds back
+only its own lines, told apart by the name their descriptions start with (its
+``description``, or its service's name), so several grants models of one service (one
+per cohort, each with its own description) each hold back their own share.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 
@@ -265,16 +269,60 @@ class InvestigatorGrants:
             derivation=derivation,
         )
 
-    def holds(self, line: LineItem) -> bool:
-        """Whether *line* is one of this model's lines marked as held back."""
-        return line.service == self.service and line.kind is PricingKind.GRANTS and _HELD in line.description
+    def holds(self, line: LineItem, *, others: Sequence[InvestigatorGrants] = ()) -> bool:
+        """Whether *line* is one of this model's lines marked as held back.
 
-    def holdback(self, budget: Budget) -> Money:
+        That is a grants line of this model's service, marked as held back, whose
+        description starts with this model's name and ``": "`` (what :meth:`price` writes),
+        the name being everything before the description's last ``": "`` (nothing the
+        model writes after it holds one: visit ids are slugs), so a model named
+        ``"Cohort A"`` does not hold the lines of ``"Cohort A2"`` nor of ``"Cohort A: x"``.
+
+        A model with no description names its lines after its service, whose name it
+        cannot look up without the registry: it holds every held-back grants line of its
+        service except those named after the description of one of *others* (the other
+        grants models priced into the same budget) of the same service. (Two models of
+        one service writing the same name cannot be priced into one budget: their
+        start-up lines would share a key, which :class:`~crokit.pricing.Budget` refuses.)
+
+        Raises:
+            ValidationError: If an item of *others* is not an :class:`InvestigatorGrants`
+                (path ``others[i]``).
+        """
+        return self._holds(line, _claimed(others))
+
+    def _holds(self, line: LineItem, claimed: Mapping[str, frozenset[str]]) -> bool:
+        if line.service != self.service or line.kind is not PricingKind.GRANTS or _HELD not in line.description:
+            return False
+        name = line.description.rpartition(": ")[0]
+        if self.description:
+            return name == self.description
+        return name not in claimed.get(self.service, frozenset())
+
+    def holdback(self, budget: Budget, *, others: Sequence[InvestigatorGrants] = ()) -> Money:
         """The amount of *budget* retained until close-out under this model's holdback.
 
-        That is ``holdback_share`` of the patient-payment lines of this model's
-        service marked as held back, summed first and then rounded half-even once.
+        That is ``holdback_share`` of the lines this model holds (:meth:`holds`, with
+        *others*), summed first and then rounded half-even once, in the budget's
+        currency: in a budget converted from the model's currency, the share of the
+        converted lines.
+
+        Raises:
+            ValidationError: If an item of *others* is not an :class:`InvestigatorGrants`
+                (path ``others[i]``).
         """
-        held = [line.amount for line in budget.lines if self.holds(line)]
+        claimed = _claimed(others)
+        held = [line.amount for line in budget.lines if self._holds(line, claimed)]
         base = total(held, currency=budget.currency)
         return (base * self.holdback_share).rounded(POLICY)
+
+
+def _claimed(others: Sequence[InvestigatorGrants]) -> dict[str, frozenset[str]]:
+    """The descriptions of the described grants models among *others*, by service."""
+    claimed: dict[str, set[str]] = {}
+    for index, other in enumerate(others):
+        if not isinstance(other, InvestigatorGrants):
+            raise ValidationError.at(f"others[{index}]", f"expected InvestigatorGrants, got {other!r}")
+        if other.description:
+            claimed.setdefault(other.service, set()).add(other.description)
+    return {service: frozenset(names) for service, names in claimed.items()}

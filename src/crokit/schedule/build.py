@@ -128,22 +128,26 @@ def _fixed_lines(budget: Budget, fixed_fees: Sequence[FixedFee]) -> dict[int, Mi
 def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> dict[tuple[tuple[str, str], int], int]:
     """Minor units each held-back grants line retains in each of its months: each model's holdback, spread exactly.
 
-    The holdback is allocated over the lines' monthly parts in proportion to their
+    Each model holds its own lines (:meth:`~crokit.pricing.InvestigatorGrants.holds`,
+    the other models given so that one with no description leaves theirs alone). The
+    holdback is allocated over the lines' monthly parts in proportion to their
     amounts (:meth:`~crokit.Money.allocate`, whole minor units as weights: the same
-    proportions as the amounts).
+    proportions as the amounts). A model in another currency than the budget's holds
+    back its share of its lines converted into the budget's currency.
     """
     retained: dict[tuple[tuple[str, str], int], int] = {}
     unit = MINOR_UNITS[budget.currency] or 0
     for number, model in enumerate(grants):
         if not isinstance(model, InvestigatorGrants):
             raise ValidationError.at(f"grants[{number}]", f"expected InvestigatorGrants, got {model!r}")
-        if not model.holdback_share or model.currency != budget.currency:
+    for model in grants:
+        if not model.holdback_share:
             continue
-        held = model.holdback(budget)
+        held = model.holdback(budget, others=grants)
         parts = [
             (line.key, month, units)
             for line in budget.lines
-            if model.holds(line)
+            if model.holds(line, others=grants)
             for month, units in line._month_units()  # noqa: SLF001 - the line's monthly split
             if units > 0
         ]
