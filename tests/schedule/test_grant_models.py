@@ -239,3 +239,49 @@ def test_the_contract_date_schedule_retains_a_foreign_currency_grants_holdback()
     assert expected.amount > 0
     assert retained(result.schedule) == released(result.schedule) == expected
     assert result.schedule.total == result.budget.total
+
+
+def hand_line(description: str, amount: str, *, kind: PricingKind, bucket: CostBucket) -> LineItem:
+    return LineItem(
+        service="crokit:investigator-grants",
+        stage=Stage.PHASE_2,
+        kind=kind,
+        bucket=bucket,
+        description=description,
+        basis=None,
+        quantity=Decimal(1),
+        unit_price=usd(amount),
+        amount=usd(amount),
+        months=(1,),
+        derivation="written by hand",
+    )
+
+
+def test_a_grants_line_in_the_cro_fees_bucket_is_held_back_as_a_fee_not_as_a_grant() -> None:
+    """A hand-written grants line in the CRO-fees bucket no longer switches off the terms' holdback.
+
+    Before, the grants model held it, and the February fee invoice it shared with
+    1000.00 of fees kept only its 10.00 grants retention: the terms' 10% of the whole
+    invoice (110.00) was silently not held back.
+    """
+    fee = hand_line("Site management", "1000.00", kind=PricingKind.UNIT, bucket=CostBucket.CRO_DIRECT_FEES)
+    note = "Investigator grants: patient visits (10% held back to close-out)"
+    odd = hand_line(note, "100.00", kind=PricingKind.GRANTS, bucket=CostBucket.CRO_DIRECT_FEES)
+    model = grants()
+    assert not model.holds(odd)
+    assert model.holds(attrs.evolve(odd, bucket=CostBucket.INVESTIGATOR_GRANTS))
+    budget = Budget(currency="USD", lines=(fee, odd))
+    assert model.holdback(budget).is_zero()
+    schedule = build_schedule(
+        budget,
+        contract_start=STUDY.start_date,
+        milestones=FULL_PLAN,
+        terms=BillingTerms(holdback_share="0.10"),
+        grants=[model],
+    )
+    assert [(p.kind, str(p.amount.amount), p.retained and str(p.retained.amount)) for p in schedule.payments] == [
+        (PaymentKind.SERVICE_PERIOD, "990.00", "110.00"),
+        (PaymentKind.HOLDBACK_RELEASE, "110.00", None),
+    ]
+    assert released(schedule).is_zero()
+    assert schedule.total == budget.total

@@ -272,9 +272,11 @@ class InvestigatorGrants:
     def holds(self, line: LineItem, *, others: Sequence[InvestigatorGrants] = ()) -> bool:
         """Whether *line* is one of this model's lines marked as held back.
 
-        That is a grants line of this model's service, marked as held back, whose
-        description starts with this model's name and ``": "`` (what :meth:`price` writes),
-        the name being everything before the description's last ``": "`` (nothing the
+        That is a grants line of this model's service in the investigator-grants bucket
+        (where :meth:`price` puts it: a grants line in another bucket, which only a budget
+        written by hand can hold, is paid as that bucket's lines are, and is never held),
+        marked as held back, whose description starts with this model's name and ``": "``
+        (what :meth:`price` writes), the name being everything before the description's last ``": "`` (nothing the
         model writes after it holds one: visit ids are slugs), so a model named
         ``"Cohort A"`` does not hold the lines of ``"Cohort A2"`` nor of ``"Cohort A: x"``.
 
@@ -292,7 +294,12 @@ class InvestigatorGrants:
         return self._holds(line, _claimed(others))
 
     def _holds(self, line: LineItem, claimed: Mapping[str, frozenset[str]]) -> bool:
-        if line.service != self.service or line.kind is not PricingKind.GRANTS or _HELD not in line.description:
+        if (
+            line.service != self.service
+            or line.kind is not PricingKind.GRANTS
+            or line.bucket is not CostBucket.INVESTIGATOR_GRANTS
+            or _HELD not in line.description
+        ):
             return False
         name = line.description.rpartition(": ")[0]
         if self.description:
