@@ -1128,3 +1128,60 @@ def test_a_unit_price_line_keeps_the_basis_it_was_priced_on() -> None:
     assert line.basis is UnitBasis.PER_SITE
     (hours,) = _unit_price(basis="per-hour", quantity="10").price(STUDY, DRIVERS, registry=REGISTRY).lines
     assert hours.basis is UnitBasis.PER_HOUR
+
+
+# --- lines built through LineItem._trusted (mutation/results-perf-changes.md) ---------------
+
+
+def _fields(line: LineItem) -> dict[str, Any]:
+    return {field.name: getattr(line, field.name) for field in attrs.fields(LineItem)}
+
+
+def _passes_the_public_constructor(line: LineItem) -> None:
+    """*line*, built without re-validation, is exactly what the public constructor builds from its fields."""
+    assert LineItem(**_fields(line)) == line
+
+
+def test_escalation_lines_hold_every_field_a_public_line_would() -> None:
+    line = _line(
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        quantity=Decimal(30),
+        unit_price=_usd("1000.00"),
+        months=tuple(range(30)),
+        derivation="30 visits x 1000.00 USD",
+    )
+    added = Escalation(annual_rate="0.035", base_date=START, start_date=START).apply(
+        Budget(currency="USD", lines=(line,))
+    )
+    common = {
+        "service": "crokit:on-site-monitoring",
+        "stage": Stage.PHASE_2,
+        "kind": PricingKind.ADJUSTMENT,
+        "bucket": CostBucket.CRO_DIRECT_FEES,
+        "basis": None,
+    }
+    # Year 2 (months 12-23): 12 x 1000.00 at 1.035 - 1; year 3 (months 24-29): 6 x 1000.00 at 1.035**2 - 1.
+    assert [_fields(extra) for extra in added.lines[1:]] == [
+        {
+            **common,
+            "description": "Escalation 3.5% a year, contract year 2",
+            "quantity": Decimal("0.035"),
+            "unit_price": _usd("12000.00"),
+            "amount": _usd("420.00"),
+            "months": tuple(range(12, 24)),
+            "derivation": "((1 + 3.5/100)^1 - 1) = 0.035 x 12000.00 USD (work in study months 12-23, from "
+            "2028-01-04; prices of 2027-01-04) = 420.00000 USD, rounded half-even to 420.00 USD",
+        },
+        {
+            **common,
+            "description": "Escalation 3.5% a year, contract year 3",
+            "quantity": Decimal("0.071225"),
+            "unit_price": _usd("6000.00"),
+            "amount": _usd("427.35"),
+            "months": tuple(range(24, 30)),
+            "derivation": "((1 + 3.5/100)^2 - 1) = 0.071225 x 6000.00 USD (work in study months 24-29, from "
+            "2029-01-04; prices of 2027-01-04) = 427.35000000 USD, rounded half-even to 427.35 USD",
+        },
+    ]
+    for extra in added.lines[1:]:
+        _passes_the_public_constructor(extra)
