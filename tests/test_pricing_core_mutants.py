@@ -1185,3 +1185,16 @@ def test_escalation_lines_hold_every_field_a_public_line_would() -> None:
     ]
     for extra in added.lines[1:]:
         _passes_the_public_constructor(extra)
+
+
+def test_an_escalation_that_rounds_to_zero_adds_no_line() -> None:
+    def escalated(amount: str) -> tuple[Money, ...]:
+        # Half the line in month 0 (contract year 1), half in month 12 (contract year 2, +10%).
+        line = _line(unit_price=_usd(amount), quantity=Decimal(1), months=(0, 12), derivation="by hand")
+        budget = Escalation(annual_rate="0.10", base_date=START, start_date=START).apply(
+            Budget(currency="USD", lines=(line,))
+        )
+        return tuple(extra.amount for extra in budget.lines[1:])
+
+    assert escalated("0.10") == ()  # 10% of 0.05 = 0.005, half-even to 0.00
+    assert escalated("0.12") == (_usd("0.01"),)  # 10% of 0.06 = 0.006
