@@ -1198,3 +1198,83 @@ def test_an_escalation_that_rounds_to_zero_adds_no_line() -> None:
 
     assert escalated("0.10") == ()  # 10% of 0.05 = 0.005, half-even to 0.00
     assert escalated("0.12") == (_usd("0.01"),)  # 10% of 0.06 = 0.006
+
+
+def test_model_lines_hold_every_field_a_public_line_would() -> None:
+    both = (_paid(Milestone.DATABASE_LOCK, share="0.3"), _paid(Milestone.CLINICAL_STUDY_REPORT, share="0.7"))
+    lab = PassThrough(
+        service="crokit:central-lab", stage=Stage.PHASE_2, estimate=_usd("1000.005"), management_fee="0.05"
+    )
+    lines = [
+        line
+        for item in (_unit_price(), _fixed_fee(milestones=both), lab)
+        for line in item.price(STUDY, DRIVERS, registry=REGISTRY).lines
+    ]
+    fee = {
+        "service": "crokit:clinical-study-report",
+        "kind": PricingKind.FIXED_FEE,
+        "bucket": CostBucket.CRO_DIRECT_FEES,
+        "basis": None,
+        "quantity": Decimal(1),
+    }
+    lab_months = tuple(range(4, 22))  # first patient in to last patient out
+    expected: list[dict[str, Any]] = [
+        {
+            "service": "crokit:site-start-up",
+            "kind": PricingKind.UNIT,
+            "bucket": CostBucket.CRO_DIRECT_FEES,
+            "description": "Site start-up and contracting (per-site)",
+            "basis": UnitBasis.PER_SITE,
+            "quantity": Decimal(12),
+            "unit_price": _usd("4500.00"),
+            "amount": _usd("54000.00"),
+            "months": (0, 1, 2, 3),
+            "derivation": "12 x 4500.00 USD = 54000.00 USD, rounded half-even to 54000.00 USD; "
+            "sites: study.sites (rounding: none: exact whole number)",
+        },
+        {
+            **fee,
+            "description": "Clinical study report: Database lock",
+            "unit_price": _usd("30.00"),
+            "amount": _usd("30.00"),
+            "months": (22,),
+            "derivation": "30.00 USD paid on Database lock (study month 22): 30% of the fee 100.00 USD, "
+            "split by largest remainder so payments sum to the fee",
+        },
+        {
+            **fee,
+            "description": "Clinical study report: Clinical study report",
+            "unit_price": _usd("70.00"),
+            "amount": _usd("70.00"),
+            "months": (24,),
+            "derivation": "70.00 USD paid on Clinical study report (study month 24): 70% of the fee 100.00 USD, "
+            "split by largest remainder so payments sum to the fee",
+        },
+        {
+            "service": "crokit:central-lab",
+            "kind": PricingKind.PASS_THROUGH,
+            "bucket": CostBucket.PASS_THROUGH,
+            "description": "Central laboratory",
+            "basis": UnitBasis.PASS_THROUGH,
+            "quantity": Decimal(1),
+            "unit_price": _usd("1000.005"),
+            "amount": _usd("1000.00"),
+            "months": lab_months,
+            "derivation": "estimate 1000.005 USD passed through at cost, rounded half-even to 1000.00 USD",
+        },
+        {
+            "service": "crokit:central-lab",
+            "kind": PricingKind.PASS_THROUGH,
+            "bucket": CostBucket.CRO_DIRECT_FEES,
+            "description": "Management fee on Central laboratory",
+            "basis": None,
+            "quantity": Decimal("0.05"),
+            "unit_price": _usd("1000.00"),
+            "amount": _usd("50.00"),
+            "months": lab_months,
+            "derivation": "management fee 0.05 x 1000.00 USD, rounded half-even to 50.00 USD",
+        },
+    ]
+    assert [_fields(line) for line in lines] == [{"stage": Stage.PHASE_2, **fields} for fields in expected]
+    for line in lines:
+        _passes_the_public_constructor(line)
