@@ -1128,3 +1128,153 @@ def test_a_unit_price_line_keeps_the_basis_it_was_priced_on() -> None:
     assert line.basis is UnitBasis.PER_SITE
     (hours,) = _unit_price(basis="per-hour", quantity="10").price(STUDY, DRIVERS, registry=REGISTRY).lines
     assert hours.basis is UnitBasis.PER_HOUR
+
+
+# --- lines built through LineItem._trusted (mutation/results-perf-changes.md) ---------------
+
+
+def _fields(line: LineItem) -> dict[str, Any]:
+    return {field.name: getattr(line, field.name) for field in attrs.fields(LineItem)}
+
+
+def _passes_the_public_constructor(line: LineItem) -> None:
+    """*line*, built without re-validation, is exactly what the public constructor builds from its fields."""
+    assert LineItem(**_fields(line)) == line
+
+
+def test_escalation_lines_hold_every_field_a_public_line_would() -> None:
+    line = _line(
+        bucket=CostBucket.CRO_DIRECT_FEES,
+        quantity=Decimal(30),
+        unit_price=_usd("1000.00"),
+        months=tuple(range(30)),
+        derivation="30 visits x 1000.00 USD",
+    )
+    added = Escalation(annual_rate="0.035", base_date=START, start_date=START).apply(
+        Budget(currency="USD", lines=(line,))
+    )
+    common = {
+        "service": "crokit:on-site-monitoring",
+        "stage": Stage.PHASE_2,
+        "kind": PricingKind.ADJUSTMENT,
+        "bucket": CostBucket.CRO_DIRECT_FEES,
+        "basis": None,
+    }
+    # Year 2 (months 12-23): 12 x 1000.00 at 1.035 - 1; year 3 (months 24-29): 6 x 1000.00 at 1.035**2 - 1.
+    assert [_fields(extra) for extra in added.lines[1:]] == [
+        {
+            **common,
+            "description": "Escalation 3.5% a year, contract year 2",
+            "quantity": Decimal("0.035"),
+            "unit_price": _usd("12000.00"),
+            "amount": _usd("420.00"),
+            "months": tuple(range(12, 24)),
+            "derivation": "((1 + 3.5/100)^1 - 1) = 0.035 x 12000.00 USD (work in study months 12-23, from "
+            "2028-01-04; prices of 2027-01-04) = 420.00000 USD, rounded half-even to 420.00 USD",
+        },
+        {
+            **common,
+            "description": "Escalation 3.5% a year, contract year 3",
+            "quantity": Decimal("0.071225"),
+            "unit_price": _usd("6000.00"),
+            "amount": _usd("427.35"),
+            "months": tuple(range(24, 30)),
+            "derivation": "((1 + 3.5/100)^2 - 1) = 0.071225 x 6000.00 USD (work in study months 24-29, from "
+            "2029-01-04; prices of 2027-01-04) = 427.35000000 USD, rounded half-even to 427.35 USD",
+        },
+    ]
+    for extra in added.lines[1:]:
+        _passes_the_public_constructor(extra)
+
+
+def test_an_escalation_that_rounds_to_zero_adds_no_line() -> None:
+    def escalated(amount: str) -> tuple[Money, ...]:
+        # Half the line in month 0 (contract year 1), half in month 12 (contract year 2, +10%).
+        line = _line(unit_price=_usd(amount), quantity=Decimal(1), months=(0, 12), derivation="by hand")
+        budget = Escalation(annual_rate="0.10", base_date=START, start_date=START).apply(
+            Budget(currency="USD", lines=(line,))
+        )
+        return tuple(extra.amount for extra in budget.lines[1:])
+
+    assert escalated("0.10") == ()  # 10% of 0.05 = 0.005, half-even to 0.00
+    assert escalated("0.12") == (_usd("0.01"),)  # 10% of 0.06 = 0.006
+
+
+def test_model_lines_hold_every_field_a_public_line_would() -> None:
+    both = (_paid(Milestone.DATABASE_LOCK, share="0.3"), _paid(Milestone.CLINICAL_STUDY_REPORT, share="0.7"))
+    lab = PassThrough(
+        service="crokit:central-lab", stage=Stage.PHASE_2, estimate=_usd("1000.005"), management_fee="0.05"
+    )
+    lines = [
+        line
+        for item in (_unit_price(), _fixed_fee(milestones=both), lab)
+        for line in item.price(STUDY, DRIVERS, registry=REGISTRY).lines
+    ]
+    fee = {
+        "service": "crokit:clinical-study-report",
+        "kind": PricingKind.FIXED_FEE,
+        "bucket": CostBucket.CRO_DIRECT_FEES,
+        "basis": None,
+        "quantity": Decimal(1),
+    }
+    lab_months = tuple(range(4, 22))  # first patient in to last patient out
+    expected: list[dict[str, Any]] = [
+        {
+            "service": "crokit:site-start-up",
+            "kind": PricingKind.UNIT,
+            "bucket": CostBucket.CRO_DIRECT_FEES,
+            "description": "Site start-up and contracting (per-site)",
+            "basis": UnitBasis.PER_SITE,
+            "quantity": Decimal(12),
+            "unit_price": _usd("4500.00"),
+            "amount": _usd("54000.00"),
+            "months": (0, 1, 2, 3),
+            "derivation": "12 x 4500.00 USD = 54000.00 USD, rounded half-even to 54000.00 USD; "
+            "sites: study.sites (rounding: none: exact whole number)",
+        },
+        {
+            **fee,
+            "description": "Clinical study report: Database lock",
+            "unit_price": _usd("30.00"),
+            "amount": _usd("30.00"),
+            "months": (22,),
+            "derivation": "30.00 USD paid on Database lock (study month 22): 30% of the fee 100.00 USD, "
+            "split by largest remainder so payments sum to the fee",
+        },
+        {
+            **fee,
+            "description": "Clinical study report: Clinical study report",
+            "unit_price": _usd("70.00"),
+            "amount": _usd("70.00"),
+            "months": (24,),
+            "derivation": "70.00 USD paid on Clinical study report (study month 24): 70% of the fee 100.00 USD, "
+            "split by largest remainder so payments sum to the fee",
+        },
+        {
+            "service": "crokit:central-lab",
+            "kind": PricingKind.PASS_THROUGH,
+            "bucket": CostBucket.PASS_THROUGH,
+            "description": "Central laboratory",
+            "basis": UnitBasis.PASS_THROUGH,
+            "quantity": Decimal(1),
+            "unit_price": _usd("1000.005"),
+            "amount": _usd("1000.00"),
+            "months": lab_months,
+            "derivation": "estimate 1000.005 USD passed through at cost, rounded half-even to 1000.00 USD",
+        },
+        {
+            "service": "crokit:central-lab",
+            "kind": PricingKind.PASS_THROUGH,
+            "bucket": CostBucket.CRO_DIRECT_FEES,
+            "description": "Management fee on Central laboratory",
+            "basis": None,
+            "quantity": Decimal("0.05"),
+            "unit_price": _usd("1000.00"),
+            "amount": _usd("50.00"),
+            "months": lab_months,
+            "derivation": "management fee 0.05 x 1000.00 USD, rounded half-even to 50.00 USD",
+        },
+    ]
+    assert [_fields(line) for line in lines] == [{"stage": Stage.PHASE_2, **fields} for fields in expected]
+    for line in lines:
+        _passes_the_public_constructor(line)
