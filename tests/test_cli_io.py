@@ -308,6 +308,9 @@ def test_a_command_started_with_stdout_closed(tmp_path: Path) -> None:
 def test_sigint_as_a_subprocess() -> None:
     code = (
         "import signal, sys\n"
+        # A child started from a background job inherits SIGINT ignored, and Python then
+        # installs no KeyboardInterrupt handler: restore it, as an interactive shell has it.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import crokit._cli_scenario as commands\n"
         "commands._evaluate = lambda *_: signal.raise_signal(signal.SIGINT)\n"
         "from crokit.cli import main\n"
