@@ -10,26 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crokit import FxRate, FxTable, Money, Registry, evaluate
-from crokit.demo import demo_scenario
+from crokit import FxRate, FxTable, Money, evaluate
 from crokit.errors import ValidationError
 from crokit.pricing import Budget, CostBucket, InvestigatorGrants, LineItem, PricingKind, Proposal, convert_budget
-from crokit.pricing.derive import derive_drivers
 from crokit.pricing.line_item import POLICY
-from crokit.scenario import planned_milestones
-from crokit.schedule import BillingTerms, MilestoneDate, MilestonePlan, PaymentKind, PaymentSchedule, build_schedule
+from crokit.schedule import BillingTerms, PaymentKind, PaymentSchedule, build_schedule
 from crokit.testing import investigator_grants
-from crokit.vocabulary import Milestone, Stage
+from crokit.vocabulary import Stage
+from tests.schedule.test_grant_holdbacks import DRIVERS, FULL_PLAN, REGISTRY, SCENARIO, STUDY
+from tests.test_schedule_build_mutants import line
 
-REGISTRY = Registry.builtin()
-SCENARIO = demo_scenario()
-STUDY = SCENARIO.study
-DRIVERS = derive_drivers(STUDY, SCENARIO.assumptions)
-PLAN = planned_milestones(STUDY, DRIVERS)
-_REPORT = PLAN.date_of(Milestone.CLINICAL_STUDY_REPORT)
-FULL_PLAN = MilestonePlan(
-    dates=(*PLAN.dates, *(MilestoneDate(milestone=m, date=_REPORT) for m in (Milestone.SUBMISSION, Milestone.APPROVAL)))
-)
 RELEASED = "Investigator grants held back"
 _PATIENT_PAYMENTS = ("patient visits", "visit ", "screen failures", "early terminations")
 
@@ -242,19 +232,7 @@ def test_the_contract_date_schedule_retains_a_foreign_currency_grants_holdback()
 
 
 def hand_line(description: str, amount: str, *, kind: PricingKind, bucket: CostBucket) -> LineItem:
-    return LineItem(
-        service="crokit:investigator-grants",
-        stage=Stage.PHASE_2,
-        kind=kind,
-        bucket=bucket,
-        description=description,
-        basis=None,
-        quantity=Decimal(1),
-        unit_price=usd(amount),
-        amount=usd(amount),
-        months=(1,),
-        derivation="written by hand",
-    )
+    return line(amount, (1,), description=description, service="crokit:investigator-grants", kind=kind, bucket=bucket)
 
 
 def test_a_grants_line_in_the_cro_fees_bucket_is_held_back_as_a_fee_not_as_a_grant() -> None:
