@@ -7,6 +7,10 @@ tuple is expected, a list of dicts where models are expected) raises a
 or ``AttributeError`` from deep inside; and what no file format can hold (NaN,
 infinities, whole numbers beyond :data:`MAX_WHOLE`, lone surrogates) is refused
 before it can reach a serializer.
+
+:func:`unchecked` is the way around it, for values crokit computed and checked itself
+(the pricing models' lines, the schedule builder's payments): the fields are set as
+given, and the caller runs whatever cross-field checks still apply.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ import attrs
 from crokit._decimal import MAX_EXPONENT, to_decimal
 from crokit.errors import CrokitError, ValidationError, close_matches
 
-__all__ = ["MAX_WHOLE", "typed_fields"]
+__all__ = ["MAX_WHOLE", "typed_fields", "unchecked"]
+
+_T = typing.TypeVar("_T")
 
 
 MAX_WHOLE: Final = 10**15
@@ -342,3 +348,15 @@ def typed_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.At
             converter = _guard(converter, check)
         result.append(field.evolve(validator=validator, converter=converter))
     return result
+
+
+def unchecked(cls: type[_T], /, **fields: object) -> _T:
+    """An instance of the frozen attrs class *cls* with *fields* set as given: no converter or validator runs.
+
+    For values crokit computed from checked models only; the tests rebuild what each
+    caller makes through the public constructor and require it equal.
+    """
+    instance = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(instance, name, value)
+    return instance

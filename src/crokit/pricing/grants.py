@@ -276,9 +276,10 @@ class InvestigatorGrants:
         (where :meth:`price` puts it: a grants line in another bucket, which only a budget
         written by hand can hold, is paid as that bucket's lines are, and is never held),
         marked as held back, whose description starts with this model's name and ``": "``
-        (what :meth:`price` writes), the name being everything before the description's last ``": "`` (nothing the
-        model writes after it holds one: visit ids are slugs), so a model named
-        ``"Cohort A"`` does not hold the lines of ``"Cohort A2"`` nor of ``"Cohort A: x"``.
+        (what :meth:`price` writes). The name is everything before the description's
+        last ``": "`` (nothing the model writes after it holds one: visit ids are
+        slugs), so a model named ``"Cohort A"`` does not hold the lines of
+        ``"Cohort A2"`` nor of ``"Cohort A: x"``.
 
         A model with no description names its lines after its service, whose name it
         cannot look up without the registry: it holds every held-back grants line of its
@@ -318,10 +319,19 @@ class InvestigatorGrants:
             ValidationError: If an item of *others* is not an :class:`InvestigatorGrants`
                 (path ``others[i]``).
         """
-        claimed = _claimed(others)
-        held = [line.amount for line in budget.lines if self._holds(line, claimed)]
+        held = [line.amount for line in self.held_lines(budget, others=others)]
         base = total(held, currency=budget.currency)
         return (base * self.holdback_share).rounded(POLICY)
+
+    def held_lines(self, budget: Budget, *, others: Sequence[InvestigatorGrants] = ()) -> tuple[LineItem, ...]:
+        """The lines of *budget* this model holds (:meth:`holds`, with *others*), in budget order.
+
+        Raises:
+            ValidationError: If an item of *others* is not an :class:`InvestigatorGrants`
+                (path ``others[i]``).
+        """
+        claimed = _claimed(others)
+        return tuple(line for line in budget.lines if self._holds(line, claimed))
 
 
 def _claimed(others: Sequence[InvestigatorGrants]) -> dict[str, frozenset[str]]:

@@ -24,7 +24,7 @@ from crokit._convert import to_tuple
 from crokit._currencies import MINOR_UNITS
 from crokit._decimal import to_decimal
 from crokit._members import as_members
-from crokit._typed import typed_fields
+from crokit._typed import typed_fields, unchecked
 from crokit._validators import as_member, is_member, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, _minor_units
@@ -206,22 +206,20 @@ class LineItem:
         model prices through the public constructor and compare
         (``tests/pricing/test_trusted_lines.py``).
         """
-        line = object.__new__(cls)
-        for name, value in (
-            ("service", service),
-            ("stage", stage),
-            ("kind", kind),
-            ("bucket", bucket),
-            ("description", description),
-            ("basis", basis),
-            ("quantity", quantity),
-            ("unit_price", unit_price),
-            ("amount", amount),
-            ("months", months),
-            ("derivation", derivation),
-        ):
-            object.__setattr__(line, name, value)
-        return line
+        return unchecked(
+            cls,
+            service=service,
+            stage=stage,
+            kind=kind,
+            bucket=bucket,
+            description=description,
+            basis=basis,
+            quantity=quantity,
+            unit_price=unit_price,
+            amount=amount,
+            months=months,
+            derivation=derivation,
+        )
 
     @property
     def key(self) -> tuple[str, str]:

@@ -50,7 +50,7 @@ from crokit.pricing.fixed_fee import milestone_of_line
 from crokit.pricing.grants import InvestigatorGrants
 from crokit.pricing.line_item import units_decimal
 from crokit.pricing.models import FixedFee
-from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start
+from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, month_start, payment_order
 from crokit.schedule.terms import BillingFrequency, BillingTerms, MilestonePlan
 from crokit.vocabulary.lifecycle import Milestone
 
@@ -146,8 +146,7 @@ def _grant_retention(budget: Budget, grants: Sequence[InvestigatorGrants]) -> di
         held = model.holdback(budget, others=grants)
         parts = [
             (line.key, month, units)
-            for line in budget.lines
-            if model.holds(line, others=grants)
+            for line in model.held_lines(budget, others=grants)
             for month, units in line._month_units()  # noqa: SLF001 - the line's monthly split
             if units > 0
         ]
@@ -423,5 +422,5 @@ def build_schedule(
         grants_released = grant_holdback.release(milestones.date_of(terms.grant_holdback_release))
         if grants_released is not None:
             payments.append(grants_released)
-    payments.sort(key=lambda p: (p.due, p.description, p.invoice_date, p.kind.value, p.lines))
+    payments.sort(key=payment_order)
     return PaymentSchedule._trusted(currency=budget.currency, contract_start=contract_start, payments=tuple(payments))  # noqa: SLF001

@@ -36,7 +36,7 @@ from crokit.pricing.fixed_fee import FixedFee
 from crokit.pricing.grants import InvestigatorGrants
 from crokit.pricing.line_item import units_decimal
 from crokit.schedule.build import build_schedule
-from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule
+from crokit.schedule.payments import Payment, PaymentKind, PaymentSchedule, payment_order
 from crokit.schedule.terms import BillingTerms, MilestonePlan
 
 __all__ = ["convert_schedule", "fallback_warnings", "schedule_in_currencies"]
@@ -113,7 +113,7 @@ def convert_schedule(
         )
         for index, payment in enumerate(schedule.payments)
     ]
-    payments.sort(key=lambda p: (p.due, p.description, p.invoice_date, p.kind.value, p.lines))
+    payments.sort(key=payment_order)
     converted = PaymentSchedule._trusted(currency=to, contract_start=schedule.contract_start, payments=tuple(payments))  # noqa: SLF001
     return converted, tuple(records)
 

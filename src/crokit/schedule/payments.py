@@ -27,7 +27,7 @@ import attrs
 from crokit import _text, _views
 from crokit._convert import to_tuple
 from crokit._decimal import CONTEXT, in_crokit_context, to_decimal
-from crokit._typed import typed_fields
+from crokit._typed import typed_fields, unchecked
 from crokit._validators import as_member, is_date, is_member, non_empty_text
 from crokit.errors import CurrencyMismatchError, ValidationError
 from crokit.money import Money, RoundingPolicy, total, validate_currency
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from crokit._views import JsonValue, Numeric
 
-__all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_index", "month_start"]
+__all__ = ["DAYS_PER_YEAR", "Payment", "PaymentKind", "PaymentSchedule", "month_index", "month_start", "payment_order"]
 
 DAYS_PER_YEAR = Decimal(365)
 """The ACT/365 fixed day count: a year is 365 days whatever the calendar says."""
@@ -154,16 +154,17 @@ class Payment:
         what the builder guarantees: rounded Money, dates, known kinds); the invariants
         that tie fields together are still checked.
         """
-        payment = object.__new__(cls)
-        setattr_ = object.__setattr__
-        setattr_(payment, "due", due)
-        setattr_(payment, "invoice_date", invoice_date)
-        setattr_(payment, "amount", amount)
-        setattr_(payment, "kind", kind)
-        setattr_(payment, "description", description)
-        setattr_(payment, "lines", lines)
-        setattr_(payment, "milestone", milestone)
-        setattr_(payment, "retained", retained)
+        payment = unchecked(
+            cls,
+            due=due,
+            invoice_date=invoice_date,
+            amount=amount,
+            kind=kind,
+            description=description,
+            lines=lines,
+            milestone=milestone,
+            retained=retained,
+        )
         payment.__attrs_post_init__()
         return payment
 
@@ -171,6 +172,15 @@ class Payment:
     def sort_key(self) -> tuple[dt.date, str]:
         """How schedules order payments: by due date, then description."""
         return (self.due, self.description)
+
+
+def payment_order(payment: Payment) -> tuple[dt.date, str, dt.date, str, tuple[tuple[str, str], ...]]:
+    """The order in which the builders list payments: :attr:`Payment.sort_key`, then ties broken.
+
+    By due date and description, then invoice date, kind and the lines paid for, so
+    that payments alike in due date and description still come in one order.
+    """
+    return (payment.due, payment.description, payment.invoice_date, payment.kind.value, payment.lines)
 
 
 def _payments(_instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...]) -> None:
@@ -235,10 +245,7 @@ class PaymentSchedule:
         order; the invariants that tie them together (currencies, dates, holdback
         released equal to holdback retained) are still checked.
         """
-        schedule = object.__new__(cls)
-        object.__setattr__(schedule, "currency", currency)
-        object.__setattr__(schedule, "contract_start", contract_start)
-        object.__setattr__(schedule, "payments", payments)
+        schedule = unchecked(cls, currency=currency, contract_start=contract_start, payments=payments)
         schedule.__attrs_post_init__()
         return schedule
 
