@@ -6,13 +6,14 @@ tests pin that the parts are the same amounts, with the same signs and digits.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from crokit.money import Money, allocate_units
-from crokit.schedule import BillingTerms
+from crokit.schedule import BillingTerms, PaymentKind
 from crokit.schedule.build import _Holdback
 
 from crokit.testing import money  # isort: skip
@@ -40,7 +41,50 @@ def test_holdback_split_is_the_allocation_of_the_share(gross, share):
     gross = gross.rounded()
     holdback = _Holdback(BillingTerms(holdback_share=share), gross.currency)
     percent = share.scaleb(2)
-    expected = gross.allocate([percent, Decimal(100) - percent])
-    got = holdback._split(gross)
-    assert got == expected
-    assert [str(m.amount) for m in got] == [str(m.amount) for m in expected]
+    kept, paid = gross.allocate([percent, Decimal(100) - percent])
+    payment = holdback.invoice(
+        gross, dt.date(2027, 1, 31), kind=PaymentKind.SERVICE_PERIOD, description="Services", lines=(), hold=True
+    )
+    assert str(payment.amount.amount) == str(paid.amount)
+    if kept.is_zero():
+        assert payment.retained is None
+    else:
+        assert payment.retained is not None
+        assert str(payment.retained.amount) == str(kept.amount)
+    release = holdback.release(dt.date(2027, 6, 30))
+    if kept.is_zero():
+        assert release is None
+    else:
+        assert release is not None
+        assert str(release.amount.amount) == str((Money.zero(gross.currency) + kept).amount)
+
+
+@given(st.lists(money(currency="USD"), min_size=1, max_size=6), st.data())
+def test_held_amounts_add_up_to_the_release_in_money_arithmetic(grosses, data):
+    """The release is the Money sum of every part retained, and each payment plus its part is the invoice."""
+    holdback = _Holdback(BillingTerms(holdback_share=Decimal("0.05")), "USD")
+    retained = Money.zero("USD")
+    for gross in (g.rounded() for g in grosses):
+        keep = data.draw(st.none() | money(currency="USD").map(Money.rounded))
+        units = int(gross.amount.scaleb(2))
+        payment = holdback.invoice_units(
+            units,
+            dt.date(2027, 1, 31),
+            kind=PaymentKind.SERVICE_PERIOD,
+            description="Services",
+            lines=(),
+            hold=True,
+            keep_units=None if keep is None else int(keep.amount.scaleb(2)),
+        )
+        part = payment.retained or Money.zero("USD")
+        assert payment.amount + part == gross
+        if keep is not None:  # the given part, and the rest as Money subtraction writes it
+            assert str(payment.amount.amount) == str((gross - keep).amount)
+            assert part == keep
+        retained += part
+    release = holdback.release(dt.date(2027, 6, 30))
+    if retained.is_zero():
+        assert release is None
+    else:
+        assert release is not None
+        assert str(release.amount.amount) == str(retained.amount)

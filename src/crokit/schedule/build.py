@@ -232,12 +232,10 @@ class _Invoices:
     def payments(self, holdback: _Holdback, grants: _Holdback) -> list[Payment]:
         result = []
         shared: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        unit = self.unit
         for (fees, first, last), ((invoiced_units, kept_units, retaining), keys) in self.groups.items():
             kind = PaymentKind.SERVICE_PERIOD if fees else PaymentKind.PASS_THROUGH
             if not invoiced_units:
                 continue
-            gross = Money._trusted(units_decimal(invoiced_units, unit), self.currency)  # noqa: SLF001 - exact sum
             advance = kind is PaymentKind.SERVICE_PERIOD and not self.terms.in_arrears
             invoiced = max(first, self.contract_start) if advance else last
             what = "Services" if kind is PaymentKind.SERVICE_PERIOD else "Pass-through costs"
@@ -245,15 +243,14 @@ class _Invoices:
             lines = tuple(keys)
             lines = shared.setdefault(lines, lines)
             result.append(
-                (grants if kept else holdback).invoice(
-                    gross,
+                (grants if kept else holdback).invoice_units(
+                    invoiced_units,
                     invoiced,
                     kind=kind,
                     description=f"{what} {_period_name(first, last)}",
                     lines=lines,
                     hold=kind is PaymentKind.SERVICE_PERIOD or kept,
-                    keep=Money._trusted(units_decimal(kept_units, unit), self.currency) if kept else None,  # noqa: SLF001
-                    gross_units=invoiced_units,
+                    keep_units=kept_units if kept else None,
                 )
             )
         return result
@@ -282,7 +279,8 @@ class _Holdback:
         self.weights = [kept, 10**places - kept]
         self.unit = MINOR_UNITS[currency] or 0
         self.due_after = terms.due_after  # one timedelta for every payment
-        self.retained = Money.zero(currency)
+        self.currency = currency
+        self.retained_units = 0  # everything retained so far, in minor units
         self.last_retained: dt.date | None = None
 
     def invoice(
@@ -295,17 +293,78 @@ class _Holdback:
         lines: tuple[tuple[str, str], ...],
         hold: bool,
         milestone: Milestone | None = None,
-        keep: Money | None = None,
-        gross_units: int | None = None,
     ) -> Payment:
-        retained: Money | None = None
-        paid = gross
-        if hold and (keep is not None or self.terms.holdback_share):
-            kept, paid = (keep, gross - keep) if keep is not None else self._split(gross, gross_units)
-            if not kept.is_zero():
-                retained = kept
-                self.retained += kept
-                self.last_retained = max(invoiced, self.last_retained or invoiced)
+        """A payment of the invoice of *gross*, less the terms' holdback if *hold*."""
+        if hold and self.terms.holdback_share:
+            return self.invoice_units(
+                _scaled(gross.amount, self.unit),
+                invoiced,
+                kind=kind,
+                description=description,
+                lines=lines,
+                hold=hold,
+                milestone=milestone,
+            )
+        return self._payment(
+            gross, None, invoiced, kind=kind, description=description, lines=lines, milestone=milestone
+        )
+
+    def invoice_units(
+        self,
+        units: int,
+        invoiced: dt.date,
+        *,
+        kind: PaymentKind,
+        description: str,
+        lines: tuple[tuple[str, str], ...],
+        hold: bool,
+        milestone: Milestone | None = None,
+        keep_units: int | None = None,
+    ) -> Payment:
+        """A payment of the invoice of *units* minor units, less what is held back.
+
+        What is held back is *keep_units* when given (the grants' retention), otherwise
+        the terms' holdback share of the invoice if *hold*, split on whole minor units
+        with the rule of :meth:`Money.allocate` (the same parts, signs and digits), so
+        the payment plus the part retained is exactly the invoice.
+        """
+        unit, currency = self.unit, self.currency
+        if not hold or (keep_units is None and not self.terms.holdback_share):
+            return self._payment(
+                Money._trusted(units_decimal(units, unit), currency),  # noqa: SLF001 - exact minor units
+                None,
+                invoiced,
+                kind=kind,
+                description=description,
+                lines=lines,
+                milestone=milestone,
+            )
+        if keep_units is not None:
+            kept_units, paid_units, negative = keep_units, units - keep_units, False
+        else:
+            kept_units, paid_units = allocate_units(abs(units), self.weights)
+            negative = units < 0
+        retained = None
+        if kept_units:
+            retained = Money._trusted(units_decimal(kept_units, unit, negative=negative), currency)  # noqa: SLF001
+            self.retained_units += -kept_units if negative else kept_units
+            self.last_retained = max(invoiced, self.last_retained or invoiced)
+        paid = Money._trusted(units_decimal(paid_units, unit, negative=negative), currency)  # noqa: SLF001
+        return self._payment(
+            paid, retained, invoiced, kind=kind, description=description, lines=lines, milestone=milestone
+        )
+
+    def _payment(
+        self,
+        paid: Money,
+        retained: Money | None,
+        invoiced: dt.date,
+        *,
+        kind: PaymentKind,
+        description: str,
+        lines: tuple[tuple[str, str], ...],
+        milestone: Milestone | None,
+    ) -> Payment:
         return Payment._trusted(  # noqa: SLF001 - the builder's own values
             due=invoiced + self.due_after,
             invoice_date=invoiced,
@@ -317,23 +376,8 @@ class _Holdback:
             retained=retained,
         )
 
-    def _split(self, gross: Money, gross_units: int | None = None) -> tuple[Money, Money]:
-        """``gross.allocate(self.weights)``, on whole minor units (the same parts, signs and digits).
-
-        *gross_units* is *gross* in minor units when the caller has them already.
-        """
-        unit = self.unit
-        units = _scaled(gross.amount, unit) if gross_units is None else gross_units
-        kept, paid = allocate_units(abs(units), self.weights)
-        negative = units < 0
-        currency = gross.currency
-        return (
-            Money._trusted(units_decimal(kept, unit, negative=negative), currency),  # noqa: SLF001 - exact parts
-            Money._trusted(units_decimal(paid, unit, negative=negative), currency),  # noqa: SLF001
-        )
-
     def release(self, planned: dt.date) -> Payment | None:
-        if self.retained.is_zero() or self.last_retained is None:
+        if not self.retained_units or self.last_retained is None:
             return None
         invoiced = max(planned, self.last_retained)
         milestone = self.terms.grant_holdback_release if self.grants else self.terms.holdback_release
@@ -341,7 +385,7 @@ class _Holdback:
         return Payment._trusted(  # noqa: SLF001 - the builder's own values
             due=invoiced + self.due_after,
             invoice_date=invoiced,
-            amount=self.retained,
+            amount=Money._trusted(units_decimal(self.retained_units, self.unit), self.currency),  # noqa: SLF001
             kind=PaymentKind.HOLDBACK_RELEASE,
             description=f"{what} on {milestone.label}",
             milestone=milestone,
