@@ -17,8 +17,8 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import to_decimal
-from crokit._typed import typed_fields
+from crokit._decimal import MAX_EXPONENT, to_decimal
+from crokit._typed import typed_fields, unchecked
 from crokit._validators import non_empty_text, non_negative, whole_number
 from crokit.errors import ValidationError
 from crokit.vocabulary.lifecycle import Milestone
@@ -28,6 +28,7 @@ __all__ = ["CostDrivers", "Driver"]
 
 _EXPLICIT_BASES: Final = frozenset({UnitBasis.PER_HOUR, UnitBasis.PER_FTE_MONTH, UnitBasis.PER_SAMPLE})
 _EXACT: Final = "none: exact whole number"
+_TOO_LARGE: Final = 10 ** (MAX_EXPONENT + 1)  # what to_decimal refuses
 
 
 def _decimal_value(value: object) -> Decimal:
@@ -71,6 +72,23 @@ class Driver:
     formula: str = attrs.field(validator=non_empty_text)
     inputs: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_inputs)
     rounding: str = attrs.field(validator=non_empty_text)
+
+    @classmethod
+    def _trusted(
+        cls, *, name: str, value: int, unit: str, formula: str, inputs: tuple[tuple[str, str], ...], rounding: str
+    ) -> Driver:
+        """A driver :func:`~crokit.pricing.derive_drivers` computed from a checked study (no re-validation).
+
+        Its texts are crokit's own, non-empty, and *inputs* already pairs of text; only a
+        negative or too large count (which a checked study cannot give) goes through the
+        public constructor, to be refused there. ``tests/pricing/test_trusted_drivers.py``
+        rebuilds every derived driver through the constructor and requires it equal.
+        """
+        if not 0 <= value < _TOO_LARGE:
+            return cls(name=name, value=value, unit=unit, formula=formula, inputs=inputs, rounding=rounding)
+        return unchecked(
+            cls, name=name, value=Decimal(value), unit=unit, formula=formula, inputs=inputs, rounding=rounding
+        )
 
     def __str__(self) -> str:
         """Render as ``'80 patient (ceil(60 / (1 - 0.25)))'``."""
