@@ -27,6 +27,8 @@ optional fields with defaults, so existing files keep loading.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -380,9 +382,14 @@ def planned_milestones(study: Study, drivers: CostDrivers) -> MilestonePlan:
         if milestone in _PROGRAMME_MILESTONES and not programme:
             continue
         if milestone is not Milestone.CONTRACT_SIGNED:
-            month = drivers.month_of(milestone)
-            dates.append((milestone, study.start_date + relativedelta(months=month + 1, days=-1)))
+            dates.append((milestone, _study_month_end(study.start_date, drivers.month_of(milestone))))
     return MilestonePlan(dates=tuple(dates))
+
+
+@functools.lru_cache(maxsize=4096)
+def _study_month_end(start: dt.date, month: int) -> dt.date:
+    """The last day of study *month* counted from *start*: the day before the same day *month* + 1 months on."""
+    return start + relativedelta(months=month + 1, days=-1)
 
 
 def _benchmark(cost_per_patient: Money, scenario: Scenario, registry: Registry) -> BenchmarkResult:

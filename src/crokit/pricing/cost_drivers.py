@@ -265,9 +265,16 @@ class CostDrivers:
         study report, submission and approval: the last study month. Each is capped
         at the last study month.
         """
+        months = self._milestone_months
+        last = self._months - 1
+        return min(months.get(milestone, last), last)
+
+    @functools.cached_property
+    def _milestone_months(self) -> dict[Milestone, int]:
+        """The timeline's month of each milestone it places (see :meth:`month_of`), computed once."""
         last = self._months - 1
         database_lock = min(self._treatment_end, last)
-        months = {
+        return {
             Milestone.CONTRACT_SIGNED: 0,
             Milestone.FIRST_SITE_ACTIVATED: next(
                 month for month, sites in enumerate(self.sites_activated_per_month) if sites
@@ -279,4 +286,3 @@ class CostDrivers:
             Milestone.DATABASE_LOCK: database_lock,
             Milestone.TOPLINE_RESULTS: min(database_lock + 1, last),
         }
-        return min(months.get(milestone, last), last)
