@@ -84,3 +84,25 @@ def test_a_small_workbook_of_very_many_rows_is_refused_quickly(tmp_path: Path):
     with pytest.raises(InputFileError, match="has more than 20000 rows"):
         read_rate_card(bomb, currency="USD")
     assert time.process_time() - started < 2.0
+
+
+@given(st.text(alphabet="0123456789+-.eEinfatyINFATYsS_ \t", max_size=12))
+def test_ascii_text_without_separators_is_read_as_the_pattern_says(text):
+    """The shortcut in ``to_decimal`` (no pattern match for ASCII text without "_") accepts what the pattern accepts."""
+    from crokit._decimal import _DECIMAL_TEXT, to_decimal  # noqa: PLC0415 - the private pattern under test
+
+    stripped = text.strip()
+    try:
+        read = Decimal(stripped)
+    except ArithmeticError:
+        read = None
+    expected = read is not None and read.is_finite() and _DECIMAL_TEXT.fullmatch(stripped) is not None
+    try:
+        to_decimal(text)
+    except InvalidAmountError:
+        accepted = False
+    else:
+        accepted = True
+    if expected and read and not -30 <= read.adjusted() <= 30:  # noqa: PLR2004 - refused as out of range
+        return
+    assert accepted == expected, (text, read)

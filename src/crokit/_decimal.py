@@ -128,7 +128,10 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
             result = Decimal(text)
         except decimal.InvalidOperation:
             raise InvalidAmountError(value, f"expected a decimal number such as '12.50' for the {what}") from None
-        if result.is_finite() and not _DECIMAL_TEXT.fullmatch(text):
+        # ASCII text without "_" that Decimal() reads as a finite number is decimal text
+        # (Decimal's grammar less its "_" separators and other scripts' digits): the
+        # pattern is needed only for the rest.
+        if result.is_finite() and not (text.isascii() and "_" not in text) and not _DECIMAL_TEXT.fullmatch(text):
             raise InvalidAmountError(
                 value, f"expected a decimal number such as '12.50' for the {what} (ASCII digits, no '_' separators)"
             )

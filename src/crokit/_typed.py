@@ -278,12 +278,17 @@ class _FieldType:
     def hint(self) -> Any:
         return _hints(self.cls).get(self.name, Any)
 
-    def __call__(self, _instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    def resolved(self) -> Check | None:
+        """The check of the field's annotation itself (``None`` where anything goes)."""
         if not self._resolved:
             self._check = _type_check(self.hint())
             self._resolved = True
-        if self._check is not None:
-            self._check(value, attribute.name)
+        return self._check
+
+    def __call__(self, _instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check = self._check if self._resolved else self.resolved()
+        if check is not None:
+            check(value, attribute.name)
 
 
 @functools.cache
@@ -346,8 +351,73 @@ def typed_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.At
         converter: Any = field.converter
         if converter is not None and not isinstance(converter, attrs.Converter):
             converter = _guard(converter, check)
-        result.append(field.evolve(validator=validator, converter=converter))
+        metadata = {**field.metadata, _OWN: _Own(check, field.converter, field.validator)}
+        result.append(field.evolve(validator=validator, converter=converter, metadata=metadata))
     return result
+
+
+_OWN: Final = "crokit.typed"
+"""The metadata key under which :func:`typed_fields` keeps a field's own converter and validator."""
+
+
+@attrs.frozen
+class _Own:
+    """A field's type check and the converter and validator it was declared with."""
+
+    check: _FieldType
+    converter: Any
+    validator: Callable[[Any, attrs.Attribute[Any], Any], Any] | None
+
+
+Step: typing.TypeAlias = (
+    "tuple[attrs.Attribute[Any], Callable[[Any], Any] | None, Check | None, Callable[..., Any] | None]"
+)
+"""One field of :func:`build_steps`: the field, its converter, its type check and its validator."""
+
+
+@functools.cache
+def build_steps(cls: type) -> tuple[Step, ...] | None:
+    """How :func:`build_checked` builds *cls*, or ``None`` if only its ``__init__`` can.
+
+    Every field must be set by ``__init__`` through :func:`typed_fields`, with a plain
+    converter function, and the class's ``__init__`` must be the one attrs wrote.
+    """
+    init = getattr(cls, "__init__", None)
+    code = getattr(init, "__code__", None)
+    if code is None or not code.co_filename.startswith("<attrs generated") or hasattr(cls, "__attrs_pre_init__"):
+        return None
+    steps: list[Step] = []
+    for field in attrs.fields(cls):
+        own = field.metadata.get(_OWN)
+        if not field.init or not isinstance(own, _Own) or isinstance(own.converter, attrs.Converter):
+            return None
+        steps.append((field, own.converter, own.check.resolved(), own.validator))
+    return tuple(steps)
+
+
+def build_checked(cls: type[_T], steps: tuple[Step, ...], values: Mapping[str, object], /) -> _T:
+    """``cls(**values)`` with the same converters and checks, less the layers around them.
+
+    What attrs' ``__init__`` does, in its order: every field converted and set, then each
+    field's type check and validator, then ``__attrs_post_init__``. A failure raises what
+    the converter or check raised, not the located error ``cls(**values)`` would: for
+    readers that fall back to a slow path wording every problem
+    (``crokit.serialization``). *values* must hold every field, by name.
+    """
+    instance = object.__new__(cls)
+    for field, converter, _check, _validator in steps:
+        value = values[field.name]
+        object.__setattr__(instance, field.name, value if converter is None else converter(value))
+    for field, _converter, check, validator in steps:
+        value = getattr(instance, field.name)
+        if check is not None:
+            check(value, field.name)
+        if validator is not None:
+            validator(instance, field, value)
+    post_init = getattr(instance, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init()
+    return instance
 
 
 def unchecked(cls: type[_T], /, **fields: object) -> _T:

@@ -21,12 +21,13 @@ import typing
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
+from crokit._typed import Step, build_checked, build_steps
 from crokit.errors import CrokitError, Problem, UnknownIdError, ValidationError, close_matches
 from crokit.money import Money
 from crokit.registry import Registry, default_registry
@@ -114,6 +115,44 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
     if isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
         return [p for inner in exc.exceptions for p in _problems(inner, path)]
     return [Problem(path=path, message=f"invalid value ({type(exc).__name__}: {exc})")]
+
+
+_PlanStep = tuple[str, str, Any, Callable[[object, object], object], object]
+"""How a structure hook reads one field: key, field name, type, hook, and what an absent key means."""
+_REQUIRED: Final = object()
+"""An absent key that is an error (and what :func:`_quick` returns when a key is missing)."""
+_DEFAULT: Final = object()
+"""An absent key whose field has a default."""
+
+
+def _quick(
+    cls: type,
+    plan: list[_PlanStep],
+    steps: tuple[Step, ...] | None,
+    keys_by_name: dict[str, str],
+    value: Mapping[Any, object],
+) -> object:
+    """The fast path of a structure hook: every value structured, then built as the class's ``__init__`` would.
+
+    Converters, validators and cross-field checks run once, with the layers that word
+    errors skipped (:func:`~crokit._typed.build_checked`) when every field is given. A
+    failure raises; the caller then re-reads the table field by field to report every
+    problem. Returns :data:`_REQUIRED` when a required key is missing.
+    """
+    kwargs: dict[str, object] = {}
+    whole = steps is not None
+    for key, name, hint, structure, absent in plan:
+        if key in value:
+            kwargs[name] = structure(value[key], hint)
+        elif absent is _REQUIRED:
+            return _REQUIRED
+        elif absent is _DEFAULT:
+            whole = False  # a default to fill in: attrs' __init__ knows it
+        else:
+            kwargs[name] = absent
+    if whole and steps is not None:
+        return build_checked(cls, steps, kwargs)
+    return cls(**{keys_by_name[name]: item for name, item in kwargs.items()})
 
 
 def _whole_numbers_in_range(value: list[object] | tuple[object, ...]) -> bool:
@@ -278,12 +317,12 @@ class _Hooks:
             # references are checked by Registry.check_references once it is registered.
             hints = {f.name: _without_ids(hints[f.name]) for f in fields}
         keys = {f.alias or f.name: f for f in fields}
+        keys_by_name = {f.name: key for key, f in keys.items()}
         tag = _tag(cls)
-        # (key, type, hook, absent value) per field; hooks are looked up on first use,
-        # since a class may name itself (directly or through a union).
-        plan: list[tuple[str, Any, Callable[[object, object], object], object]] = []
-        required = object()
-        skip = object()
+        # (key, field name, type, hook, absent value) per field; hooks are looked up on
+        # first use, since a class may name itself (directly or through a union).
+        plan: list[_PlanStep] = []
+        steps = build_steps(cls)
 
         def build_plan() -> None:
             for key, field in keys.items():
@@ -291,10 +330,10 @@ class _Hooks:
                 if _allows_none(hint):
                     absent: object = None  # TOML has no null: an absent optional key is None
                 elif field.default is attrs.NOTHING:
-                    absent = required
+                    absent = _REQUIRED
                 else:
-                    absent = skip
-                plan.append((key, hint, self.converter.get_structure_hook(hint), absent))
+                    absent = _DEFAULT
+                plan.append((key, field.name, hint, self.converter.get_structure_hook(hint), absent))
 
         def hook(value: object, _type: object) -> object:
             if not isinstance(value, Mapping):
@@ -303,23 +342,13 @@ class _Hooks:
                 build_plan()
             if tag is not None and "kind" in value and value["kind"] == tag:
                 value = {k: v for k, v in value.items() if k != "kind"}
-            # The fast path: every key known, every value structured, then converters,
-            # validators and cross-field checks run once, in the class's own __init__.
-            # Any failure re-reads the table field by field to report every problem.
             if len(value) <= len(keys) and all(key in keys for key in value):
-                kwargs: dict[str, object] = {}
                 try:
-                    for key, hint, structure, absent in plan:
-                        if key in value:
-                            kwargs[key] = structure(value[key], hint)
-                        elif absent is required:
-                            break
-                        elif absent is not skip:
-                            kwargs[key] = absent
-                    else:
-                        return cls(**kwargs)
-                except Exception:  # noqa: BLE001, S110 - the detailed path below reports it
-                    pass
+                    built = _quick(cls, plan, steps, keys_by_name, value)
+                except Exception:  # noqa: BLE001 - the detailed path below reports it
+                    built = _REQUIRED
+                if built is not _REQUIRED:
+                    return built
             return self._located_fields(cls, keys, hints, value)
 
         return hook
