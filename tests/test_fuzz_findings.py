@@ -89,7 +89,7 @@ def test_a_small_workbook_of_very_many_rows_is_refused_quickly(tmp_path: Path):
 @given(st.text(alphabet="0123456789+-.eEinfatyINFATYsS_ \t", max_size=12))
 def test_ascii_text_without_separators_is_read_as_the_pattern_says(text):
     """The shortcut in ``to_decimal`` (no pattern match for ASCII text without "_") accepts what the pattern accepts."""
-    from crokit._decimal import _DECIMAL_TEXT, to_decimal  # noqa: PLC0415 - the private pattern under test
+    from crokit._decimal import _DECIMAL_TEXT, to_decimal
 
     stripped = text.strip()
     try:
@@ -103,6 +103,6 @@ def test_ascii_text_without_separators_is_read_as_the_pattern_says(text):
         accepted = False
     else:
         accepted = True
-    if expected and read and not -30 <= read.adjusted() <= 30:  # noqa: PLR2004 - refused as out of range
+    if expected and read and not -30 <= read.adjusted() <= 30:
         return
     assert accepted == expected, (text, read)

@@ -21,8 +21,8 @@ from crokit.testing import studies
 from crokit.testing._pricing import assumptions
 
 
-@given(studies(), st.booleans().flatmap(lambda even: assumptions(even=even)), st.data())
-def test_every_derived_driver_passes_the_public_constructor(study, assumed, data):
+@given(studies(), st.booleans().flatmap(lambda even: assumptions(even=even)))
+def test_every_derived_driver_passes_the_public_constructor(study, assumed):
     try:
         drivers = derive_drivers(study, assumed)
     except ValidationError:  # an activation plan that does not fit this study

@@ -287,6 +287,22 @@ class TestPricingFit:
             pricing_fit(ctx(budget=BUDGET, lowest_total=Money("1.00", "EUR"), preferences=relative))
         assert info.value.problems[0].path == "lowest_total"
 
+    def test_a_zero_total_with_preferred_kinds_scores_no_lower_than_a_dearer_bid(self):
+        """Hypothesis found it: 0.00 scored 0.5 ("no preferred pricing given"), 0.01 all fixed-fee scored 1."""
+        prefs = SponsorPreferences(preferred_pricing=(PricingKind.FIXED_FEE,))
+        scores = [
+            pricing_fit(
+                ctx(
+                    budget=Budget(currency="USD", lines=(line(PricingKind.FIXED_FEE, total, "bid"),)), preferences=prefs
+                )
+            )
+            for total in ("0.00", "0.01")
+        ]
+        assert [score.value for score in scores] == [1.0, 1.0]
+        assert "no preferred pricing given" not in scores[0].basis
+        assert "a total of 0.00 USD leaves nothing outside the preferred kinds (fixed-fee): 100%" in scores[0].basis
+        assert ("share in preferred kinds", "1") in scores[0].inputs
+
     @given(
         st.lists(st.decimals(min_value=0, max_value=5_000_000, places=2), min_size=2, max_size=5),
         st.sampled_from([None, "1000000.00", "2500000.00"]),

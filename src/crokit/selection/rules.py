@@ -22,7 +22,8 @@ for crokit, not a published figure):
   scores 1 at or below ``price_full_at`` x C (default 50%), 0.5 at the ceiling and 0 at
   or above ``price_zero_at`` x C (default 150%), linear between:
   ``(zero_at - T/C) / (zero_at - full_at)``, clipped to 0..1. With preferred pricing
-  kinds, the share of the budget in those kinds scores itself and the value is ``0.7 x
+  kinds, the share of the budget in those kinds scores itself (100% for a total of 0
+  or less: nothing is paid outside them) and the value is ``0.7 x
   price part + 0.3 x preference share``. Without a ceiling (and without preferred
   kinds) the price cannot be judged on an absolute scale: 0.5 for every candidate, and
   :func:`~crokit.selection.select` warns. Without a budget: 0 (no quote, no credit).
@@ -442,12 +443,19 @@ def pricing_fit(ctx: ScoringContext) -> CriterionScore:
     price = _price_part(ctx, budget, inputs)
     if price is not None:
         parts.append((0.7, price[0], price[1]))
-    if prefs.preferred_pricing and budget.total.amount > 0:
-        by_kind = budget.by_kind()
-        preferred = exact_sum(by_kind[k].amount for k in prefs.preferred_pricing if k in by_kind)
-        share = float(min(Decimal(1), max(Decimal(0), preferred / budget.total.amount)))
+    if prefs.preferred_pricing:
         kinds = ", ".join(k.value for k in prefs.preferred_pricing)
-        parts.append((0.3, share, f"{share:.1%} of the budget is in the preferred kinds ({kinds})"))
+        if budget.total.amount > 0:
+            by_kind = budget.by_kind()
+            preferred = exact_sum(by_kind[k].amount for k in prefs.preferred_pricing if k in by_kind)
+            share = float(min(Decimal(1), max(Decimal(0), preferred / budget.total.amount)))
+            text = f"{share:.1%} of the budget is in the preferred kinds ({kinds})"
+        else:
+            # Nothing to pay, so nothing paid outside the preferred kinds: a total of 0 (or
+            # less) must not score below a dearer bid, whose share is at most 100%.
+            share = 1.0
+            text = f"a total of {budget.total} leaves nothing outside the preferred kinds ({kinds}): 100%"
+        parts.append((0.3, share, text))
         inputs.append(("share in preferred kinds", _fmt(share)))
     if not parts:
         basis = (
