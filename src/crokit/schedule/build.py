@@ -330,16 +330,8 @@ class _Holdback:
         """
         unit, currency = self.unit, self.currency
         if not hold or (keep_units is None and not self.terms.holdback_share):
-            return self._payment(
-                Money._trusted(units_decimal(units, unit), currency),  # noqa: SLF001 - exact minor units
-                None,
-                invoiced,
-                kind=kind,
-                description=description,
-                lines=lines,
-                milestone=milestone,
-            )
-        if keep_units is not None:
+            kept_units, paid_units, negative = 0, units, False
+        elif keep_units is not None:
             kept_units, paid_units, negative = keep_units, units - keep_units, False
         else:
             kept_units, paid_units = allocate_units(abs(units), self.weights)
