@@ -363,7 +363,17 @@ def test_any_evaluation_stores_the_results_its_formulas_compute(found: Evaluatio
     data = report_workbook(found)
     _check_cached_results(data)
     book = _open(data, values=True)
-    assert len(book.sheetnames) == 1 + sum(r.budget is not None for r in found.candidates)
+    # Summary, one sheet per priced candidate, then "Bids" when a candidate's scope and
+    # normalisation were compared (a rare draw: the count once left it out), then the
+    # forecast and sensitivity sections the evaluation has.
+    bids = any(r.coverage is not None and r.normalisation is not None for r in found.candidates)
+    priced = sum(r.budget is not None for r in found.candidates)
+    assert book.sheetnames[0] == SUMMARY_SHEET
+    rest = book.sheetnames[1 + priced :]
+    assert (BIDS_SHEET in rest) == bids, book.sheetnames
+    assert set(rest) <= {BIDS_SHEET, FORECAST_SHEET, SENSITIVITY_SHEET}, book.sheetnames
+    assert (FORECAST_SHEET in rest) == (found.forecast is not None), book.sheetnames
+    assert (SENSITIVITY_SHEET in rest) == (found.sensitivity is not None), book.sheetnames
 
 
 @given(st.text(min_size=0, max_size=60), st.lists(st.text(max_size=35), max_size=5))
