@@ -89,14 +89,16 @@ def _check_currencies(proposal: Proposal) -> None:
             currency = adjustment.to
 
 
-def _other_currencies(instance: Proposal, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+def _other_currencies(instance: Proposal | None, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     for index, code in enumerate(value):
         path = f"{attribute.name}[{index}]"
         try:
             validate_currency(code)
         except CrokitError as exc:
             raise ValidationError.at(path, str(exc)) from None
-        if code == instance.currency:
+        # A reader checks each field alone first, with no instance (serialization's
+        # field_value): the own-currency check then waits for the whole proposal.
+        if instance is not None and code == instance.currency:
             raise ValidationError.at(path, f"{code} is the proposal's own currency; list only other ones")
         if code in value[:index]:
             raise ValidationError.at(path, f"{code} is already listed at {attribute.name}[{value.index(code)}]")
