@@ -161,8 +161,12 @@ class Budget:
         sums: dict[int, int] = {}
         get = sums.get
         for line in self.lines:
-            for month, units in line._month_units():  # noqa: SLF001 - the split of the line
-                sums[month] = get(month, 0) + units
+            low, high, left = line._unit_parts()  # noqa: SLF001 - the split of the line
+            months = line.months
+            for month in months[:left]:
+                sums[month] = get(month, 0) + high
+            for month in months[left:]:
+                sums[month] = get(month, 0) + low
         unit = MINOR_UNITS[self.currency] or 0
         return {
             month: Money._trusted(units_decimal(sums[month], unit), self.currency)  # noqa: SLF001 - exact sums

@@ -243,11 +243,20 @@ class LineItem:
 
     def _month_units(self) -> Iterator[tuple[int, int]]:
         """``(month, signed minor units)`` pairs of the even split (for exact integer roll-ups)."""
-        base, left, negative = self._split()
-        low, high = (-base, -base - 1) if negative else (base, base + 1)
+        low, high, left = self._unit_parts()
         if not left:
             return ((month, low) for month in self.months)
         return ((month, high if index < left else low) for index, month in enumerate(self.months))
+
+    def _unit_parts(self) -> tuple[int, int, int]:
+        """The even split in signed minor units: the first *left* months get *high*, the rest *low*.
+
+        For the builder's and roll-ups' innermost loops, which walk ``months[:left]`` and
+        ``months[left:]`` themselves instead of a generator of pairs (:meth:`_month_units`).
+        """
+        base, left, negative = self._split()
+        low, high = (-base, -base - 1) if negative else (base, base + 1)
+        return low, high, left
 
     def _monthly(self) -> Iterator[tuple[int, Money]]:
         """``(month, part)`` pairs of the even split, computed afresh (nothing is cached on the line).

@@ -205,12 +205,13 @@ class _Invoices:
         if slots is None:
             slots = self.slots[fees, quarterly] = {}
         retention = self.retention
-        for month, units in line._month_units():  # noqa: SLF001 - the line's monthly split
+        low, high, left = line._unit_parts()  # noqa: SLF001 - the line's monthly split
+        for index, month in enumerate(line.months):
             group = slots.get(month)
             if group is None:
                 group = slots[month] = self._group(fees, month, quarterly=quarterly)
             sums, keys = group
-            sums[0] += units
+            sums[0] += high if index < left else low
             if not keys or keys[-1] != key:  # a quarter holds several months of one line
                 keys.append(key)
             if retention:
