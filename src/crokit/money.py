@@ -339,6 +339,12 @@ def allocate_units(units: int, weights: Sequence[int]) -> list[int]:
         # Equal weights: equal remainders, so the earliest parts take the units left over.
         base, left = divmod(units, count)
         return [base + 1] * left + [base] * (count - left)
+    if count == 2:  # noqa: PLR2004 - a holdback's [kept, paid]: at most one unit left over
+        first, first_left = divmod(units * weights[0], whole)
+        second, second_left = divmod(units * weights[1], whole)
+        if first + second < units:  # the larger remainder takes it, the first among equals
+            return [first + 1, second] if first_left >= second_left else [first, second + 1]
+        return [first, second]
     parts = []
     remainders: list[int] = []
     for weight in weights:

@@ -88,3 +88,28 @@ def test_held_amounts_add_up_to_the_release_in_money_arithmetic(grosses, data):
     else:
         assert release is not None
         assert str(release.amount.amount) == str(retained.amount)
+
+
+def _largest_remainder(units: int, weights: list[int]) -> list[int]:
+    """The rule written out independently: floors, then one unit each by largest remainder, earlier first."""
+    whole = sum(weights)
+    parts = [units * weight // whole for weight in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(units * weights[i] % whole), i))
+    for i in order[: units - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+@given(
+    st.integers(min_value=0, max_value=10**20),
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=4).filter(any),
+)
+def test_allocate_units_is_the_largest_remainder_rule(units, weights):
+    assert allocate_units(units, weights) == _largest_remainder(units, weights)
+
+
+def test_two_parts_with_equal_remainders_give_the_unit_to_the_first():
+    assert allocate_units(1, [1, 3]) == [0, 1]  # remainders 1 and 3: the second
+    assert allocate_units(1, [2, 2]) == [1, 0]
+    assert allocate_units(3, [1, 1, 2]) == [1, 1, 1]
+    assert allocate_units(5, [3, 7]) == [2, 3]  # 1.5 and 3.5: equal remainders, the first takes it
