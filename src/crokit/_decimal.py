@@ -50,6 +50,9 @@ MAX_EXPONENT: Final = 30
 refused: no price, rate or count in this domain is that large or that small, and
 allowing them would let a typo silently exhaust decimal precision."""
 
+TOO_LARGE: Final = 10 ** (MAX_EXPONENT + 1)
+"""The smallest magnitude refused (10**31): every accepted number is below it."""
+
 MONEY_DIGITS: Final = 2 * (MAX_EXPONENT + 1)
 """Significant digits of money products and quotients (62): every amount of the range
 (below 10**31) keeps 31 digits after the point, far below any currency's minor unit
@@ -117,7 +120,7 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
-        if abs(value) >= 10 ** (MAX_EXPONENT + 1):
+        if abs(value) >= TOO_LARGE:
             raise InvalidAmountError(value, f"the {what} is too large (at most 31 digits)")
         return Decimal(value)
     elif isinstance(value, str):

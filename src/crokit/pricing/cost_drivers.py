@@ -17,7 +17,7 @@ from typing import Any, Final
 import attrs
 
 from crokit._convert import to_tuple
-from crokit._decimal import MAX_EXPONENT, to_decimal
+from crokit._decimal import TOO_LARGE, to_decimal
 from crokit._typed import typed_fields, unchecked
 from crokit._validators import non_empty_text, non_negative, whole_number
 from crokit.errors import ValidationError
@@ -28,7 +28,6 @@ __all__ = ["CostDrivers", "Driver"]
 
 _EXPLICIT_BASES: Final = frozenset({UnitBasis.PER_HOUR, UnitBasis.PER_FTE_MONTH, UnitBasis.PER_SAMPLE})
 _EXACT: Final = "none: exact whole number"
-_TOO_LARGE: Final = 10 ** (MAX_EXPONENT + 1)  # what to_decimal refuses
 
 
 def _decimal_value(value: object) -> Decimal:
@@ -84,7 +83,7 @@ class Driver:
         public constructor, to be refused there. ``tests/pricing/test_trusted_drivers.py``
         rebuilds every derived driver through the constructor and requires it equal.
         """
-        if not 0 <= value < _TOO_LARGE:
+        if not 0 <= value < TOO_LARGE:
             return cls(name=name, value=value, unit=unit, formula=formula, inputs=inputs, rounding=rounding)
         return unchecked(
             cls, name=name, value=Decimal(value), unit=unit, formula=formula, inputs=inputs, rounding=rounding

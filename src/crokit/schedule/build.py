@@ -375,12 +375,13 @@ class _Holdback:
         invoiced = max(planned, self.last_retained)
         milestone = self.terms.grant_holdback_release if self.grants else self.terms.holdback_release
         what = "Investigator grants held back, released" if self.grants else "Holdback release"
-        return Payment._trusted(  # noqa: SLF001 - the builder's own values
-            due=invoiced + self.due_after,
-            invoice_date=invoiced,
-            amount=Money._trusted(units_decimal(self.retained_units, self.unit), self.currency),  # noqa: SLF001
+        return self._payment(
+            Money._trusted(units_decimal(self.retained_units, self.unit), self.currency),  # noqa: SLF001
+            None,
+            invoiced,
             kind=PaymentKind.HOLDBACK_RELEASE,
             description=f"{what} on {milestone.label}",
+            lines=(),
             milestone=milestone,
         )
 

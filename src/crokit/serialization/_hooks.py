@@ -120,9 +120,11 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
 _PlanStep = tuple[str, str, Any, Callable[[object, object], object], object]
 """How a structure hook reads one field: key, field name, type, hook, and what an absent key means."""
 _REQUIRED: Final = object()
-"""An absent key that is an error (and what :func:`_quick` returns when a key is missing)."""
+"""An absent key that is an error."""
 _DEFAULT: Final = object()
 """An absent key whose field has a default."""
+_SLOW: Final = object()
+"""What :func:`_quick` returns when only the field-by-field path can say what is wrong."""
 
 
 def _quick(
@@ -137,7 +139,7 @@ def _quick(
     Converters, validators and cross-field checks run once, with the layers that word
     errors skipped (:func:`~crokit._typed.build_checked`) when every field is given. A
     failure raises; the caller then re-reads the table field by field to report every
-    problem. Returns :data:`_REQUIRED` when a required key is missing.
+    problem. Returns :data:`_SLOW` when a required key is missing.
     """
     kwargs: dict[str, object] = {}
     whole = steps is not None
@@ -145,7 +147,7 @@ def _quick(
         if key in value:
             kwargs[name] = structure(value[key], hint)
         elif absent is _REQUIRED:
-            return _REQUIRED
+            return _SLOW
         elif absent is _DEFAULT:
             whole = False  # a default to fill in: attrs' __init__ knows it
         else:
@@ -346,8 +348,8 @@ class _Hooks:
                 try:
                     built = _quick(cls, plan, steps, keys_by_name, value)
                 except Exception:  # noqa: BLE001 - the detailed path below reports it
-                    built = _REQUIRED
-                if built is not _REQUIRED:
+                    built = _SLOW
+                if built is not _SLOW:
                     return built
             return self._located_fields(cls, keys, hints, value)
 
